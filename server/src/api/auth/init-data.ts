@@ -1,0 +1,87 @@
+// Telegram Mini App authentication: `Authorization: tma <initData>` signed by our bot's token.
+
+import type { ErrorCode } from '@slotpilot/shared';
+import { sign, validate } from '@telegram-apps/init-data-node';
+import { z } from 'zod';
+import type { TelegramIdentity } from '../../accounts/telegram-identity.ts';
+
+/** Telegram's own advice: do not trust init data older than a day. */
+export const INIT_DATA_MAX_AGE_S = 24 * 60 * 60;
+
+export type InitDataResult =
+  | { ok: true; identity: TelegramIdentity; initData: string }
+  | { ok: false; code: Extract<ErrorCode, 'AUTH_MISSING' | 'AUTH_INVALID' | 'AUTH_EXPIRED'>; languageHint?: string };
+
+// The user field of init data (Telegram sends snake_case JSON).
+const InitDataUser = z.object({
+  id: z.number().int().positive(),
+  first_name: z.string(),
+  last_name: z.string().optional(),
+  username: z.string().optional(),
+  language_code: z.string().optional(),
+});
+
+function userOf(initData: string) {
+  try {
+    const raw = new URLSearchParams(initData).get('user');
+    const parsed = InitDataUser.safeParse(raw ? JSON.parse(raw) : undefined);
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The raw init data from an `Authorization` header value (`tma <initData>`), if there is one. */
+export function initDataFromHeader(header: string | undefined): string | undefined {
+  const match = header?.match(/^tma\s+(\S+)\s*$/i);
+  return match?.[1];
+}
+
+export class InitDataVerifier {
+  constructor(private readonly botToken: string) {}
+
+  verify(header: string | undefined): InitDataResult {
+    const initData = initDataFromHeader(header);
+    if (!initData) return { ok: false, code: 'AUTH_MISSING' };
+    const user = userOf(initData);
+    const languageHint = user?.language_code;
+    try {
+      validate(initData, this.botToken, { expiresIn: INIT_DATA_MAX_AGE_S });
+    } catch (error) {
+      const expired = (error as Error).name === 'ExpiredError';
+      return { ok: false, code: expired ? 'AUTH_EXPIRED' : 'AUTH_INVALID', languageHint };
+    }
+    if (!user) return { ok: false, code: 'AUTH_INVALID', languageHint };
+    return {
+      ok: true,
+      initData,
+      identity: {
+        id: user.id,
+        firstName: user.first_name,
+        lastName: user.last_name,
+        username: user.username,
+        languageCode: user.language_code,
+      },
+    };
+  }
+
+  /** Real signed init data for a user: the development login and tests use it instead of Telegram. */
+  sign(identity: TelegramIdentity, authDate = new Date()): string {
+    return sign(
+      {
+        user: {
+          id: identity.id,
+          first_name: identity.firstName,
+          ...(identity.lastName ? { last_name: identity.lastName } : {}),
+          ...(identity.username ? { username: identity.username } : {}),
+          ...(identity.languageCode ? { language_code: identity.languageCode } : {}),
+          allows_write_to_pm: true,
+        },
+        chat_type: 'sender',
+        chat_instance: String(identity.id),
+      },
+      this.botToken,
+      authDate,
+    );
+  }
+}

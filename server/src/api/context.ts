@@ -1,0 +1,36 @@
+// What every tRPC call knows: the services it may use, the caller's raw credentials and language.
+
+import { type Language, resolveLanguage } from '@slotpilot/shared';
+import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
+import type { FastifyBaseLogger } from 'fastify';
+import type { UserService } from '../accounts/user-service.ts';
+import type { InitDataVerifier } from './auth/init-data.ts';
+
+export interface ApiServices {
+  users: UserService;
+  initData: InitDataVerifier;
+  adminIds: ReadonlySet<number>;
+}
+
+export interface Context {
+  services: ApiServices;
+  logger: FastifyBaseLogger;
+  reqId: string;
+  /** `tma <initData>` from the Authorization header, or from SSE connection params (EventSource cannot send headers). */
+  authorization: string | undefined;
+  /** Best guess before the user is known; replaced by the user's own language once authenticated. */
+  language: Language;
+}
+
+export function contextFactory(services: ApiServices) {
+  return ({ req, info }: CreateFastifyContextOptions): Context => {
+    const fromParams = info.connectionParams?.authorization;
+    return {
+      services,
+      logger: req.log,
+      reqId: String(req.id),
+      authorization: req.headers.authorization ?? (typeof fromParams === 'string' ? fromParams : undefined),
+      language: resolveLanguage(req.headers['accept-language']),
+    };
+  };
+}

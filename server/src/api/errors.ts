@@ -1,0 +1,45 @@
+// Our error codes on top of tRPC's: one place maps each to a tRPC code and a message in the user's language.
+
+import { type ErrorCode, errorMessage, type Language } from '@slotpilot/shared';
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+
+const TRPC_CODES: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
+  AUTH_MISSING: 'UNAUTHORIZED',
+  AUTH_INVALID: 'UNAUTHORIZED',
+  AUTH_EXPIRED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_INPUT: 'BAD_REQUEST',
+  NOT_FOUND: 'NOT_FOUND',
+  INTERNAL: 'INTERNAL_SERVER_ERROR',
+};
+
+/** Carries our code through tRPC to the error formatter. */
+export class AppErrorCause extends Error {
+  constructor(readonly appCode: ErrorCode) {
+    super(appCode);
+    this.name = 'AppErrorCause';
+  }
+}
+
+export function appError(code: ErrorCode, language: Language, message = errorMessage(code, language)): TRPCError {
+  return new TRPCError({ code: TRPC_CODES[code], message, cause: new AppErrorCause(code) });
+}
+
+/** The stable code a client switches on, for any error the API returns. */
+export function appCodeOf(error: TRPCError): ErrorCode {
+  if (error.cause instanceof AppErrorCause) return error.cause.appCode;
+  switch (error.code) {
+    case 'BAD_REQUEST':
+    case 'PARSE_ERROR':
+      return 'BAD_INPUT';
+    case 'UNAUTHORIZED':
+      return 'AUTH_INVALID';
+    case 'FORBIDDEN':
+      return 'FORBIDDEN';
+    case 'NOT_FOUND':
+      return 'NOT_FOUND';
+    default:
+      return 'INTERNAL';
+  }
+}

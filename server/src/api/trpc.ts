@@ -1,0 +1,47 @@
+// tRPC init: the procedure kinds every router builds on, and how errors look on the wire.
+
+import { errorMessage, resolveLanguage } from '@slotpilot/shared';
+import { initTRPC } from '@trpc/server';
+import { z } from 'zod';
+import type { User } from '../db/entities/user.ts';
+import type { Context } from './context.ts';
+import { appCodeOf, appError } from './errors.ts';
+
+const t = initTRPC.context<Context>().create({
+  // Never send stack traces, whatever NODE_ENV says.
+  isDev: false,
+  errorFormatter({ shape, error, ctx }) {
+    const appCode = appCodeOf(error);
+    const language = ctx?.language ?? 'ru';
+    // Internal errors may quote anything (SQL, upstream bodies): the user gets the catalogue text, the log the detail.
+    const message = appCode === 'INTERNAL' ? errorMessage('INTERNAL', language) : shape.message;
+    const issues =
+      error.cause instanceof z.ZodError ? error.cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) : undefined;
+    return {
+      ...shape,
+      message,
+      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, appCode, issues },
+    };
+  },
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure;
+
+/** Signed-in Telegram users: init data verified, the user upserted, the language set from their profile. */
+export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
+  const result = ctx.services.initData.verify(ctx.authorization);
+  if (!result.ok) {
+    throw appError(result.code, result.languageHint ? resolveLanguage(result.languageHint) : ctx.language);
+  }
+  const user: User = await ctx.services.users.upsertFromTelegram(result.identity);
+  return next({
+    ctx: { ...ctx, user, language: user.language, logger: ctx.logger.child({ userId: user.id }) },
+  });
+});
+
+/** SlotPilot's operators (ADMIN_IDS). */
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (!ctx.services.adminIds.has(ctx.user.id)) throw appError('FORBIDDEN', ctx.language);
+  return next();
+});

@@ -1,0 +1,75 @@
+// buildApp(deps) → a Fastify instance with every route; main.ts and the tests both use it.
+import { randomUUID } from 'node:crypto';
+import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import Fastify, { LogController } from 'fastify';
+import type { Logger } from 'pino';
+import { type ApiServices, contextFactory } from './api/context.ts';
+import { type AppRouter, appRouter } from './api/router.ts';
+import { devLoginRoutes } from './http/dev-login.ts';
+import { healthRoutes, type ReadinessCheck } from './http/health.ts';
+import { miniappStatic } from './http/miniapp-static.ts';
+import { scrubUrl } from './platform/logger.ts';
+
+export interface AppDeps {
+  logger: Logger;
+  services: ApiServices;
+  readiness: ReadinessCheck[];
+  /** Register `GET /dev/init-data` (never in production). */
+  devLogin: boolean;
+  /** Folder of the built Mini App; omitted in API-only tests. */
+  miniappDir?: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export type App = Awaited<ReturnType<typeof buildApp>>;
+
+export async function buildApp(deps: AppDeps) {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    // We log one line per request ourselves, with secrets stripped from the URL.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    routerOptions: { maxParamLength: 5000 },
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: 'idle',
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info(
+      {
+        event: 'http.request',
+        method: req.method,
+        url: scrubUrl(req.url),
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+
+  await app.register(healthRoutes, { checks: deps.readiness });
+  if (deps.devLogin) await app.register(devLoginRoutes, { initData: deps.services.initData });
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: contextFactory(deps.services),
+      onError({ error, path, ctx }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          (ctx?.logger ?? deps.logger).error({ event: 'api.error', path, err: error.cause ?? error }, 'API call failed');
+        }
+      },
+    },
+  } satisfies FastifyTRPCPluginOptions<AppRouter>);
+
+  if (deps.miniappDir) await app.register(miniappStatic, { root: deps.miniappDir });
+  return app;
+}

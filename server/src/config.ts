@@ -1,0 +1,163 @@
+// The one schema for the environment (ARCHITECTURE.md, Contracts). Parsed once at the edge; nothing else reads process.env.
+import path from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Environment flags arrive as strings; accept the spellings people actually type. */
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], {
+    error: 'must be 1 or 0 (true/false, yes/no, on/off)',
+  })
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole port number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://example.com' });
+
+const masterKey = z.string().refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, {
+  error: 'must be 32 random bytes in base64 (generate one with: openssl rand -base64 32)',
+});
+
+const adminIds = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(/^\d+$/, 'must be a comma-separated list of numeric Telegram user ids')))
+  .transform((ids) => ids.map(Number));
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('development'),
+    PORT: port.default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PUBLIC_URL: httpUrl.optional(),
+    DATA_DIR: z.string().min(1).optional(),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// connection URL' }).optional(),
+    REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+    MASTER_KEY: masterKey.optional(),
+    BOT_TOKEN: z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456789:AA… (the token @BotFather gave you)')
+      .optional(),
+    BOT_MODE: z.enum(['polling', 'webhook'], { error: 'must be polling or webhook' }).default('polling'),
+    BOT_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A–Z, a–z, 0–9, _ and -')
+      .optional(),
+    TELEGRAM_API_ROOT: httpUrl.default('https://api.telegram.org'),
+    WB_SANDBOX: flag.optional(),
+    WB_SANDBOX_PORT: port.default(3001),
+    WB_COMMON_API_URL: httpUrl.default('https://common-api.wildberries.ru'),
+    WB_SUPPLIES_API_URL: httpUrl.default('https://supplies-api.wildberries.ru'),
+    WB_PORTAL_URL: httpUrl.default('https://seller-supply.wildberries.ru'),
+    DEV_LOGIN: flag.optional(),
+    ADMIN_IDS: adminIds.default([]),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    const need = (key: keyof typeof env, why: string) => ctx.addIssue({ code: 'custom', path: [key], message: why });
+    if (env.NODE_ENV === 'production') {
+      if (!env.DATABASE_URL) need('DATABASE_URL', 'is required in production (postgres://user:password@host:5432/db)');
+      if (!env.REDIS_URL) need('REDIS_URL', 'is required in production (redis://host:6379)');
+      if (!env.MASTER_KEY) need('MASTER_KEY', 'is required in production (openssl rand -base64 32)');
+      if (!env.BOT_TOKEN) need('BOT_TOKEN', 'is required in production: users sign in with Telegram init data signed by this bot');
+      if (env.WB_SANDBOX) need('WB_SANDBOX', 'must not be 1 in production: it would send every WB call to the simulator');
+      if (env.DEV_LOGIN) need('DEV_LOGIN', 'must not be 1 in production: it lets anyone sign in as anyone');
+    }
+    if (env.BOT_MODE === 'webhook') {
+      if (!env.BOT_TOKEN) need('BOT_TOKEN', 'is required when BOT_MODE=webhook');
+      if (!env.PUBLIC_URL) need('PUBLIC_URL', 'is required when BOT_MODE=webhook (the https address Telegram calls)');
+      if (!env.BOT_WEBHOOK_SECRET) need('BOT_WEBHOOK_SECRET', 'is required when BOT_MODE=webhook');
+    }
+  });
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  isProduction: boolean;
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  /** Where embedded PostgreSQL, the generated master key and the dev bot token live outside production. */
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  masterKey: string | undefined;
+  bot: {
+    token: string | undefined;
+    mode: 'polling' | 'webhook';
+    webhookSecret: string | undefined;
+    apiRoot: string;
+  };
+  wb: {
+    sandbox: boolean;
+    sandboxPort: number;
+    commonApiUrl: string;
+    suppliesApiUrl: string;
+    portalUrl: string;
+  };
+  devLogin: boolean;
+  adminIds: ReadonlySet<number>;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export class ConfigError extends Error {
+  readonly code = 'SP_ERR_CONFIG';
+  constructor(readonly problems: string[]) {
+    super(
+      `SlotPilot cannot start: the configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        '\nSet these environment variables (or put them in .env at the repository root) and start again.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Empty strings in the environment mean "not set" (as in `FOO= pnpm start`). */
+function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+}
+
+export function loadConfig(rawEnv: Record<string, string | undefined>, defaults: { dataDir: string }): Config {
+  const parsed = EnvSchema.safeParse(withoutEmpty(rawEnv));
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`));
+  }
+  const env = parsed.data;
+  const isProduction = env.NODE_ENV === 'production';
+  const sandbox = env.WB_SANDBOX ?? !isProduction;
+  const sandboxUrl = `http://127.0.0.1:${env.WB_SANDBOX_PORT}`;
+  return {
+    env: env.NODE_ENV,
+    isProduction,
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl: env.PUBLIC_URL,
+    dataDir: path.resolve(env.DATA_DIR ?? defaults.dataDir),
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    masterKey: env.MASTER_KEY,
+    bot: { token: env.BOT_TOKEN, mode: env.BOT_MODE, webhookSecret: env.BOT_WEBHOOK_SECRET, apiRoot: env.TELEGRAM_API_ROOT },
+    wb: {
+      sandbox,
+      sandboxPort: env.WB_SANDBOX_PORT,
+      // In sandbox mode every WB URL points at the in-process simulator, whatever else is set.
+      commonApiUrl: sandbox ? sandboxUrl : env.WB_COMMON_API_URL,
+      suppliesApiUrl: sandbox ? sandboxUrl : env.WB_SUPPLIES_API_URL,
+      portalUrl: sandbox ? sandboxUrl : env.WB_PORTAL_URL,
+    },
+    devLogin: env.DEV_LOGIN ?? !isProduction,
+    adminIds: new Set(env.ADMIN_IDS),
+    logLevel: env.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,48 @@
+// A seller's WB credential (an API token or a portal session), stored encrypted; never returned or logged.
+import { defineEntity, p } from '@mikro-orm/core';
+import { CREDENTIAL_KINDS } from '@slotpilot/shared';
+import { User } from './user.ts';
+
+const CredentialSchema = defineEntity({
+  name: 'Credential',
+  tableName: 'credentials',
+  indexes: [{ properties: ['user', 'kind'] }, { properties: ['sellerSid'] }],
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
+    user: () => p.manyToOne(User).deleteRule('cascade'),
+    kind: p.enum(CREDENTIAL_KINDS),
+    name: p.string().length(64),
+    /** AES-256-GCM: ciphertext, nonce, tag and the per-record HKDF salt, all base64. */
+    ciphertext: p.text(),
+    iv: p.string().length(32),
+    authTag: p.string().length(32),
+    salt: p.string().length(64),
+    /** Which master key encrypted this record, so rotation can find what is left to re-encrypt. */
+    keyVersion: p.integer(),
+    sellerSid: p.string().length(64).nullable(),
+    sellerName: p.string().nullable(),
+    /** What the user sees instead of the secret, e.g. `eyJh…x9Qk`. */
+    hint: p.string().length(32),
+    expiresAt: p.datetime().nullable(),
+    valid: p.boolean().default(true),
+    /** The seller's consent to spend this account's WB budget on the shared slot feed. */
+    shareFeed: p.boolean().default(true),
+    lastUsedAt: p.datetime().nullable(),
+    lastError: p.text().nullable(),
+    createdAt: p
+      .datetime()
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw('now()')
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+  },
+});
+
+export class Credential extends CredentialSchema.class {}
+CredentialSchema.setClass(Credential);

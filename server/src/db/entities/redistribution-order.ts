@@ -1,0 +1,43 @@
+// A transfer order placed (or about to be placed) for a redistribution task; idempotent like a booking.
+import { defineEntity, p } from '@mikro-orm/core';
+import { REDISTRIBUTION_STATUSES } from '@slotpilot/shared';
+import { Credential } from './credential.ts';
+import { MonitoringTask } from './monitoring-task.ts';
+import { User } from './user.ts';
+
+const RedistributionOrderSchema = defineEntity({
+  name: 'RedistributionOrder',
+  tableName: 'redistribution_orders',
+  indexes: [{ properties: ['user', 'createdAt'] }, { properties: ['task'] }],
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
+    task: () => p.manyToOne(MonitoringTask).deleteRule('cascade'),
+    user: () => p.manyToOne(User).deleteRule('cascade'),
+    credential: () => p.manyToOne(Credential).nullable().deleteRule('set null'),
+    nmId: p.bigint('number'),
+    chrtId: p.bigint('number').nullable(),
+    sizeName: p.string().length(64).nullable(),
+    srcWarehouseId: p.integer(),
+    dstWarehouseId: p.integer(),
+    units: p.integer(),
+    status: p.enum(REDISTRIBUTION_STATUSES).default('pending'),
+    wbRequestId: p.string().length(128).nullable(),
+    idempotencyKey: p.string().length(128).unique(),
+    error: p.text().nullable(),
+    createdAt: p
+      .datetime()
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .defaultRaw('now()')
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+  },
+});
+
+export class RedistributionOrder extends RedistributionOrderSchema.class {}
+RedistributionOrderSchema.setClass(RedistributionOrder);

@@ -1,0 +1,178 @@
+// Redis-backed shared state for several instances (ioredis). One connection for commands, one for subscriptions.
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { withTimeout } from '../with-timeout.ts';
+import type { Bus, KeyValueCache, Leases, SharedState, Unsubscribe } from './types.ts';
+
+// Acquire-or-renew and release must compare the owner and act in one step, or two instances could both win.
+const ACQUIRE = `
+local current = redis.call('GET', KEYS[1])
+if (not current) or current == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0`;
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+type LeaseCommands = {
+  leaseAcquire(key: string, owner: string, ttlMs: number): Promise<number>;
+  leaseRelease(key: string, owner: string): Promise<number>;
+};
+
+export class RedisCache implements KeyValueCache {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+  async get(key: string) {
+    return (await this.redis.get(this.prefix + key)) ?? undefined;
+  }
+  async set(key: string, value: string, ttlMs: number) {
+    await this.redis.set(this.prefix + key, value, 'PX', Math.max(1, Math.round(ttlMs)));
+  }
+  async delete(key: string) {
+    await this.redis.del(this.prefix + key);
+  }
+}
+
+export class RedisBus implements Bus {
+  private readonly handlers = new Map<string, Set<(message: unknown) => void>>();
+
+  constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+  ) {
+    subscriber.on('message', (channel: string, payload: string) => {
+      const handlers = this.handlers.get(channel);
+      if (!handlers) return;
+      let message: unknown;
+      try {
+        message = JSON.parse(payload);
+      } catch {
+        this.logger.warn({ event: 'bus.bad_message', channel }, 'ignored a bus message that is not JSON');
+        return;
+      }
+      for (const handler of handlers) handler(message);
+    });
+  }
+
+  async publish(channel: string, message: unknown) {
+    await this.publisher.publish(this.prefix + channel, JSON.stringify(message));
+  }
+
+  async subscribe(channel: string, handler: (message: unknown) => void): Promise<Unsubscribe> {
+    const key = this.prefix + channel;
+    let set = this.handlers.get(key);
+    if (!set) {
+      set = new Set();
+      this.handlers.set(key, set);
+      await this.subscriber.subscribe(key);
+    }
+    set.add(handler);
+    return async () => {
+      set.delete(handler);
+      if (set.size === 0 && this.handlers.get(key) === set) {
+        this.handlers.delete(key);
+        await this.subscriber.unsubscribe(key);
+      }
+    };
+  }
+}
+
+export class RedisLeases implements Leases {
+  constructor(
+    private readonly redis: Redis & LeaseCommands,
+    private readonly prefix: string,
+  ) {}
+  async acquire(name: string, owner: string, ttlMs: number) {
+    return (await this.redis.leaseAcquire(this.prefix + name, owner, Math.max(1, Math.round(ttlMs)))) === 1;
+  }
+  async release(name: string, owner: string) {
+    await this.redis.leaseRelease(this.prefix + name, owner);
+  }
+  async holder(name: string) {
+    return (await this.redis.get(this.prefix + name)) ?? undefined;
+  }
+}
+
+export interface RedisOptions {
+  url: string;
+  logger: Logger;
+  /** Namespaces every key and channel, so tests (or two deployments) can share one Redis. */
+  keyPrefix?: string;
+  connectTimeoutMs?: number;
+}
+
+export async function createRedisSharedState(options: RedisOptions): Promise<SharedState> {
+  const { url, logger } = options;
+  const prefix = options.keyPrefix ?? 'sp:';
+  const connect = () =>
+    new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 2,
+      connectTimeout: 5_000,
+      // Keep trying forever, at most every 2 s: Redis coming back must heal the instance without a restart.
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    });
+  const commands = connect();
+  const subscriber = connect();
+  let healthy = true;
+  for (const [role, client] of [
+    ['commands', commands],
+    ['subscriber', subscriber],
+  ] as const) {
+    client.on('error', (error) => {
+      if (healthy) logger.warn({ event: 'redis.unavailable', role, error: error.message }, 'Redis connection lost; retrying');
+      healthy = false;
+    });
+    client.on('ready', () => {
+      if (!healthy) logger.info({ event: 'redis.recovered', role }, 'Redis connection is back');
+      healthy = true;
+    });
+  }
+  commands.defineCommand('leaseAcquire', { numberOfKeys: 1, lua: ACQUIRE });
+  commands.defineCommand('leaseRelease', { numberOfKeys: 1, lua: RELEASE });
+  try {
+    await withTimeout(
+      Promise.all([commands.connect(), subscriber.connect()]),
+      options.connectTimeoutMs ?? 10_000,
+      `Redis at ${redactUrl(url)} did not answer`,
+    );
+  } catch (error) {
+    commands.disconnect();
+    subscriber.disconnect();
+    throw new Error(
+      `Cannot connect to Redis at ${redactUrl(url)}: ${(error as Error).message}. Check REDIS_URL, or unset it to run single-instance in memory.`,
+    );
+  }
+  return {
+    mode: 'redis',
+    cache: new RedisCache(commands, prefix),
+    bus: new RedisBus(commands, subscriber, prefix, logger),
+    leases: new RedisLeases(commands as Redis & LeaseCommands, prefix),
+    async ping() {
+      if (commands.status !== 'ready') throw new Error(`Redis is ${commands.status}`);
+      await withTimeout(commands.ping(), 1_000, 'Redis did not answer PING in time');
+    },
+    async close() {
+      await Promise.allSettled([commands.quit(), subscriber.quit()]);
+      commands.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}
+
+/** A Redis URL may carry a password: never print it. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '[invalid url]';
+  }
+}

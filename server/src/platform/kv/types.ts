@@ -1,0 +1,37 @@
+// The small interfaces the rest of the server uses for shared state. Redis backs them when REDIS_URL is set;
+// memory backs them in embedded (single-instance) mode. Both pass the same contract tests.
+
+/** String values with a time to live. */
+export interface KeyValueCache {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export type Unsubscribe = () => Promise<void>;
+
+/** Fire-and-forget pub/sub between instances; messages are JSON values. */
+export interface Bus {
+  publish(channel: string, message: unknown): Promise<void>;
+  /** Resolves once the subscription is active, so a publish after it is received. */
+  subscribe(channel: string, handler: (message: unknown) => void): Promise<Unsubscribe>;
+}
+
+/** Named, expiring locks: at most one owner at a time; the owner keeps it by renewing before `ttlMs` runs out. */
+export interface Leases {
+  /** Take the lease if it is free or already ours (then its expiry is extended). True when `owner` holds it now. */
+  acquire(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Give the lease up if `owner` holds it; no-op otherwise. */
+  release(name: string, owner: string): Promise<void>;
+  holder(name: string): Promise<string | undefined>;
+}
+
+export interface SharedState {
+  readonly mode: 'redis' | 'memory';
+  readonly cache: KeyValueCache;
+  readonly bus: Bus;
+  readonly leases: Leases;
+  /** Throws when the backing store cannot be reached right now (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
