@@ -14,8 +14,8 @@ const flag = z
 const port = z.coerce
   .number({ error: 'must be a port number' })
   .int('must be a whole port number')
-  .min(1, 'must be between 1 and 65535')
-  .max(65535, 'must be between 1 and 65535');
+  .min(0, 'must be between 0 (any free port) and 65535')
+  .max(65535, 'must be between 0 (any free port) and 65535');
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://example.com' });
 
@@ -34,51 +34,57 @@ const adminIds = z
   .pipe(z.array(z.string().regex(/^\d+$/, 'must be a comma-separated list of numeric Telegram user ids')))
   .transform((ids) => ids.map(Number));
 
-const EnvSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('development'),
-    PORT: port.default(3000),
-    HOST: z.string().min(1).default('0.0.0.0'),
-    PUBLIC_URL: httpUrl.optional(),
-    DATA_DIR: z.string().min(1).optional(),
-    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// connection URL' }).optional(),
-    REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
-    MASTER_KEY: masterKey.optional(),
-    BOT_TOKEN: z
-      .string()
-      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456789:AA… (the token @BotFather gave you)')
-      .optional(),
-    BOT_MODE: z.enum(['polling', 'webhook'], { error: 'must be polling or webhook' }).default('polling'),
-    BOT_WEBHOOK_SECRET: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A–Z, a–z, 0–9, _ and -')
-      .optional(),
-    TELEGRAM_API_ROOT: httpUrl.default('https://api.telegram.org'),
-    WB_SANDBOX: flag.optional(),
-    WB_SANDBOX_PORT: port.default(3001),
-    WB_COMMON_API_URL: httpUrl.default('https://common-api.wildberries.ru'),
-    WB_SUPPLIES_API_URL: httpUrl.default('https://supplies-api.wildberries.ru'),
-    WB_PORTAL_URL: httpUrl.default('https://seller-supply.wildberries.ru'),
-    DEV_LOGIN: flag.optional(),
-    ADMIN_IDS: adminIds.default([]),
-    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  })
-  .superRefine((env, ctx) => {
-    const need = (key: keyof typeof env, why: string) => ctx.addIssue({ code: 'custom', path: [key], message: why });
-    if (env.NODE_ENV === 'production') {
-      if (!env.DATABASE_URL) need('DATABASE_URL', 'is required in production (postgres://user:password@host:5432/db)');
-      if (!env.REDIS_URL) need('REDIS_URL', 'is required in production (redis://host:6379)');
-      if (!env.MASTER_KEY) need('MASTER_KEY', 'is required in production (openssl rand -base64 32)');
-      if (!env.BOT_TOKEN) need('BOT_TOKEN', 'is required in production: users sign in with Telegram init data signed by this bot');
-      if (env.WB_SANDBOX) need('WB_SANDBOX', 'must not be 1 in production: it would send every WB call to the simulator');
-      if (env.DEV_LOGIN) need('DEV_LOGIN', 'must not be 1 in production: it lets anyone sign in as anyone');
-    }
-    if (env.BOT_MODE === 'webhook') {
-      if (!env.BOT_TOKEN) need('BOT_TOKEN', 'is required when BOT_MODE=webhook');
-      if (!env.PUBLIC_URL) need('PUBLIC_URL', 'is required when BOT_MODE=webhook (the https address Telegram calls)');
-      if (!env.BOT_WEBHOOK_SECRET) need('BOT_WEBHOOK_SECRET', 'is required when BOT_MODE=webhook');
-    }
-  });
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: httpUrl.optional(),
+  DATA_DIR: z.string().min(1).optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// connection URL' }).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  MASTER_KEY: masterKey.optional(),
+  BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456789:AA… (the token @BotFather gave you)')
+    .optional(),
+  BOT_MODE: z.enum(['polling', 'webhook'], { error: 'must be polling or webhook' }).default('polling'),
+  BOT_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16–256 characters of A–Z, a–z, 0–9, _ and -')
+    .optional(),
+  TELEGRAM_API_ROOT: httpUrl.default('https://api.telegram.org'),
+  WB_SANDBOX: flag.optional(),
+  WB_SANDBOX_PORT: port.default(3001),
+  WB_COMMON_API_URL: httpUrl.default('https://common-api.wildberries.ru'),
+  WB_SUPPLIES_API_URL: httpUrl.default('https://supplies-api.wildberries.ru'),
+  WB_PORTAL_URL: httpUrl.default('https://seller-supply.wildberries.ru'),
+  DEV_LOGIN: flag.optional(),
+  ADMIN_IDS: adminIds.default([]),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+});
+
+/**
+ * Rules that tie variables together. They read the raw values, so they are reported even when another variable
+ * failed to parse: the user gets every problem in one go.
+ */
+function crossFieldProblems(env: Record<string, string>): string[] {
+  const problems: string[] = [];
+  const isOn = (v: string | undefined) => v !== undefined && ['1', 'true', 'yes', 'on'].includes(v);
+  if (env.NODE_ENV === 'production') {
+    if (!env.DATABASE_URL) problems.push('DATABASE_URL is required in production (postgres://user:password@host:5432/db)');
+    if (!env.REDIS_URL) problems.push('REDIS_URL is required in production (redis://host:6379)');
+    if (!env.MASTER_KEY) problems.push('MASTER_KEY is required in production (openssl rand -base64 32)');
+    if (!env.BOT_TOKEN) problems.push('BOT_TOKEN is required in production: users sign in with Telegram init data signed by this bot');
+    if (isOn(env.WB_SANDBOX)) problems.push('WB_SANDBOX must not be 1 in production: it would send every WB call to the simulator');
+    if (isOn(env.DEV_LOGIN)) problems.push('DEV_LOGIN must not be 1 in production: it lets anyone sign in as anyone');
+  }
+  if (env.BOT_MODE === 'webhook') {
+    if (!env.BOT_TOKEN) problems.push('BOT_TOKEN is required when BOT_MODE=webhook');
+    if (!env.PUBLIC_URL) problems.push('PUBLIC_URL is required when BOT_MODE=webhook (the https address Telegram calls)');
+    if (!env.BOT_WEBHOOK_SECRET) problems.push('BOT_WEBHOOK_SECRET is required when BOT_MODE=webhook');
+  }
+  return problems;
+}
 
 export type Env = z.input<typeof EnvSchema>;
 
@@ -129,10 +135,13 @@ function withoutEmpty(env: Record<string, string | undefined>): Record<string, s
 }
 
 export function loadConfig(rawEnv: Record<string, string | undefined>, defaults: { dataDir: string }): Config {
-  const parsed = EnvSchema.safeParse(withoutEmpty(rawEnv));
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`));
-  }
+  const raw = withoutEmpty(rawEnv);
+  const parsed = EnvSchema.safeParse(raw);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`)),
+    ...crossFieldProblems(raw),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data;
   const isProduction = env.NODE_ENV === 'production';
   const sandbox = env.WB_SANDBOX ?? !isProduction;

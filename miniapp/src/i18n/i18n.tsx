@@ -1,0 +1,19 @@
+import type { Language } from '@slotpilot/shared';
+import { createContext, type ReactNode, useCallback, useContext } from 'react';
+import { type MessageKey, translate } from './messages.ts';
+
+const LanguageContext = createContext<Language>('ru');
+
+export function LanguageProvider({ language, children }: { language: Language; children: ReactNode }) {
+  return <LanguageContext.Provider value={language}>{children}</LanguageContext.Provider>;
+}
+
+export function useLanguage(): Language {
+  return useContext(LanguageContext);
+}
+
+/** `t('app.greeting', { name })` in the user's language. */
+export function useT() {
+  const language = useLanguage();
+  return useCallback((key: MessageKey, vars?: Record<string, string | number>) => translate(language, key, vars), [language]);
+}

@@ -1,0 +1,12 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+// In `pnpm dev` the API runs on :3000 and Vite on :5173; the proxy makes them one origin, as in production.
+const api = process.env.SLOTPILOT_API ?? 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  plugins: [react()],
+  server: { proxy: { '/trpc': api, '/dev': api } },
+  build: { target: 'es2022', sourcemap: true },
+  test: { include: ['src/**/*.test.{ts,tsx}'] },
+});

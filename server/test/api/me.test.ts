@@ -1,0 +1,115 @@
+// me.get end to end over real HTTP: Telegram init data in, the user (created on first sight) out.
+import { TRPCClientError } from '@trpc/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppRouter } from '../../src/api/router.ts';
+import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
+import { User } from '../../src/db/entities/user.ts';
+import { startTestServer, type TestServer } from '../harness/test-server.ts';
+
+const ann = { id: 7001, firstName: 'Анна', lastName: 'Иванова', username: 'anna_wb', languageCode: 'ru' };
+
+async function failure(promise: Promise<unknown>) {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TRPCClientError);
+  return error as TRPCClientError<AppRouter>;
+}
+
+describe('me.get', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ ADMIN_IDS: '7002' });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('creates a new user with two free bookings and says who they are', async () => {
+    const me = await server.client(ann).me.get.query();
+    expect(me).toEqual({
+      id: 7001,
+      firstName: 'Анна',
+      lastName: 'Иванова',
+      username: 'anna_wb',
+      language: 'ru',
+      isAdmin: false,
+      credits: { trial: 2, paid: 0 },
+    });
+  });
+
+  it('grants the trial once, in the ledger, however often the user comes back', async () => {
+    const client = server.client(ann);
+    await client.me.get.query();
+    await client.me.get.query();
+    const em = server.orm.em.fork();
+    const grants = await em.find(LedgerEntry, { user: ann.id });
+    expect(grants).toHaveLength(1);
+    expect(grants[0]).toMatchObject({ reason: 'trial_grant', bucket: 'trial', delta: 2, balanceAfter: 2 });
+  });
+
+  it('creates exactly one user when a new user fires many first requests at once', async () => {
+    const bob = { id: 7003, firstName: 'Bob', languageCode: 'en' };
+    const results = await Promise.all(Array.from({ length: 8 }, () => server.client(bob).me.get.query()));
+    expect(results.every((me) => me.id === bob.id)).toBe(true);
+    const em = server.orm.em.fork();
+    expect(await em.count(User, { id: bob.id })).toBe(1);
+    expect(await em.count(LedgerEntry, { user: bob.id })).toBe(1);
+  });
+
+  it('keeps the profile in sync with Telegram', async () => {
+    await server.client({ ...ann, firstName: 'Аня', languageCode: 'en' }).me.get.query();
+    const me = await server.client({ ...ann, firstName: 'Аня', languageCode: 'en' }).me.get.query();
+    expect(me).toMatchObject({ firstName: 'Аня', language: 'en', credits: { trial: 2, paid: 0 } });
+  });
+
+  it('tells admins they are admins', async () => {
+    expect(await server.client({ id: 7002, firstName: 'Op' }).me.get.query()).toMatchObject({ isAdmin: true });
+  });
+
+  it('answers 401 with a clear message when init data is missing', async () => {
+    const error = await failure(server.client().me.get.query());
+    expect(error.data).toMatchObject({ httpStatus: 401, code: 'UNAUTHORIZED', appCode: 'AUTH_MISSING' });
+    expect(error.message).toBe('Нет данных входа Telegram. Откройте SlotPilot из Telegram.');
+  });
+
+  it('answers 401 for forged init data, in the language the data claims', async () => {
+    const forged = server.initData.sign({ id: 7001, firstName: 'Anna', languageCode: 'en' }).replace('7001', '7002');
+    const error = await failure(server.client({ authorization: `tma ${forged}` }).me.get.query());
+    expect(error.data).toMatchObject({ httpStatus: 401, appCode: 'AUTH_INVALID' });
+    expect(error.message).toMatch(/failed the signature check/);
+  });
+
+  it('answers 401 for init data signed by another bot', async () => {
+    const { InitDataVerifier } = await import('../../src/api/auth/init-data.ts');
+    const other = new InitDataVerifier('7999999999:some-other-bot-token-abcdefgh');
+    const error = await failure(server.client({ authorization: `tma ${other.sign(ann)}` }).me.get.query());
+    expect(error.data).toMatchObject({ httpStatus: 401, appCode: 'AUTH_INVALID' });
+  });
+
+  it('answers 401 for expired init data (older than 24 h)', async () => {
+    const old = server.initData.sign(ann, new Date(Date.now() - 25 * 3600_000));
+    const error = await failure(server.client({ authorization: `tma ${old}` }).me.get.query());
+    expect(error.data).toMatchObject({ httpStatus: 401, appCode: 'AUTH_EXPIRED' });
+    expect(error.message).toMatch(/устарела/);
+  });
+
+  it('never sends a stack trace or echoes the credentials back', async () => {
+    const forged = `tma ${server.initData.sign(ann)}x`;
+    const response = await fetch(`${server.url}/trpc/me.get`, { headers: { authorization: forged } });
+    const body = await response.text();
+    expect(response.status).toBe(401);
+    expect(body).not.toMatch(/stack|at .*\.ts:\d+/);
+    expect(body).not.toContain('hash=');
+    expect(server.logs.text).not.toContain('hash=');
+  });
+
+  it('tags every response and log line with a request id', async () => {
+    const response = await fetch(`${server.url}/trpc/me.get`, { headers: { 'x-request-id': 'req-abc-123' } });
+    expect(response.headers.get('x-request-id')).toBe('req-abc-123');
+    expect(server.logs.events().some((e) => e.reqId === 'req-abc-123' && e.event === 'http.request')).toBe(true);
+  });
+});
