@@ -8,5 +8,6 @@ export default defineConfig({
   plugins: [react()],
   server: { proxy: { '/trpc': api, '/dev': api } },
   build: { target: 'es2022', sourcemap: true },
-  test: { include: ['src/**/*.test.{ts,tsx}'] },
+  // Playwright specs live in e2e/ and run in Chromium, not here.
+  test: { name: 'miniapp', include: ['src/**/*.test.{ts,tsx}'] },
 });

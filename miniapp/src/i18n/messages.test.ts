@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { MESSAGES, translate } from './messages.ts';
+
+describe('messages', () => {
+  it('has every Russian text in English too, and no empty ones', () => {
+    expect(Object.keys(MESSAGES.en).sort()).toEqual(Object.keys(MESSAGES.ru).sort());
+    for (const language of ['ru', 'en'] as const) for (const text of Object.values(MESSAGES[language])) expect(text.trim()).not.toBe('');
+  });
+
+  it('fills in placeholders and keeps unknown ones visible', () => {
+    expect(translate('ru', 'app.greeting', { name: 'Анна' })).toBe('Привет, Анна!');
+    expect(translate('en', 'credits.trial', { count: 2 })).toBe('Free: 2');
+    expect(translate('en', 'app.greeting')).toBe('Hello, {name}!');
+  });
+});
