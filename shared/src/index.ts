@@ -2,3 +2,4 @@ export * from './domain.ts';
 export * from './errors.ts';
 export * from './language.ts';
 export * from './user.ts';
+export * from './calendar.ts';

@@ -7,6 +7,8 @@ const CredentialSchema = defineEntity({
   name: 'Credential',
   tableName: 'credentials',
   indexes: [{ properties: ['user', 'kind'] }, { properties: ['sellerSid'] }],
+  // The same secret twice for one user is a mistake; two users sharing a cabinet's token is not.
+  uniques: [{ properties: ['user', 'fingerprint'] }],
   properties: {
     id: p
       .uuid()
@@ -22,6 +24,8 @@ const CredentialSchema = defineEntity({
     salt: p.string().length(64),
     /** Which master key encrypted this record, so rotation can find what is left to re-encrypt. */
     keyVersion: p.integer(),
+    /** Keyed HMAC of the secret (CredentialVault.fingerprint): finds duplicates without decrypting. */
+    fingerprint: p.string().length(64),
     sellerSid: p.string().length(64).nullable(),
     sellerName: p.string().nullable(),
     /** What the user sees instead of the secret, e.g. `eyJh…x9Qk`. */

@@ -1,6 +1,7 @@
 // In-memory stand-ins for embedded mode: one process, nothing to install.
 import { LRUCache } from 'lru-cache';
-import type { Bus, KeyValueCache, Leases, SharedState, Unsubscribe } from './types.ts';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { Bus, KeyValueCache, Leases, RateLimiterOptions, SharedState, Unsubscribe } from './types.ts';
 
 export class MemoryCache implements KeyValueCache {
   // Bounded so a runaway key space cannot eat the heap; the least recently used key goes first.
@@ -61,6 +62,7 @@ export function createMemorySharedState(): SharedState {
     cache: new MemoryCache(),
     bus: new MemoryBus(),
     leases: new MemoryLeases(),
+    createRateLimiter: ({ keyPrefix, points, durationS }: RateLimiterOptions) => new RateLimiterMemory({ keyPrefix, points, duration: durationS }),
     ping: async () => {},
     close: async () => {},
   };

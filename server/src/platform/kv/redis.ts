@@ -1,8 +1,9 @@
 // Redis-backed shared state for several instances (ioredis). One connection for commands, one for subscriptions.
 import { Redis } from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Logger } from 'pino';
 import { withTimeout } from '../with-timeout.ts';
-import type { Bus, KeyValueCache, Leases, SharedState, Unsubscribe } from './types.ts';
+import type { Bus, KeyValueCache, Leases, RateLimiterOptions, SharedState, Unsubscribe } from './types.ts';
 
 // Acquire-or-renew and release must compare the owner and act in one step, or two instances could both win.
 const ACQUIRE = `
@@ -154,6 +155,9 @@ export async function createRedisSharedState(options: RedisOptions): Promise<Sha
     cache: new RedisCache(commands, prefix),
     bus: new RedisBus(commands, subscriber, prefix, logger),
     leases: new RedisLeases(commands as Redis & LeaseCommands, prefix),
+    createRateLimiter: ({ keyPrefix, points, durationS }: RateLimiterOptions) =>
+      // Fail closed when Redis is away: better no call than a call over WB's limit.
+      new RateLimiterRedis({ storeClient: commands, keyPrefix: `${prefix}${keyPrefix}`, points, duration: durationS, rejectIfRedisNotReady: true }),
     async ping() {
       if (commands.status !== 'ready') throw new Error(`Redis is ${commands.status}`);
       await withTimeout(commands.ping(), 1_000, 'Redis did not answer PING in time');

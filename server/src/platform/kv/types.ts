@@ -1,3 +1,4 @@
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 // The small interfaces the rest of the server uses for shared state. Redis backs them when REDIS_URL is set;
 // memory backs them in embedded (single-instance) mode. Both pass the same contract tests.
 
@@ -26,11 +27,19 @@ export interface Leases {
   holder(name: string): Promise<string | undefined>;
 }
 
+/** A fixed-window limiter shared by every instance (rate-limiter-flexible: Redis in production, memory in embedded mode). */
+export interface RateLimiterOptions {
+  keyPrefix: string;
+  points: number;
+  durationS: number;
+}
+
 export interface SharedState {
   readonly mode: 'redis' | 'memory';
   readonly cache: KeyValueCache;
   readonly bus: Bus;
   readonly leases: Leases;
+  createRateLimiter(options: RateLimiterOptions): RateLimiterAbstract;
   /** Throws when the backing store cannot be reached right now (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

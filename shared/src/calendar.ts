@@ -1,0 +1,45 @@
+// Moscow calendar dates (WB's dates are Europe/Moscow days) as `YYYY-MM-DD` strings: pure, no I/O.
+import { TZDate } from '@date-fns/tz';
+import { addDays as addDaysTo, differenceInCalendarDays, format, isValid, parse } from 'date-fns';
+import { z } from 'zod';
+
+export const MOSCOW_TIME_ZONE = 'Europe/Moscow';
+/** WB publishes coefficients this many days ahead, today included. */
+export const WB_HORIZON_DAYS = 14;
+
+const PATTERN = 'yyyy-MM-dd';
+
+function toMoscow(date: string): TZDate {
+  return new TZDate(parse(date, PATTERN, TZDate.tz(MOSCOW_TIME_ZONE)), MOSCOW_TIME_ZONE);
+}
+
+export function isIsoDate(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && isValid(parse(value, PATTERN, new Date())) && format(parse(value, PATTERN, new Date()), PATTERN) === value;
+}
+
+export const IsoDate = z.string().refine(isIsoDate, { error: 'must be a date written as YYYY-MM-DD' });
+
+/** Today's date in Moscow at `now`. */
+export function moscowToday(now: Date | number = Date.now()): string {
+  return format(new TZDate(typeof now === 'number' ? now : now.getTime(), MOSCOW_TIME_ZONE), PATTERN);
+}
+
+export function addDays(date: string, days: number): string {
+  return format(addDaysTo(toMoscow(date), days), PATTERN);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysFrom(from: string, to: string): number {
+  return differenceInCalendarDays(toMoscow(to), toMoscow(from));
+}
+
+/** Every date from `from` to `to`, both included; empty when `to` is before `from`. */
+export function datesBetween(from: string, to: string): string[] {
+  const count = daysFrom(from, to);
+  return Array.from({ length: Math.max(0, count + 1) }, (_, i) => addDays(from, i));
+}
+
+/** WB writes dates as `2026-11-23T00:00:00Z` meaning the Moscow day 2026-11-23. */
+export function isoDateOfWb(wbDate: string): string {
+  return wbDate.slice(0, 10);
+}
