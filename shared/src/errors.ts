@@ -27,6 +27,62 @@ export const ERROR_MESSAGES = {
     ru: 'Не найдено. Возможно, это уже удалено.',
     en: 'Not found. It may have been removed already.',
   },
+  KEY_NOT_A_TOKEN: {
+    ru: 'Это не похоже на API-токен WB. Скопируйте токен целиком в кабинете продавца: Настройки → Доступ к API.',
+    en: 'This does not look like a WB API token. Copy the whole token from the seller portal: Settings → API access.',
+  },
+  KEY_EXPIRED: {
+    ru: 'Срок действия токена истёк {date}. Создайте новый токен в кабинете продавца.',
+    en: 'This token expired on {date}. Create a new one in the seller portal.',
+  },
+  KEY_TEST_TOKEN: {
+    ru: 'Это тестовый токен (песочница WB): он не видит настоящие склады. Создайте боевой токен.',
+    en: 'This is a WB test (sandbox) token: it cannot see real warehouses. Create a production token.',
+  },
+  KEY_WRONG_CATEGORY: {
+    ru: 'У токена нет доступа к категории «Поставки». Создайте токен с этой категорией.',
+    en: 'This token has no access to the "Supplies" category. Create a token that includes it.',
+  },
+  KEY_REJECTED: {
+    ru: 'WB отклонил этот токен. Проверьте, что он не отозван, или создайте новый.',
+    en: 'WB rejected this token. Check that it has not been revoked, or create a new one.',
+  },
+  KEY_BAD_SESSION: {
+    ru: 'Это не похоже на сессию кабинета WB. Нужна строка cookie с WBTokenV3, wbx-validation-key и x-supplier-id.',
+    en: 'This does not look like a WB portal session. Paste the cookie string with WBTokenV3, wbx-validation-key and x-supplier-id.',
+  },
+  KEY_SESSION_REJECTED: {
+    ru: 'WB не принял эту сессию: она устарела. Войдите в кабинет WB заново и скопируйте новую.',
+    en: 'WB did not accept this session: it has expired. Sign in to the WB portal again and copy a fresh one.',
+  },
+  KEY_DUPLICATE: {
+    ru: 'Этот ключ уже добавлен.',
+    en: 'This key has already been added.',
+  },
+  KEY_LIMIT: {
+    ru: 'Можно хранить не больше 5 ключей каждого вида. Удалите ненужный и попробуйте снова.',
+    en: 'You can keep at most 5 keys of each kind. Remove one you no longer need and try again.',
+  },
+  WB_BUSY: {
+    ru: 'WB просит подождать (лимит запросов). Попробуйте через {seconds} с.',
+    en: 'WB asks us to wait (request limit). Try again in {seconds} s.',
+  },
+  WB_UNAVAILABLE: {
+    ru: 'WB сейчас не отвечает. Попробуйте через минуту.',
+    en: 'WB is not answering right now. Try again in a minute.',
+  },
+  WB_DISABLED: {
+    ru: 'WB временно отключил этот метод API. Мы проверяем его сами и продолжим, как только он заработает.',
+    en: 'WB has temporarily disabled this API method. We keep checking and will carry on as soon as it is back.',
+  },
+  NO_FEED_SOURCE: {
+    ru: 'Чтобы видеть коэффициенты, добавьте API-токен WB с категорией «Поставки» (раздел «Ключи»).',
+    en: 'To see coefficients, add a WB API token with the "Supplies" category (Keys screen).',
+  },
+  UNKNOWN_WAREHOUSE: {
+    ru: 'Склад {id} не найден среди складов WB. Выберите склад из списка.',
+    en: 'Warehouse {id} is not one of WB\'s warehouses. Pick one from the list.',
+  },
   INTERNAL: {
     ru: 'Что-то пошло не так на нашей стороне. Попробуйте ещё раз через минуту.',
     en: 'Something went wrong on our side. Try again in a minute.',
@@ -39,6 +95,19 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(ERROR_MESSAGES, value);
 }
 
-export function errorMessage(code: ErrorCode, language: Language): string {
-  return ERROR_MESSAGES[code][language];
+/** The message for `code` in `language`, with `{placeholders}` filled from `vars`. */
+export function errorMessage(code: ErrorCode, language: Language, vars?: Record<string, string | number>): string {
+  const template: string = ERROR_MESSAGES[code][language];
+  return vars ? template.replace(/\{(\w+)\}/g, (match, name: string) => String(vars[name] ?? match)) : template;
+}
+
+/** A failure the user can act on: a stable code plus the values its message needs. Thrown by services, shown by the API. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly vars: Record<string, string | number> = {},
+  ) {
+    super(errorMessage(code, 'en', vars));
+    this.name = 'DomainError';
+  }
 }

@@ -3,11 +3,17 @@
 import { type Language, resolveLanguage } from '@slotpilot/shared';
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyBaseLogger } from 'fastify';
+import type { CredentialService } from '../accounts/credential-service.ts';
 import type { UserService } from '../accounts/user-service.ts';
+import type { SlotFeed } from '../feed/slot-feed.ts';
+import type { WarehouseDirectory } from '../feed/warehouse-directory.ts';
 import type { InitDataVerifier } from './auth/init-data.ts';
 
 export interface ApiServices {
   users: UserService;
+  credentials: CredentialService;
+  feed: SlotFeed;
+  warehouses: WarehouseDirectory;
   initData: InitDataVerifier;
   adminIds: ReadonlySet<number>;
 }

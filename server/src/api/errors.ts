@@ -1,6 +1,6 @@
 // Our error codes on top of tRPC's: one place maps each to a tRPC code and a message in the user's language.
 
-import { type ErrorCode, errorMessage, type Language } from '@slotpilot/shared';
+import { type DomainError, type ErrorCode, errorMessage, type Language } from '@slotpilot/shared';
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 
@@ -11,6 +11,20 @@ const TRPC_CODES: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   FORBIDDEN: 'FORBIDDEN',
   BAD_INPUT: 'BAD_REQUEST',
   NOT_FOUND: 'NOT_FOUND',
+  KEY_NOT_A_TOKEN: 'BAD_REQUEST',
+  KEY_EXPIRED: 'BAD_REQUEST',
+  KEY_TEST_TOKEN: 'BAD_REQUEST',
+  KEY_WRONG_CATEGORY: 'BAD_REQUEST',
+  KEY_REJECTED: 'BAD_REQUEST',
+  KEY_BAD_SESSION: 'BAD_REQUEST',
+  KEY_SESSION_REJECTED: 'BAD_REQUEST',
+  KEY_DUPLICATE: 'CONFLICT',
+  KEY_LIMIT: 'FORBIDDEN',
+  WB_BUSY: 'TOO_MANY_REQUESTS',
+  WB_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  WB_DISABLED: 'SERVICE_UNAVAILABLE',
+  NO_FEED_SOURCE: 'PRECONDITION_FAILED',
+  UNKNOWN_WAREHOUSE: 'BAD_REQUEST',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 };
 
@@ -25,6 +39,12 @@ export class AppErrorCause extends Error {
 export function appError(code: ErrorCode, language: Language, message = errorMessage(code, language)): TRPCError {
   return new TRPCError({ code: TRPC_CODES[code], message, cause: new AppErrorCause(code) });
 }
+
+/** A service's DomainError, in the caller's language. */
+export function fromDomainError(error: DomainError, language: Language): TRPCError {
+  return appError(error.code, language, errorMessage(error.code, language, error.vars));
+}
+
 
 /** The stable code a client switches on, for any error the API returns. */
 export function appCodeOf(error: TRPCError): ErrorCode {

@@ -1,10 +1,16 @@
 // The whole API. The Mini App imports only the type.
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { keysRouter } from './routers/keys.ts';
 import { meRouter } from './routers/me.ts';
+import { slotsRouter } from './routers/slots.ts';
+import { warehousesRouter } from './routers/warehouses.ts';
 import { router } from './trpc.ts';
 
 export const appRouter = router({
   me: meRouter,
+  keys: keysRouter,
+  warehouses: warehousesRouter,
+  slots: slotsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,11 +1,11 @@
 // tRPC init: the procedure kinds every router builds on, and how errors look on the wire.
 
-import { errorMessage, resolveLanguage } from '@slotpilot/shared';
+import { DomainError, errorMessage, resolveLanguage } from '@slotpilot/shared';
 import { initTRPC } from '@trpc/server';
 import { z } from 'zod';
 import type { User } from '../db/entities/user.ts';
 import type { Context } from './context.ts';
-import { appCodeOf, appError } from './errors.ts';
+import { appCodeOf, appError, fromDomainError } from './errors.ts';
 
 const t = initTRPC.context<Context>().create({
   // Never send stack traces, whatever NODE_ENV says.
@@ -26,7 +26,17 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
-export const publicProcedure = t.procedure;
+
+/** Services throw DomainError; callers get it as a tRPC error with the right status, in their language. */
+const domainErrors = t.middleware(async ({ ctx, next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    throw fromDomainError(result.error.cause, ctx.language);
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(domainErrors);
 
 /** Signed-in Telegram users: init data verified, the user upserted, the language set from their profile. */
 export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
@@ -38,7 +48,7 @@ export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
   return next({
     ctx: { ...ctx, user, language: user.language, logger: ctx.logger.child({ userId: user.id }) },
   });
-});
+}).use(domainErrors);
 
 /** SlotPilot's operators (ADMIN_IDS). */
 export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {

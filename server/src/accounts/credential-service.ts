@@ -1,0 +1,178 @@
+// Sellers' WB credentials: validated against WB when added, stored only encrypted, shown masked, never returned.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { type AddKeyInput, DomainError, type KeySummary, MAX_KEYS_PER_KIND } from '@slotpilot/shared';
+import type { Logger } from 'pino';
+import { Credential } from '../db/entities/credential.ts';
+import { OutboxMessage } from '../db/entities/outbox-message.ts';
+import { User } from '../db/entities/user.ts';
+import type { SecretScrubber } from '../platform/logger.ts';
+import { WbDisabledError, WbError, WbRateLimitedError, WbUnauthorizedError } from '../wb/errors.ts';
+import type { WbApiCredential, WbOfficialClient } from '../wb/official-client.ts';
+import type { WbPortalClient } from '../wb/portal-client.ts';
+import { decodeWbToken, parsePortalSession, tokenProblem } from '../wb/token.ts';
+import type { CredentialVault } from './credential-vault.ts';
+
+export interface CredentialServiceDeps {
+  orm: MikroORM;
+  vault: CredentialVault;
+  official: WbOfficialClient;
+  portal: WbPortalClient;
+  scrubber: SecretScrubber;
+  logger: Logger;
+}
+
+/** A decrypted API token the shared feed may spend, with the record it came from. */
+export interface FeedCredential extends WbApiCredential {
+  credentialId: string;
+}
+
+export class CredentialService {
+  constructor(private readonly deps: CredentialServiceDeps) {}
+
+  async add(userId: number, input: AddKeyInput): Promise<KeySummary> {
+    const { orm, vault } = this.deps;
+    const secret = input.secret.trim();
+    this.deps.scrubber.add(secret);
+    const em = orm.em.fork();
+    const fingerprint = vault.fingerprint(secret);
+    if (await em.count(Credential, { user: userId, fingerprint })) throw new DomainError('KEY_DUPLICATE');
+    if ((await em.count(Credential, { user: userId, kind: input.kind })) >= MAX_KEYS_PER_KIND) throw new DomainError('KEY_LIMIT');
+
+    const seller = input.kind === 'api_token' ? await this.checkApiToken(secret) : await this.checkPortalSession(secret);
+    const id = crypto.randomUUID();
+    const credential = em.create(Credential, {
+      id,
+      user: em.getReference(User, userId),
+      kind: input.kind,
+      name: input.name,
+      ...vault.encrypt(secret, id),
+      fingerprint,
+      sellerSid: seller.sid,
+      sellerName: seller.name ?? null,
+      hint: maskSecret(input.kind, secret),
+      expiresAt: seller.expiresAt ?? null,
+      valid: true,
+      shareFeed: input.kind === 'api_token' ? (input.shareFeed ?? true) : false,
+      lastUsedAt: new Date(),
+    });
+    await em.flush();
+    this.deps.logger.info({ event: 'credential.added', userId, credentialId: id, kind: input.kind, sid: seller.sid }, 'credential added');
+    return summary(credential);
+  }
+
+  async list(userId: number): Promise<KeySummary[]> {
+    const rows = await this.deps.orm.em.fork().find(Credential, { user: userId }, { orderBy: { createdAt: 'asc' } });
+    return rows.map(summary);
+  }
+
+  async remove(userId: number, id: string): Promise<void> {
+    const em = this.deps.orm.em.fork();
+    const removed = await em.nativeDelete(Credential, { id, user: userId });
+    if (removed === 0) throw new DomainError('NOT_FOUND');
+  }
+
+  /** One valid, consenting API token per seller account: the budgets the shared feed may spend. */
+  async feedCredentials(): Promise<FeedCredential[]> {
+    const rows = await this.deps.orm.em.fork().find(
+      Credential,
+      { kind: 'api_token', valid: true, shareFeed: true, $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] },
+      { orderBy: { lastUsedAt: 'desc' } },
+    );
+    const bySeller = new Map<string, FeedCredential>();
+    for (const row of rows) {
+      if (!row.sellerSid || bySeller.has(row.sellerSid)) continue;
+      try {
+        bySeller.set(row.sellerSid, { sid: row.sellerSid, token: this.decrypt(row), credentialId: row.id });
+      } catch (error) {
+        this.deps.logger.error({ event: 'credential.decrypt_failed', credentialId: row.id, err: error }, 'cannot decrypt a stored credential');
+      }
+    }
+    return [...bySeller.values()];
+  }
+
+  decrypt(row: Credential): string {
+    const secret = this.deps.vault.decrypt(row, row.id);
+    this.deps.scrubber.add(secret);
+    return secret;
+  }
+
+  /** WB answered 401 for this credential: stop using it and tell its owner. */
+  async markRejected(credentialId: string, reason: string): Promise<void> {
+    const em = this.deps.orm.em.fork();
+    await em.transactional(async (tx) => {
+      const row = await tx.findOne(Credential, { id: credentialId, valid: true });
+      if (!row) return;
+      row.valid = false;
+      row.lastError = reason;
+      tx.create(OutboxMessage, {
+        user: row.user,
+        kind: 'credential_invalid',
+        payload: { credentialId: row.id, name: row.name, kind: row.kind, reason },
+        dedupeKey: `credential_invalid:${row.id}`,
+      });
+    });
+    this.deps.logger.warn({ event: 'credential.rejected', credentialId, reason }, 'WB rejected a stored credential; it is no longer used');
+  }
+
+  private async checkApiToken(token: string): Promise<{ sid: string; name: string | undefined; expiresAt: Date | undefined }> {
+    const problem = tokenProblem(token);
+    const info = decodeWbToken(token);
+    if (problem === 'not_a_token' || !info) throw new DomainError('KEY_NOT_A_TOKEN');
+    if (problem === 'expired') throw new DomainError('KEY_EXPIRED', { date: info.expiresAt.toISOString().slice(0, 10) });
+    if (problem === 'test_token') throw new DomainError('KEY_TEST_TOKEN');
+    if (problem === 'no_supplies_category') throw new DomainError('KEY_WRONG_CATEGORY');
+    const credential = { sid: info.sid, token };
+    try {
+      await this.deps.official.ping(credential, { maxLimiterWaitMs: 10_000 });
+      const known = await this.deps.orm.em.fork().findOne(Credential, { sellerSid: info.sid, sellerName: { $ne: null } });
+      // seller-info allows one call a minute per seller: reuse the name we already know for this account.
+      const name = known?.sellerName ?? (await this.deps.official.sellerInfo(credential, { maxLimiterWaitMs: 5_000 })).name;
+      return { sid: info.sid, name, expiresAt: info.expiresAt };
+    } catch (error) {
+      throw wbFailure(error, 'KEY_REJECTED');
+    }
+  }
+
+  private async checkPortalSession(raw: string): Promise<{ sid: string; name: string | undefined; expiresAt: undefined }> {
+    if (!parsePortalSession(raw)) throw new DomainError('KEY_BAD_SESSION');
+    try {
+      const result = await this.deps.portal.validate(raw);
+      return { sid: result.supplierId, name: result.supplierName, expiresAt: undefined };
+    } catch (error) {
+      throw wbFailure(error, 'KEY_SESSION_REJECTED');
+    }
+  }
+}
+
+function wbFailure(error: unknown, rejected: 'KEY_REJECTED' | 'KEY_SESSION_REJECTED'): Error {
+  if (error instanceof WbUnauthorizedError) return new DomainError(rejected);
+  if (error instanceof WbRateLimitedError) return new DomainError('WB_BUSY', { seconds: Math.ceil(error.retryAfterMs / 1000) });
+  if (error instanceof WbDisabledError) return new DomainError('WB_DISABLED');
+  if (error instanceof WbError) return new DomainError('WB_UNAVAILABLE');
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** What the user sees instead of the secret: enough to recognise it, useless to anyone else. */
+export function maskSecret(kind: Credential['kind'], secret: string): string {
+  if (kind === 'portal_session') {
+    const session = parsePortalSession(secret);
+    return session ? `WBTokenV3 …${session.token.slice(-4)}` : '…';
+  }
+  return `${secret.slice(0, 4)}…${secret.slice(-4)}`;
+}
+
+function summary(row: Credential): KeySummary {
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    sellerName: row.sellerName ?? null,
+    hint: row.hint,
+    valid: row.valid,
+    shareFeed: row.shareFeed,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    lastError: row.lastError ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}

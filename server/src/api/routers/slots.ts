@@ -1,0 +1,28 @@
+import { addDays, type CalendarAnswer, CalendarInput, DomainError, datesBetween, moscowToday, WB_HORIZON_DAYS } from '@slotpilot/shared';
+import { buildCalendarDays } from '../../feed/calendar-view.ts';
+import { protectedProcedure, router } from '../trpc.ts';
+
+export const slotsRouter = router({
+  /** The best current coefficient per Moscow date for the chosen warehouses and box type, from the shared feed. */
+  calendar: protectedProcedure.input(CalendarInput).query(async ({ ctx, input }): Promise<CalendarAnswer> => {
+    const known = await ctx.services.warehouses.byId();
+    const unknown = input.warehouseIds.find((id) => !known.has(id));
+    if (unknown !== undefined) throw new DomainError('UNKNOWN_WAREHOUSE', { id: unknown });
+
+    const today = moscowToday();
+    const from = input.dateFrom ?? today;
+    const to = input.dateTo ?? addDays(today, WB_HORIZON_DAYS - 1);
+    const found = await ctx.services.feed.read(input.warehouseIds, { waitMs: 4_000 });
+    const status = await ctx.services.feed.sourceStatus();
+    const pictures = [...found.values()];
+    return {
+      days: buildCalendarDays(datesBetween(from, to), input.boxTypeId, pictures),
+      source: {
+        state: status.state,
+        reason: status.reason,
+        fetchedAt: pictures.length ? Math.min(...pictures.map((p) => p.fetchedAt)) : null,
+      },
+      pendingWarehouses: input.warehouseIds.filter((id) => !found.has(id)),
+    };
+  }),
+});

@@ -1,0 +1,80 @@
+// WB's warehouse list, fetched rarely (it changes seldom and the call is limited), shared through the cache. When WB
+// cannot answer, the last good list is served and marked stale rather than nothing.
+import { DomainError } from '@slotpilot/shared';
+import type { Logger } from 'pino';
+import type { SharedState } from '../platform/kv/types.ts';
+import { WbDisabledError, WbError, WbRateLimitedError, WbUnauthorizedError } from '../wb/errors.ts';
+import type { WbOfficialClient } from '../wb/official-client.ts';
+import type { Warehouse } from '../wb/official-schemas.ts';
+import type { FeedCredentialSource } from './slot-feed.ts';
+
+export interface WarehouseList {
+  warehouses: Warehouse[];
+  fetchedAt: number;
+  stale: boolean;
+}
+
+const FRESH_KEY = 'wb:warehouses';
+const LAST_GOOD_KEY = 'wb:warehouses:last-good';
+
+export class WarehouseDirectory {
+  private local: WarehouseList | undefined;
+  private pending: Promise<WarehouseList> | undefined;
+
+  constructor(
+    private readonly deps: { shared: SharedState; official: WbOfficialClient; credentials: FeedCredentialSource; logger: Logger },
+    private readonly freshForMs = 60 * 60_000,
+  ) {}
+
+  /** Every WB warehouse; one upstream call an hour at most, however many ask. */
+  list(): Promise<WarehouseList> {
+    if (this.local && !this.local.stale && Date.now() - this.local.fetchedAt < this.freshForMs) return Promise.resolve(this.local);
+    this.pending ??= this.load().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  async byId(): Promise<Map<number, Warehouse>> {
+    return new Map((await this.list()).warehouses.map((w) => [w.ID, w]));
+  }
+
+  private async load(): Promise<WarehouseList> {
+    const { shared } = this.deps;
+    const cached = await shared.cache.get(FRESH_KEY);
+    if (cached) return (this.local = JSON.parse(cached) as WarehouseList);
+    try {
+      const warehouses = await this.fetch();
+      const list: WarehouseList = { warehouses, fetchedAt: Date.now(), stale: false };
+      await shared.cache.set(FRESH_KEY, JSON.stringify(list), this.freshForMs);
+      await shared.cache.set(LAST_GOOD_KEY, JSON.stringify(list), 30 * 24 * 60 * 60_000);
+      return (this.local = list);
+    } catch (error) {
+      const lastGood = await shared.cache.get(LAST_GOOD_KEY);
+      if (lastGood) {
+        this.deps.logger.warn({ event: 'warehouses.stale', err: error }, 'serving the last good warehouse list');
+        return (this.local = { ...(JSON.parse(lastGood) as WarehouseList), stale: true });
+      }
+      throw error;
+    }
+  }
+
+  private async fetch(): Promise<Warehouse[]> {
+    const sellers = await this.deps.credentials.list();
+    if (sellers.length === 0) throw new DomainError('NO_FEED_SOURCE');
+    let lastError: unknown;
+    for (const seller of sellers) {
+      try {
+        return await this.deps.official.warehouses(seller, { maxLimiterWaitMs: 3_000 });
+      } catch (error) {
+        lastError = error;
+        if (error instanceof WbUnauthorizedError) await this.deps.credentials.rejected(seller.credentialId, 'WB rejected the token (HTTP 401)');
+        else if (!(error instanceof WbRateLimitedError)) break;
+      }
+    }
+    if (lastError instanceof WbRateLimitedError) throw new DomainError('WB_BUSY', { seconds: Math.ceil(lastError.retryAfterMs / 1000) });
+    if (lastError instanceof WbDisabledError) throw new DomainError('WB_DISABLED');
+    if (lastError instanceof WbError) throw new DomainError('WB_UNAVAILABLE');
+    throw lastError;
+  }
+}
