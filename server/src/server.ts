@@ -1,11 +1,18 @@
 // Builds and starts the whole server from a config: platform → services → HTTP. Returns how to stop it, in reverse order.
+
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import { CredentialService } from './accounts/credential-service.ts';
+import { CredentialVault } from './accounts/credential-vault.ts';
 import { UserService } from './accounts/user-service.ts';
 import { InitDataVerifier } from './api/auth/init-data.ts';
 import { type App, buildApp } from './app.ts';
 import type { Config } from './config.ts';
+import { SlotFeed } from './feed/slot-feed.ts';
+import { WarehouseDirectory } from './feed/warehouse-directory.ts';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './platform/db/embedded-postgres.ts';
 import { ensureDatabase } from './platform/db/ensure-database.ts';
 import { openDatabase, pingDatabase } from './platform/db/orm.ts';
@@ -14,9 +21,14 @@ import { createRedisSharedState } from './platform/kv/redis.ts';
 import type { SharedState } from './platform/kv/types.ts';
 import { generateDevBotToken, generateMasterKey, generatePassword, loadOrCreateLocalSecret } from './platform/local-secrets.ts';
 import type { SecretScrubber } from './platform/logger.ts';
+import { type SandboxFeedSeller, startInProcessSandbox } from './sandbox/in-process.ts';
+import { createWbGateway } from './wb/wb-gateway.ts';
 
 export interface RunningServer {
   app: App;
+  feed: SlotFeed;
+  /** The in-process WB sandbox, in sandbox mode. */
+  sandboxUrl: string | undefined;
   orm: MikroORM;
   shared: SharedState;
   /** Where the server listens, e.g. http://127.0.0.1:3000. */
@@ -67,10 +79,43 @@ export async function startServer({ config, logger, scrubber, miniappDir }: Star
     }
     stops.push({ name: 'shared state', stop: () => shared.close() });
 
+    // WB: the simulator in-process in sandbox mode, then the clients (pointed at it by the config).
+    let sandboxSeller: SandboxFeedSeller | undefined;
+    let wbUrls: { commonApiUrl: string; suppliesApiUrl: string; portalUrl: string } = config.wb;
+    let sandboxUrl: string | undefined;
+    if (config.wb.sandbox) {
+      const sandbox = await startInProcessSandbox({ port: config.wb.sandboxPort, logger });
+      stops.push({ name: 'wb sandbox', stop: () => sandbox.close() });
+      sandboxSeller = sandbox.feedSeller;
+      sandboxUrl = sandbox.url;
+      scrubber.add(sandboxSeller.token);
+      // The sandbox may have taken any free port (WB_SANDBOX_PORT=0): point every WB URL at where it really is.
+      wbUrls = { commonApiUrl: sandbox.url, suppliesApiUrl: sandbox.url, portalUrl: sandbox.url };
+    }
+    const wb = createWbGateway(wbUrls, shared);
+    stops.push({ name: 'wb gateway', stop: () => wb.close() });
+
+    const vault = new CredentialVault(masterKey);
+    const credentials = new CredentialService({ orm, vault, official: wb.official, portal: wb.portal, scrubber, logger });
+    const feedCredentials = {
+      // In sandbox mode the simulator's own demo seller lends its budget too, so the calendar works before any key is added.
+      list: async () => [...(sandboxSeller ? [sandboxSeller] : []), ...(await credentials.feedCredentials())],
+      rejected: async (credentialId: string, reason: string) => {
+        if (sandboxSeller && credentialId === sandboxSeller.credentialId)
+          logger.warn({ event: 'sandbox.seller_rejected', reason }, 'the sandbox rejected its own demo seller');
+        else await credentials.markRejected(credentialId, reason);
+      },
+    };
+    const instanceId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    const feed = new SlotFeed({ shared, official: wb.official, credentials: feedCredentials, logger, instanceId });
+    await feed.start();
+    stops.push({ name: 'slot feed', stop: () => feed.stop() });
+    const warehouses = new WarehouseDirectory({ shared, official: wb.official, credentials: feedCredentials, logger });
+
     const initData = new InitDataVerifier(botToken);
     const app = await buildApp({
       logger,
-      services: { users: new UserService(orm), initData, adminIds: config.adminIds },
+      services: { users: new UserService(orm), credentials, feed, warehouses, initData, adminIds: config.adminIds },
       devLogin: config.devLogin,
       readiness: [
         {
@@ -78,6 +123,14 @@ export async function startServer({ config, logger, scrubber, miniappDir }: Star
           check: async () => {
             await pingDatabase(orm);
             return undefined;
+          },
+        },
+        {
+          // WB being down or disabled does not make this instance unready; it is reported for operators.
+          name: 'feed',
+          check: async () => {
+            const status = await feed.sourceStatus();
+            return { source: status.state, reason: status.reason, sellers: status.sellers, leader: feed.isLeader };
           },
         },
         {
@@ -100,7 +153,7 @@ export async function startServer({ config, logger, scrubber, miniappDir }: Star
       { event: 'server.listening', url, devLogin: config.devLogin, wbSandbox: config.wb.sandbox },
       `SlotPilot is listening on ${url}`,
     );
-    return { app, orm, shared, url, stop: stopAll };
+    return { app, orm, shared, feed, sandboxUrl, url, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -14,7 +14,11 @@ function toMoscow(date: string): TZDate {
 }
 
 export function isIsoDate(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && isValid(parse(value, PATTERN, new Date())) && format(parse(value, PATTERN, new Date()), PATTERN) === value;
+  return (
+    /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+    isValid(parse(value, PATTERN, new Date())) &&
+    format(parse(value, PATTERN, new Date()), PATTERN) === value
+  );
 }
 
 export const IsoDate = z.string().refine(isIsoDate, { error: 'must be a date written as YYYY-MM-DD' });

@@ -81,7 +81,7 @@ export const ERROR_MESSAGES = {
   },
   UNKNOWN_WAREHOUSE: {
     ru: 'Склад {id} не найден среди складов WB. Выберите склад из списка.',
-    en: 'Warehouse {id} is not one of WB\'s warehouses. Pick one from the list.',
+    en: "Warehouse {id} is not one of WB's warehouses. Pick one from the list.",
   },
   INTERNAL: {
     ru: 'Что-то пошло не так на нашей стороне. Попробуйте ещё раз через минуту.',

@@ -73,18 +73,23 @@ export class CredentialService {
 
   /** One valid, consenting API token per seller account: the budgets the shared feed may spend. */
   async feedCredentials(): Promise<FeedCredential[]> {
-    const rows = await this.deps.orm.em.fork().find(
-      Credential,
-      { kind: 'api_token', valid: true, shareFeed: true, $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] },
-      { orderBy: { lastUsedAt: 'desc' } },
-    );
+    const rows = await this.deps.orm.em
+      .fork()
+      .find(
+        Credential,
+        { kind: 'api_token', valid: true, shareFeed: true, $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] },
+        { orderBy: { lastUsedAt: 'desc' } },
+      );
     const bySeller = new Map<string, FeedCredential>();
     for (const row of rows) {
       if (!row.sellerSid || bySeller.has(row.sellerSid)) continue;
       try {
         bySeller.set(row.sellerSid, { sid: row.sellerSid, token: this.decrypt(row), credentialId: row.id });
       } catch (error) {
-        this.deps.logger.error({ event: 'credential.decrypt_failed', credentialId: row.id, err: error }, 'cannot decrypt a stored credential');
+        this.deps.logger.error(
+          { event: 'credential.decrypt_failed', credentialId: row.id, err: error },
+          'cannot decrypt a stored credential',
+        );
       }
     }
     return [...bySeller.values()];

@@ -61,18 +61,27 @@ export class CredentialVault {
       );
     }
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.recordKey(Buffer.from(secret.salt, 'base64')), Buffer.from(secret.iv, 'base64'));
+      const decipher = createDecipheriv(
+        'aes-256-gcm',
+        this.recordKey(Buffer.from(secret.salt, 'base64')),
+        Buffer.from(secret.iv, 'base64'),
+      );
       decipher.setAAD(Buffer.from(recordId));
       decipher.setAuthTag(Buffer.from(secret.authTag, 'base64'));
       return Buffer.concat([decipher.update(Buffer.from(secret.ciphertext, 'base64')), decipher.final()]).toString('utf8');
     } catch {
-      throw new VaultError('tampered', 'the stored credential failed its integrity check (tampered or corrupted); ask the seller to add it again');
+      throw new VaultError(
+        'tampered',
+        'the stored credential failed its integrity check (tampered or corrupted); ask the seller to add it again',
+      );
     }
   }
 
   /** A keyed fingerprint of a secret, for "already added" checks without decrypting anything. */
   fingerprint(secret: string): string {
-    return createHmac('sha256', hkdf(this.master, Buffer.alloc(0), 'slotpilot/fingerprint/v1')).update(secret).digest('base64url');
+    return createHmac('sha256', hkdf(this.master, Buffer.alloc(0), 'slotpilot/fingerprint/v1'))
+      .update(secret)
+      .digest('base64url');
   }
 
   private recordKey(salt: Buffer): Buffer {

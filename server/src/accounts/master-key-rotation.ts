@@ -16,7 +16,11 @@ export async function rotateMasterKey(orm: MikroORM, from: CredentialVault, to: 
   for (;;) {
     // One transaction per batch: a row is either fully under the old key or fully under the new one.
     const done = await orm.em.fork().transactional(async (em) => {
-      const rows = await em.find(Credential, { keyVersion: from.keyId }, { limit: batchSize, orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE });
+      const rows = await em.find(
+        Credential,
+        { keyVersion: from.keyId },
+        { limit: batchSize, orderBy: { id: 'asc' }, lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
       for (const row of rows) {
         const secret = from.decrypt(row, row.id);
         em.assign(row, { ...to.encrypt(secret, row.id), fingerprint: to.fingerprint(secret) });

@@ -45,7 +45,6 @@ export function fromDomainError(error: DomainError, language: Language): TRPCErr
   return appError(error.code, language, errorMessage(error.code, language, error.vars));
 }
 
-
 /** The stable code a client switches on, for any error the API returns. */
 export function appCodeOf(error: TRPCError): ErrorCode {
   if (error.cause instanceof AppErrorCause) return error.cause.appCode;

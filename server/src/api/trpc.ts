@@ -39,16 +39,18 @@ const domainErrors = t.middleware(async ({ ctx, next }) => {
 export const publicProcedure = t.procedure.use(domainErrors);
 
 /** Signed-in Telegram users: init data verified, the user upserted, the language set from their profile. */
-export const protectedProcedure = t.procedure.use(async ({ ctx, next }) => {
-  const result = ctx.services.initData.verify(ctx.authorization);
-  if (!result.ok) {
-    throw appError(result.code, result.languageHint ? resolveLanguage(result.languageHint) : ctx.language);
-  }
-  const user: User = await ctx.services.users.upsertFromTelegram(result.identity);
-  return next({
-    ctx: { ...ctx, user, language: user.language, logger: ctx.logger.child({ userId: user.id }) },
-  });
-}).use(domainErrors);
+export const protectedProcedure = t.procedure
+  .use(async ({ ctx, next }) => {
+    const result = ctx.services.initData.verify(ctx.authorization);
+    if (!result.ok) {
+      throw appError(result.code, result.languageHint ? resolveLanguage(result.languageHint) : ctx.language);
+    }
+    const user: User = await ctx.services.users.upsertFromTelegram(result.identity);
+    return next({
+      ctx: { ...ctx, user, language: user.language, logger: ctx.logger.child({ userId: user.id }) },
+    });
+  })
+  .use(domainErrors);
 
 /** SlotPilot's operators (ADMIN_IDS). */
 export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {

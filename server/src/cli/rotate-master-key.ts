@@ -30,7 +30,8 @@ try {
   fail(error instanceof ConfigError ? error.message : String(error));
 }
 const newKey = env.NEW_MASTER_KEY;
-if (!newKey || Buffer.from(newKey, 'base64').length !== 32) fail('Set NEW_MASTER_KEY to 32 random bytes in base64 (openssl rand -base64 32).');
+if (!newKey || Buffer.from(newKey, 'base64').length !== 32)
+  fail('Set NEW_MASTER_KEY to 32 random bytes in base64 (openssl rand -base64 32).');
 
 const keyFile = path.join(config.dataDir, 'master-key');
 const currentKey = config.masterKey ?? (existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined);

@@ -60,7 +60,15 @@ const STATUS_KEY = 'feed:status';
 const COEFFICIENTS_REFILL_MS = OFFICIAL_ENDPOINTS.coefficients.refillMs;
 
 export class SlotFeed {
-  readonly counters: FeedCounters = { l1Hits: 0, l1Misses: 0, l2Hits: 0, l2Misses: 0, upstreamCalls: 0, upstreamFailures: 0, updatesPublished: 0 };
+  readonly counters: FeedCounters = {
+    l1Hits: 0,
+    l1Misses: 0,
+    l2Hits: 0,
+    l2Misses: 0,
+    upstreamCalls: 0,
+    upstreamFailures: 0,
+    updatesPublished: 0,
+  };
   private readonly events = new EventEmitter();
   private readonly l1: LRUCache<number, WarehouseSlots>;
   private readonly l2Reads = new Map<number, Promise<WarehouseSlots | undefined>>();
@@ -164,7 +172,9 @@ export class SlotFeed {
    */
   async read(warehouseIds: readonly number[], { waitMs = 5_000 } = {}): Promise<Map<number, WarehouseSlots>> {
     this.watch(warehouseIds);
-    const found = await Promise.all(warehouseIds.map(async (id) => [id, (await this.get(id)) ?? (await this.nextArrival(id, waitMs))] as const));
+    const found = await Promise.all(
+      warehouseIds.map(async (id) => [id, (await this.get(id)) ?? (await this.nextArrival(id, waitMs))] as const),
+    );
     return new Map(found.filter((entry): entry is readonly [number, WarehouseSlots] => entry[1] !== undefined));
   }
 
@@ -335,7 +345,12 @@ export class SlotFeed {
     for (const item of items) {
       if (item.boxTypeID === undefined) continue;
       const entry = byWarehouse.get(item.warehouseID) ?? { name: item.warehouseName, cells: [] };
-      entry.cells.push({ date: isoDateOfWb(item.date), boxTypeId: item.boxTypeID, coefficient: item.coefficient, allowUnload: item.allowUnload });
+      entry.cells.push({
+        date: isoDateOfWb(item.date),
+        boxTypeId: item.boxTypeID,
+        coefficient: item.coefficient,
+        allowUnload: item.allowUnload,
+      });
       byWarehouse.set(item.warehouseID, entry);
     }
     const ttl = this.options.sharedTtlMs ?? 15 * 60_000;
@@ -348,7 +363,10 @@ export class SlotFeed {
         const slots: WarehouseSlots = { warehouseId, warehouseName: entry?.name ?? previous?.name ?? '', fetchedAt, cells };
         this.lastFetched.set(warehouseId, { at: fetchedAt, signature, name: slots.warehouseName });
         await this.options.shared.cache.set(slotsKey(warehouseId), JSON.stringify(slots), ttl);
-        await this.options.shared.bus.publish(CHANNEL_UPDATED, { slots, changed: previous?.signature !== signature } satisfies UpdateMessage);
+        await this.options.shared.bus.publish(CHANNEL_UPDATED, {
+          slots,
+          changed: previous?.signature !== signature,
+        } satisfies UpdateMessage);
         this.counters.updatesPublished++;
       }),
     );

@@ -68,7 +68,8 @@ export class WarehouseDirectory {
         return await this.deps.official.warehouses(seller, { maxLimiterWaitMs: 3_000 });
       } catch (error) {
         lastError = error;
-        if (error instanceof WbUnauthorizedError) await this.deps.credentials.rejected(seller.credentialId, 'WB rejected the token (HTTP 401)');
+        if (error instanceof WbUnauthorizedError)
+          await this.deps.credentials.rejected(seller.credentialId, 'WB rejected the token (HTTP 401)');
         else if (!(error instanceof WbRateLimitedError)) break;
       }
     }

@@ -28,7 +28,10 @@ export class WbError extends Error {
 
 /** 401/403: the token or session is not (or no longer) accepted. */
 export class WbUnauthorizedError extends WbError {
-  constructor(endpoint: string, readonly status: number) {
+  constructor(
+    endpoint: string,
+    readonly status: number,
+  ) {
     super('unauthorized', endpoint, `WB rejected the credentials (HTTP ${status})`);
   }
 }
@@ -52,7 +55,11 @@ export class WbDisabledError extends WbError {
 }
 
 export class WbBadRequestError extends WbError {
-  constructor(endpoint: string, readonly status: number, detail: string) {
+  constructor(
+    endpoint: string,
+    readonly status: number,
+    detail: string,
+  ) {
     super('bad_request', endpoint, `WB refused the request (HTTP ${status}): ${detail}`);
   }
 }
@@ -65,15 +72,26 @@ export class WbTransientError extends WbError {
 }
 
 export class WbUnexpectedShapeError extends WbError {
-  constructor(endpoint: string, readonly issues: string[]) {
+  constructor(
+    endpoint: string,
+    readonly issues: string[],
+  ) {
     super('unexpected_shape', endpoint, `WB answered in an unexpected shape: ${issues.slice(0, 3).join('; ')}`);
   }
 }
 
 /** Only the seller can go on (a captcha, a re-login): never retried automatically. */
 export class WbNeedsSellerActionError extends WbError {
-  constructor(endpoint: string, readonly reason: 'captcha' | 'login', readonly actionUrl: string | undefined) {
-    super('needs_seller_action', endpoint, reason === 'captcha' ? 'WB asks the seller to solve a captcha' : 'WB asks the seller to sign in again');
+  constructor(
+    endpoint: string,
+    readonly reason: 'captcha' | 'login',
+    readonly actionUrl: string | undefined,
+  ) {
+    super(
+      'needs_seller_action',
+      endpoint,
+      reason === 'captcha' ? 'WB asks the seller to solve a captcha' : 'WB asks the seller to sign in again',
+    );
   }
 }
 

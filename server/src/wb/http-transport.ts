@@ -1,5 +1,5 @@
 // One pooled keep-alive HTTP agent for everything that talks to WB, with a deadline on every request.
-import { Agent, errors as undiciErrors, request } from 'undici';
+import { Agent, request, errors as undiciErrors } from 'undici';
 import { WbTransientError } from './errors.ts';
 
 export interface TransportResponse {
@@ -9,7 +9,11 @@ export interface TransportResponse {
 }
 
 export interface HttpTransport {
-  send(endpoint: string, url: string, init: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number }): Promise<TransportResponse>;
+  send(
+    endpoint: string,
+    url: string,
+    init: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number },
+  ): Promise<TransportResponse>;
   close(): Promise<void>;
 }
 

@@ -205,7 +205,11 @@ export class WbOfficialClient {
       throw new WbUnexpectedShapeError(endpoint, ['the body is not JSON']);
     }
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new WbUnexpectedShapeError(endpoint, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    if (!parsed.success)
+      throw new WbUnexpectedShapeError(
+        endpoint,
+        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      );
     return parsed.data;
   }
 }

@@ -47,7 +47,10 @@ export class WbPortalClient {
     if (response.status === 401 || response.status === 403) throw new WbUnauthorizedError('validate', response.status);
     if (response.status >= 400) throw new WbTransientError('validate', `HTTP ${response.status}`);
     const parsed = ValidateResult.safeParse((safeJson(response.text) as { result?: unknown } | undefined)?.result ?? {});
-    return { supplierId: parsed.data?.supplierId ?? session.supplierId, supplierName: parsed.success ? parsed.data.supplierName : undefined };
+    return {
+      supplierId: parsed.data?.supplierId ?? session.supplierId,
+      supplierName: parsed.success ? parsed.data.supplierName : undefined,
+    };
   }
 
   async createDraft(session: string): Promise<string> {
@@ -58,11 +61,19 @@ export class WbPortalClient {
     await this.rpc('draftGoods', session, { draftID: draftId, barcodes: goods }, EmptyResult);
   }
 
-  async createPreorder(session: string, params: { draftId: string; warehouseId: number; boxTypeMask: number; transitWarehouseId?: number | null }) {
+  async createPreorder(
+    session: string,
+    params: { draftId: string; warehouseId: number; boxTypeMask: number; transitWarehouseId?: number | null },
+  ) {
     const result = await this.rpc(
       'preorderCreate',
       session,
-      { boxTypeMask: params.boxTypeMask, draftID: params.draftId, warehouseId: params.warehouseId, transitWarehouseId: params.transitWarehouseId ?? null },
+      {
+        boxTypeMask: params.boxTypeMask,
+        draftID: params.draftId,
+        warehouseId: params.warehouseId,
+        transitWarehouseId: params.transitWarehouseId ?? null,
+      },
       PreorderCreateResult,
     );
     return String(result.ids[0]!.Id);
@@ -73,7 +84,10 @@ export class WbPortalClient {
   }
 
   /** Book `date` (YYYY-MM-DD) for a preorder; the supply id WB assigned. */
-  async planAdd(session: string, params: { preorderId: string; date: string; monopalletCount?: number; captchaToken?: string }): Promise<string> {
+  async planAdd(
+    session: string,
+    params: { preorderId: string; date: string; monopalletCount?: number; captchaToken?: string },
+  ): Promise<string> {
     const result = await this.rpc(
       'planAdd',
       session,
@@ -114,7 +128,11 @@ export class WbPortalClient {
     order: { nmId: number; srcOfficeId: number; dstOfficeId: number; chrtId: number; count: number },
   ): Promise<string> {
     const transfers = [
-      { nmID: order.nmId, srcOfficeID: order.srcOfficeId, items: [{ dstOfficeID: order.dstOfficeId, chrtID: order.chrtId, count: order.count }] },
+      {
+        nmID: order.nmId,
+        srcOfficeID: order.srcOfficeId,
+        items: [{ dstOfficeID: order.dstOfficeId, chrtID: order.chrtId, count: order.count }],
+      },
     ];
     return (await this.rpc('transferOrder', session, { transfers }, TransferOrderResult)).requestId;
   }
@@ -153,7 +171,11 @@ export class WbPortalClient {
     if (!body) throw new WbUnexpectedShapeError(call, ['the body is not JSON']);
     if (body.error) throw portalError(call, body.error);
     const parsed = schema.safeParse(body.result);
-    if (!parsed.success) throw new WbUnexpectedShapeError(call, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    if (!parsed.success)
+      throw new WbUnexpectedShapeError(
+        call,
+        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      );
     return parsed.data;
   }
 }

@@ -57,7 +57,9 @@ export type TransferStock = z.infer<typeof TransferListResult>['transfers'];
 
 export const TransferLimitsResult = z.object({
   data: z.object({
-    quotas: z.array(z.object({ officeID: z.number(), officeName: z.string().optional().default(''), srcQuota: z.number(), dstQuota: z.number() })),
+    quotas: z.array(
+      z.object({ officeID: z.number(), officeName: z.string().optional().default(''), srcQuota: z.number(), dstQuota: z.number() }),
+    ),
   }),
 });
 export type TransferQuota = z.infer<typeof TransferLimitsResult>['data']['quotas'][number];

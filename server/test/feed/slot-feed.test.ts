@@ -1,0 +1,181 @@
+// The shared slot feed against the WB sandbox: one upstream call however many readers, sellers' budgets spent in turn
+// without a single limit violation, WB's failures turned into a visible source state, and a second leader taking over.
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type FeedCredentialSource, SlotFeed } from '../../src/feed/slot-feed.ts';
+import { createMemorySharedState } from '../../src/platform/kv/memory.ts';
+import type { SharedState } from '../../src/platform/kv/types.ts';
+import { createHttpTransport } from '../../src/wb/http-transport.ts';
+import { WbOfficialClient } from '../../src/wb/official-client.ts';
+import { SellerRateLimiter } from '../../src/wb/seller-rate-limiter.ts';
+import { type SandboxSeller, startTestSandbox, type TestSandbox } from '../harness/sandbox.ts';
+
+const logger = pino({ level: 'silent' });
+
+describe('SlotFeed', () => {
+  let sandbox: TestSandbox;
+  const transport = createHttpTransport();
+  const running: SlotFeed[] = [];
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox();
+  });
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((feed) => feed.stop()));
+    await sandbox.clearFaults();
+  });
+  afterAll(async () => {
+    await transport.close();
+    await sandbox.close();
+  });
+
+  function sourceOf(sellers: SandboxSeller[], rejected: string[] = []): FeedCredentialSource {
+    return {
+      list: async () =>
+        sellers.filter((s) => !rejected.includes(s.sid)).map((s) => ({ sid: s.sid, token: s.apiToken, credentialId: s.sid })),
+      rejected: async (credentialId) => void rejected.push(credentialId),
+    };
+  }
+
+  async function startFeed(options: {
+    shared: SharedState;
+    credentials: FeedCredentialSource;
+    official?: WbOfficialClient;
+    leaseTtlMs?: number;
+  }) {
+    const official =
+      options.official ??
+      new WbOfficialClient({
+        commonApiUrl: sandbox.url,
+        suppliesApiUrl: sandbox.url,
+        transport,
+        limiter: new SellerRateLimiter(options.shared),
+      });
+    const feed = new SlotFeed({ ...options, official, logger, instanceId: randomUUID(), leaseTtlMs: options.leaseTtlMs ?? 1_500 });
+    await feed.start();
+    running.push(feed);
+    return feed;
+  }
+
+  const coefficientCalls = async (sellers: SandboxSeller[]) => {
+    const stats = await sandbox.stats();
+    return sellers.reduce((sum, s) => sum + (stats.requests[s.sid]?.coefficients ?? 0), 0);
+  };
+
+  it('serves 1,000 concurrent readers of a warehouse with one upstream call', async () => {
+    const seller = await sandbox.createSeller();
+    const feed = await startFeed({ shared: createMemorySharedState(), credentials: sourceOf([seller]) });
+    const answers = await Promise.all(Array.from({ length: 1_000 }, () => feed.read([507], { waitMs: 10_000 })));
+    expect(answers.every((a) => a.get(507)?.cells.length === 14 * 3)).toBe(true);
+    expect(await coefficientCalls([seller])).toBe(1);
+    expect(feed.counters.upstreamCalls).toBe(1);
+    // Later readers hit the in-process cache.
+    await feed.read([507]);
+    expect(feed.counters.l1Hits).toBeGreaterThan(0);
+  });
+
+  it('spends three sellers in turn, never twice within one of their windows, with zero violations', async () => {
+    const sellers = [await sandbox.createSeller(), await sandbox.createSeller(), await sandbox.createSeller()];
+    const feed = await startFeed({ shared: createMemorySharedState(), credentials: sourceOf(sellers) });
+    const updates: number[] = [];
+    feed.onWarehouseUpdate((slots) => {
+      if (slots.warehouseId === 507) updates.push(slots.fetchedAt);
+    });
+    await feed.read([507, 117501]);
+    // Wait for three more refreshes: at 10 s / 3 sellers, each seller is used about once.
+    await vi.waitFor(() => expect(updates.length).toBeGreaterThanOrEqual(4), { timeout: 20_000, interval: 100 });
+    const stats = await sandbox.stats();
+    expect(stats.violations).toBe(0);
+    expect(sellers.filter((s) => (stats.requests[s.sid]?.coefficients ?? 0) > 0)).toHaveLength(3);
+    expect((await feed.sourceStatus()).state).toBe('ok');
+  });
+
+  it('publishes updates that any instance can read from the shared cache', async () => {
+    const shared = createMemorySharedState();
+    const seller = await sandbox.createSeller();
+    await sandbox.setCell({
+      warehouseId: 300461,
+      date: new Date(Date.now() + 3 * 3600_000).toISOString().slice(0, 10),
+      boxTypeId: 2,
+      coefficient: 0,
+      allowUnload: true,
+    });
+    const leader = await startFeed({ shared, credentials: sourceOf([seller]) });
+    await leader.read([300461]);
+    const reader = new SlotFeed({
+      shared,
+      official: new WbOfficialClient({
+        commonApiUrl: sandbox.url,
+        suppliesApiUrl: sandbox.url,
+        transport,
+        limiter: new SellerRateLimiter(shared),
+      }),
+      credentials: sourceOf([]),
+      logger,
+      instanceId: 'reader',
+    });
+    const slots = await reader.get(300461);
+    expect(slots?.warehouseId).toBe(300461);
+    expect(reader.counters).toMatchObject({ l2Hits: 1, upstreamCalls: 0 });
+  });
+
+  it('shows "disabled" when WB disables the method, and stops asking until the cool-down', async () => {
+    const seller = await sandbox.createSeller();
+    const shared = createMemorySharedState();
+    const official = new WbOfficialClient({
+      commonApiUrl: sandbox.url,
+      suppliesApiUrl: sandbox.url,
+      transport,
+      limiter: new SellerRateLimiter(shared),
+      disabledCooldownMs: 60_000,
+    });
+    await sandbox.fault({ endpoint: 'coefficients', kind: 'disabled' });
+    const feed = await startFeed({ shared, credentials: sourceOf([seller]), official });
+    await feed.read([507], { waitMs: 500 });
+    await vi.waitFor(async () => expect((await feed.sourceStatus()).state).toBe('disabled'), { timeout: 5_000 });
+    expect(await coefficientCalls([seller])).toBe(1);
+  });
+
+  it('says "degraded" when nobody has lent a token, and "rate-limited" when WB throttles every seller', async () => {
+    const none = await startFeed({ shared: createMemorySharedState(), credentials: sourceOf([]) });
+    none.watch([507]);
+    await vi.waitFor(async () => expect(await none.sourceStatus()).toMatchObject({ state: 'degraded', reason: 'no_credentials' }), {
+      timeout: 5_000,
+    });
+    await none.stop();
+
+    const seller = await sandbox.createSeller();
+    await sandbox.fault({ endpoint: 'coefficients', kind: '429', retryAfterS: 30 });
+    const throttled = await startFeed({ shared: createMemorySharedState(), credentials: sourceOf([seller]) });
+    throttled.watch([507]);
+    await vi.waitFor(async () => expect(await throttled.sourceStatus()).toMatchObject({ state: 'rate-limited' }), { timeout: 5_000 });
+    expect(await coefficientCalls([seller])).toBe(1);
+  });
+
+  it('drops a seller whose token WB rejects and carries on with the others', async () => {
+    const good = await sandbox.createSeller();
+    const expired = await sandbox.createSeller({ tokenExpiresInS: -60 });
+    const rejected: string[] = [];
+    const feed = await startFeed({ shared: createMemorySharedState(), credentials: sourceOf([expired, good], rejected) });
+    const answer = await feed.read([507], { waitMs: 10_000 });
+    expect(answer.get(507)).toBeDefined();
+    expect(rejected).toEqual([expired.sid]);
+  });
+
+  it('hands leadership over when the leader stops', async () => {
+    const shared = createMemorySharedState();
+    const seller = await sandbox.createSeller();
+    const first = await startFeed({ shared, credentials: sourceOf([seller]) });
+    await first.read([217081]);
+    expect(first.isLeader).toBe(true);
+    const second = await startFeed({ shared, credentials: sourceOf([seller]) });
+    expect(second.isLeader).toBe(false);
+    await first.stop();
+    await vi.waitFor(() => expect(second.isLeader).toBe(true), { timeout: 5_000 });
+    const seen: number[] = [];
+    second.onWarehouseUpdate((s) => seen.push(s.warehouseId));
+    second.watch([217081]);
+    await vi.waitFor(() => expect(seen).toContain(217081), { timeout: 15_000 });
+  });
+});
