@@ -284,25 +284,29 @@ export class SlotFeed {
       await this.setStatus('degraded', 'no_credentials', watched.length);
       return 2_000;
     }
-    // Spread the sellers' calls evenly: with S sellers, one call every refill / S.
+    // Spread the sellers' calls evenly: with S sellers, one call every refill / S. Every call asks for all watched
+    // warehouses, so a newly watched one rides along with the next call; jumping the queue would spend a budget the
+    // rotation needs and leave a gap of a whole refill for everyone else.
     const spacing = COEFFICIENTS_REFILL_MS / sellers.length;
-    const urgent = watched.some((id) => !this.lastFetched.has(id));
     const dueAt = this.lastCallAt + spacing;
-    if (!urgent && now < dueAt) return dueAt - now;
+    if (now < dueAt) return dueAt - now;
 
     let soonestFree = Number.POSITIVE_INFINITY;
     let wbThrottled = false;
     for (let attempt = 0; attempt < sellers.length; attempt++) {
       const index = (this.nextSeller + attempt) % sellers.length;
       const seller = sellers[index]!;
+      // Pace from when the call starts, so WB's answer time does not stretch the rotation.
+      const callStartedAt = Date.now();
       try {
         const items = await this.options.official.coefficients(seller, watched, { maxLimiterWaitMs: 0, attempts: 1, timeoutMs: 8_000 });
         this.counters.upstreamCalls++;
         this.nextSeller = (index + 1) % sellers.length;
-        this.lastCallAt = Date.now();
+        this.lastCallAt = callStartedAt;
         this.consecutiveFailures = 0;
-        await this.publish(watched, items, this.lastCallAt);
-        await this.setStatus('ok', null, watched.length, this.lastCallAt);
+        const fetchedAt = Date.now();
+        await this.publish(watched, items, fetchedAt);
+        await this.setStatus('ok', null, watched.length, fetchedAt);
         return spacing;
       } catch (error) {
         if (error instanceof WbRateLimitedError) {
