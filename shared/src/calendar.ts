@@ -1,6 +1,11 @@
 // Moscow calendar dates (WB's dates are Europe/Moscow days) as `YYYY-MM-DD` strings: pure, no I/O.
 import { TZDate } from '@date-fns/tz';
-import { addDays as addDaysTo, differenceInCalendarDays, format, isValid, parse } from 'date-fns';
+// Deep imports: the date-fns index costs about a second to load in Node.
+import { addDays as addDaysTo } from 'date-fns/addDays';
+import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
+import { format } from 'date-fns/format';
+import { isValid } from 'date-fns/isValid';
+import { parse } from 'date-fns/parse';
 import { z } from 'zod';
 
 export const MOSCOW_TIME_ZONE = 'Europe/Moscow';

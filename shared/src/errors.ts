@@ -83,6 +83,50 @@ export const ERROR_MESSAGES = {
     ru: 'Склад {id} не найден среди складов WB. Выберите склад из списка.',
     en: "Warehouse {id} is not one of WB's warehouses. Pick one from the list.",
   },
+  DATE_IN_PAST: {
+    ru: 'Начало периода уже прошло (сегодня {today} по Москве). Выберите даты с сегодняшнего дня.',
+    en: 'The start date has passed (today is {today}, Moscow time). Pick dates from today on.',
+  },
+  RANGE_TOO_LONG: {
+    ru: 'Слишком длинный период: не больше {days} дней вперёд.',
+    en: 'The period is too long: at most {days} days ahead.',
+  },
+  NO_PORTAL_SESSION: {
+    ru: 'Для автобронирования нужна действующая сессия кабинета WB. Добавьте её в разделе «Ключи».',
+    en: 'Auto-booking needs a valid WB portal session. Add one on the Keys screen.',
+  },
+  PREORDER_REQUIRED: {
+    ru: 'Для автобронирования выберите предзаказ (черновик поставки) в кабинете WB.',
+    en: 'For auto-booking, choose a preorder (a draft supply) from your WB portal.',
+  },
+  PREORDER_NOT_FOUND: {
+    ru: 'Предзаказ {id} не найден в вашем кабинете WB.',
+    en: 'Preorder {id} was not found in your WB portal.',
+  },
+  PREORDER_WAREHOUSE_MISMATCH: {
+    ru: 'Предзаказ {id} создан для склада {warehouse}: добавьте этот склад в задачу.',
+    en: 'Preorder {id} is for warehouse {warehouse}: include that warehouse in the task.',
+  },
+  PREORDER_ALREADY_PLANNED: {
+    ru: 'Предзаказ {id} уже запланирован на {date}.',
+    en: 'Preorder {id} is already planned for {date}.',
+  },
+  NO_CREDITS: {
+    ru: 'Бесплатные автобронирования закончились. Купите пакет, чтобы SlotPilot бронировал за вас.',
+    en: 'Your free auto-bookings are used up. Buy a pack so SlotPilot can book for you.',
+  },
+  TASK_LIMIT: {
+    ru: 'Одновременно может работать не больше {max} задач. Завершите или отмените ненужные.',
+    en: 'At most {max} tasks can run at once. Finish or cancel some first.',
+  },
+  TASK_FINISHED: {
+    ru: 'Задача уже завершена.',
+    en: 'This task has already finished.',
+  },
+  TASK_BUSY: {
+    ru: 'Задача сейчас переезжает на другой сервер. Повторите через несколько секунд.',
+    en: 'This task is moving to another server. Try again in a few seconds.',
+  },
   INTERNAL: {
     ru: 'Что-то пошло не так на нашей стороне. Попробуйте ещё раз через минуту.',
     en: 'Something went wrong on our side. Try again in a minute.',

@@ -95,6 +95,22 @@ export class CredentialService {
     return [...bySeller.values()];
   }
 
+  /** The user's valid portal sessions, decrypted, most recently used first: what booking and transfers run on. */
+  async portalSessions(userId: number): Promise<Array<{ credentialId: string; sid: string | null; session: string }>> {
+    const rows = await this.deps.orm.em
+      .fork()
+      .find(Credential, { user: userId, kind: 'portal_session', valid: true }, { orderBy: { lastUsedAt: 'desc' } });
+    return rows.map((row) => ({ credentialId: row.id, sid: row.sellerSid ?? null, session: this.decrypt(row) }));
+  }
+
+  async hasValidPortalSession(userId: number): Promise<boolean> {
+    return (await this.deps.orm.em.fork().count(Credential, { user: userId, kind: 'portal_session', valid: true })) > 0;
+  }
+
+  async touch(credentialId: string): Promise<void> {
+    await this.deps.orm.em.fork().nativeUpdate(Credential, { id: credentialId }, { lastUsedAt: new Date() });
+  }
+
   decrypt(row: Credential): string {
     const secret = this.deps.vault.decrypt(row, row.id);
     this.deps.scrubber.add(secret);
