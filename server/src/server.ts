@@ -13,6 +13,12 @@ import { type App, buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { SlotFeed } from './feed/slot-feed.ts';
 import { WarehouseDirectory } from './feed/warehouse-directory.ts';
+import { ActorHost } from './monitor/actor-host.ts';
+import { Redistribution } from './monitor/redistribution.ts';
+import { SupplyAct } from './monitor/supply-act.ts';
+import { SupplyProbe } from './monitor/supply-probe.ts';
+import { TaskService } from './monitor/task-service.ts';
+import { TransitionLog } from './monitor/transition-log.ts';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './platform/db/embedded-postgres.ts';
 import { ensureDatabase } from './platform/db/ensure-database.ts';
 import { openDatabase, pingDatabase } from './platform/db/orm.ts';
@@ -27,6 +33,7 @@ import { createWbGateway } from './wb/wb-gateway.ts';
 export interface RunningServer {
   app: App;
   feed: SlotFeed;
+  host: ActorHost;
   /** The in-process WB sandbox, in sandbox mode. */
   sandboxUrl: string | undefined;
   orm: MikroORM;
@@ -41,9 +48,12 @@ export interface StartOptions {
   logger: Logger;
   scrubber: SecretScrubber;
   miniappDir?: string;
+  /** Monitor tuning (tests shorten the lease). */
+  monitor?: { leaseTtlMs?: number; heartbeatMs?: number; pollIntervalMs?: number; redistributionPollMs?: number };
 }
 
-export async function startServer({ config, logger, scrubber, miniappDir }: StartOptions): Promise<RunningServer> {
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { config, logger, scrubber, miniappDir } = options;
   const stops: Array<{ name: string; stop: () => Promise<unknown> }> = [];
   const stopAll = async () => {
     for (const { name, stop } of stops.reverse()) {
@@ -112,10 +122,49 @@ export async function startServer({ config, logger, scrubber, miniappDir }: Star
     stops.push({ name: 'slot feed', stop: () => feed.stop() });
     const warehouses = new WarehouseDirectory({ shared, official: wb.official, credentials: feedCredentials, logger });
 
+    // The monitor: one actor per task, on the tasks this instance holds leases for.
+    const transitions = new TransitionLog();
+    const host = new ActorHost({
+      orm,
+      shared,
+      feed,
+      supplyProbe: new SupplyProbe(feed),
+      supplyAct: new SupplyAct({ orm, portal: wb.portal, credentials, logger, publicUrl: config.publicUrl }),
+      redistribution: new Redistribution({ orm, portal: wb.portal, credentials, logger }),
+      transitions,
+      logger,
+      instanceId,
+      ...options.monitor,
+    });
+    await host.start();
+    stops.push({ name: 'actors', stop: () => host.stop() });
+    const tasks = new TaskService({
+      orm,
+      host,
+      credentials,
+      warehouses,
+      portal: wb.portal,
+      logger,
+      ...(options.monitor?.leaseTtlMs ? { leaseTtlMs: options.monitor.leaseTtlMs } : {}),
+    });
+    const shutdown = new AbortController();
+
     const initData = new InitDataVerifier(botToken);
     const app = await buildApp({
       logger,
-      services: { users: new UserService(orm), credentials, feed, warehouses, initData, adminIds: config.adminIds },
+      services: {
+        users: new UserService(orm),
+        credentials,
+        feed,
+        warehouses,
+        tasks,
+        transitions,
+        bus: shared.bus,
+        orm,
+        shutdown: shutdown.signal,
+        initData,
+        adminIds: config.adminIds,
+      },
       devLogin: config.devLogin,
       readiness: [
         {
@@ -143,7 +192,13 @@ export async function startServer({ config, logger, scrubber, miniappDir }: Star
       ],
       ...(miniappDir ? { miniappDir } : {}),
     });
-    stops.push({ name: 'http', stop: () => app.close() });
+    stops.push({
+      name: 'http',
+      stop: async () => {
+        shutdown.abort();
+        await app.close();
+      },
+    });
 
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
@@ -153,7 +208,7 @@ export async function startServer({ config, logger, scrubber, miniappDir }: Star
       { event: 'server.listening', url, devLogin: config.devLogin, wbSandbox: config.wb.sandbox },
       `SlotPilot is listening on ${url}`,
     );
-    return { app, orm, shared, feed, sandboxUrl, url, stop: stopAll };
+    return { app, orm, shared, feed, host, sandboxUrl, url, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,5 +1,6 @@
 // What every tRPC call knows: the services it may use, the caller's raw credentials and language.
 
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { type Language, resolveLanguage } from '@slotpilot/shared';
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyBaseLogger } from 'fastify';
@@ -7,6 +8,9 @@ import type { CredentialService } from '../accounts/credential-service.ts';
 import type { UserService } from '../accounts/user-service.ts';
 import type { SlotFeed } from '../feed/slot-feed.ts';
 import type { WarehouseDirectory } from '../feed/warehouse-directory.ts';
+import type { TaskService } from '../monitor/task-service.ts';
+import type { TransitionLog } from '../monitor/transition-log.ts';
+import type { Bus } from '../platform/kv/types.ts';
 import type { InitDataVerifier } from './auth/init-data.ts';
 
 export interface ApiServices {
@@ -14,6 +18,12 @@ export interface ApiServices {
   credentials: CredentialService;
   feed: SlotFeed;
   warehouses: WarehouseDirectory;
+  tasks: TaskService;
+  transitions: TransitionLog;
+  bus: Bus;
+  orm: MikroORM;
+  /** Aborted when the server stops, so live streams end and the HTTP server can close. */
+  shutdown: AbortSignal;
   initData: InitDataVerifier;
   adminIds: ReadonlySet<number>;
 }

@@ -1,8 +1,11 @@
 // The whole API. The Mini App imports only the type.
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { bookingsRouter, redistributionRouter } from './routers/history.ts';
+import { inspectorRouter } from './routers/inspector.ts';
 import { keysRouter } from './routers/keys.ts';
 import { meRouter } from './routers/me.ts';
 import { slotsRouter } from './routers/slots.ts';
+import { tasksRouter } from './routers/tasks.ts';
 import { warehousesRouter } from './routers/warehouses.ts';
 import { router } from './trpc.ts';
 
@@ -11,6 +14,10 @@ export const appRouter = router({
   keys: keysRouter,
   warehouses: warehousesRouter,
   slots: slotsRouter,
+  tasks: tasksRouter,
+  bookings: bookingsRouter,
+  redistribution: redistributionRouter,
+  inspector: inspectorRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -29,9 +29,14 @@ export class WarehouseDirectory {
   /** Every WB warehouse; one upstream call an hour at most, however many ask. */
   list(): Promise<WarehouseList> {
     if (this.local && !this.local.stale && Date.now() - this.local.fetchedAt < this.freshForMs) return Promise.resolve(this.local);
-    this.pending ??= this.load().finally(() => {
-      this.pending = undefined;
-    });
+    this.pending ??= this.load()
+      .then((list) => {
+        this.local = list;
+        return list;
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
     return this.pending;
   }
 
@@ -42,18 +47,18 @@ export class WarehouseDirectory {
   private async load(): Promise<WarehouseList> {
     const { shared } = this.deps;
     const cached = await shared.cache.get(FRESH_KEY);
-    if (cached) return (this.local = JSON.parse(cached) as WarehouseList);
+    if (cached) return JSON.parse(cached) as WarehouseList;
     try {
       const warehouses = await this.fetch();
       const list: WarehouseList = { warehouses, fetchedAt: Date.now(), stale: false };
       await shared.cache.set(FRESH_KEY, JSON.stringify(list), this.freshForMs);
       await shared.cache.set(LAST_GOOD_KEY, JSON.stringify(list), 30 * 24 * 60 * 60_000);
-      return (this.local = list);
+      return list;
     } catch (error) {
       const lastGood = await shared.cache.get(LAST_GOOD_KEY);
       if (lastGood) {
         this.deps.logger.warn({ event: 'warehouses.stale', err: error }, 'serving the last good warehouse list');
-        return (this.local = { ...(JSON.parse(lastGood) as WarehouseList), stale: true });
+        return { ...(JSON.parse(lastGood) as WarehouseList), stale: true };
       }
       throw error;
     }

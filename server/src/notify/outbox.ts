@@ -2,7 +2,6 @@
 // change they report; the bot delivers them. A dedupe key makes "once per incident" messages idempotent.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OutboxMessage } from '../db/entities/outbox-message.ts';
-import { User } from '../db/entities/user.ts';
 
 export type OutboxKind =
   | 'booked'
@@ -21,7 +20,7 @@ export async function enqueueNotification(
   await em
     .createQueryBuilder(OutboxMessage)
     .insert({
-      user: em.getReference(User, message.userId),
+      user: message.userId,
       kind: message.kind,
       payload: message.payload,
       dedupeKey: message.dedupeKey ?? null,

@@ -8,13 +8,14 @@ import { InitDataVerifier } from '../../src/api/auth/init-data.ts';
 import type { AppRouter } from '../../src/api/router.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger, SecretScrubber } from '../../src/platform/logger.ts';
-import { type RunningServer, startServer } from '../../src/server.ts';
+import { type RunningServer, type StartOptions, startServer } from '../../src/server.ts';
 import { createTestDatabase } from './database.ts';
 import { LogCapture } from './log-capture.ts';
 
 export const TEST_BOT_TOKEN = '7000000001:TEST-token-for-signing-init-data-only';
 
 export interface TestServer extends RunningServer {
+  sandboxUrl: string;
   logs: LogCapture;
   initData: InitDataVerifier;
   /** A tRPC client signed in as `identity` (or with a raw Authorization header, or none). */
@@ -22,7 +23,7 @@ export interface TestServer extends RunningServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, monitor?: StartOptions['monitor']): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'slotpilot-test-data-'));
   const config = loadConfig(
     {
@@ -31,6 +32,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       PORT: '0',
       BOT_TOKEN: TEST_BOT_TOKEN,
       DATABASE_URL: await createTestDatabase(),
+      // Each test server gets its own WB sandbox on a free port.
+      WB_SANDBOX: '1',
+      WB_SANDBOX_PORT: '0',
       LOG_LEVEL: 'info',
       ...env,
     },
@@ -38,10 +42,16 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   );
   const logs = new LogCapture();
   const scrubber = new SecretScrubber();
-  const server = await startServer({ config, logger: createLogger({ level: config.logLevel, scrubber, destination: logs }), scrubber });
+  const server = await startServer({
+    config,
+    logger: createLogger({ level: config.logLevel, scrubber, destination: logs }),
+    scrubber,
+    ...(monitor ? { monitor } : {}),
+  });
   const initData = new InitDataVerifier(config.bot.token ?? TEST_BOT_TOKEN);
   return {
     ...server,
+    sandboxUrl: server.sandboxUrl ?? '',
     logs,
     initData,
     client(auth) {

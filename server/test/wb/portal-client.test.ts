@@ -68,11 +68,21 @@ describe('WbPortalClient against the sandbox', () => {
   it('reads stock and quotas and places a transfer bounded by them', async () => {
     const seller = await sandbox.createSeller();
     const stock = await portal.transferStock(seller.portalSession, []);
-    const item = stock.flatMap((t) => t.chrts.map((c) => ({ nmId: t.nmID, ...c }))).find((c) => c.count > 0 && c.dstWarehouseIDs.length > 0);
+    const item = stock
+      .flatMap((t) => t.chrts.map((c) => ({ nmId: t.nmID, ...c })))
+      .find((c) => c.count > 0 && c.dstWarehouseIDs.length > 0);
     expect(item).toBeDefined();
     const dst = item!.dstWarehouseIDs[0]!;
-    await fetch(`${sandbox.url}/__sandbox/quotas`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ officeID: item!.warehouseID, srcQuota: 100 }) });
-    await fetch(`${sandbox.url}/__sandbox/quotas`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ officeID: dst, dstQuota: 1 }) });
+    await fetch(`${sandbox.url}/__sandbox/quotas`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ officeID: item!.warehouseID, srcQuota: 100 }),
+    });
+    await fetch(`${sandbox.url}/__sandbox/quotas`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ officeID: dst, dstQuota: 1 }),
+    });
     const quotas = await portal.transferLimits(seller.portalSession);
     expect(quotas.find((q) => q.officeID === dst)?.dstQuota).toBe(1);
 

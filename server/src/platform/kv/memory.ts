@@ -62,7 +62,8 @@ export function createMemorySharedState(): SharedState {
     cache: new MemoryCache(),
     bus: new MemoryBus(),
     leases: new MemoryLeases(),
-    createRateLimiter: ({ keyPrefix, points, durationS }: RateLimiterOptions) => new RateLimiterMemory({ keyPrefix, points, duration: durationS }),
+    createRateLimiter: ({ keyPrefix, points, durationS }: RateLimiterOptions) =>
+      new RateLimiterMemory({ keyPrefix, points, duration: durationS }),
     ping: async () => {},
     close: async () => {},
   };

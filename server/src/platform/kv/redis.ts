@@ -1,7 +1,7 @@
 // Redis-backed shared state for several instances (ioredis). One connection for commands, one for subscriptions.
 import { Redis } from 'ioredis';
-import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Logger } from 'pino';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { withTimeout } from '../with-timeout.ts';
 import type { Bus, KeyValueCache, Leases, RateLimiterOptions, SharedState, Unsubscribe } from './types.ts';
 
@@ -157,7 +157,13 @@ export async function createRedisSharedState(options: RedisOptions): Promise<Sha
     leases: new RedisLeases(commands as Redis & LeaseCommands, prefix),
     createRateLimiter: ({ keyPrefix, points, durationS }: RateLimiterOptions) =>
       // Fail closed when Redis is away: better no call than a call over WB's limit.
-      new RateLimiterRedis({ storeClient: commands, keyPrefix: `${prefix}${keyPrefix}`, points, duration: durationS, rejectIfRedisNotReady: true }),
+      new RateLimiterRedis({
+        storeClient: commands,
+        keyPrefix: `${prefix}${keyPrefix}`,
+        points,
+        duration: durationS,
+        rejectIfRedisNotReady: true,
+      }),
     async ping() {
       if (commands.status !== 'ready') throw new Error(`Redis is ${commands.status}`);
       await withTimeout(commands.ping(), 1_000, 'Redis did not answer PING in time');

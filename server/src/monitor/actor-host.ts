@@ -1,0 +1,443 @@
+// Runs the actors of the tasks this instance owns. Ownership is a lease row in Postgres (claimed with SKIP LOCKED,
+// renewed by heartbeat, released on stop, taken over after expiry); every top-level state change is persisted as the
+// actor's snapshot (fenced by the lease) and published on the bus; commands reach the owner over the bus.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { RedistributionCriteria, SupplyCriteria, TaskMode } from '@slotpilot/shared';
+import type { Logger } from 'pino';
+import { type Actor, createActor, fromPromise } from 'xstate';
+import type { SlotFeed } from '../feed/slot-feed.ts';
+import type { SharedState, Unsubscribe } from '../platform/kv/types.ts';
+import {
+  type ActInput,
+  type ActResult,
+  describeSnapshot,
+  type MonitorSnapshot,
+  monitorMachine,
+  type ProbeInput,
+  type ProbeResult,
+} from './machine.ts';
+import type { Redistribution } from './redistribution.ts';
+import type { SupplyAct } from './supply-act.ts';
+import type { SupplyProbe } from './supply-probe.ts';
+import type { TransitionLog, TransitionRecord } from './transition-log.ts';
+
+export type TaskCommand = 'PAUSE' | 'RESUME' | 'CANCEL';
+
+export interface TaskRow {
+  id: string;
+  userId: number;
+  kind: 'supply' | 'redistribution';
+  mode: TaskMode;
+  criteria: SupplyCriteria | RedistributionCriteria;
+  snapshot: MonitorSnapshot | null;
+}
+
+/** What the bus carries when a task changes; the API streams it to the task's owner. */
+export interface TaskChange {
+  taskId: string;
+  userId: number;
+  seq: number;
+  description: ReturnType<typeof describeSnapshot>;
+  at: number;
+}
+
+interface Hosted {
+  row: TaskRow;
+  actor: Actor<typeof monitorMachine>;
+  lastKey: string;
+  lastBest: string;
+  seq: number;
+  /** Snapshot writes of one task happen in order. */
+  writes: Promise<void>;
+  stopping: boolean;
+}
+
+export interface ActorHostOptions {
+  orm: MikroORM;
+  shared: SharedState;
+  feed: SlotFeed;
+  supplyProbe: SupplyProbe;
+  supplyAct: SupplyAct;
+  redistribution: Redistribution;
+  transitions: TransitionLog;
+  logger: Logger;
+  instanceId: string;
+  leaseTtlMs?: number;
+  heartbeatMs?: number;
+  claimBatch?: number;
+  pollIntervalMs?: number;
+  redistributionPollMs?: number;
+}
+
+export const CHANNEL_TASK_CHANGED = 'tasks:changed';
+export const CHANNEL_TASK_TRANSITION = 'tasks:transition';
+const CHANNEL_TASK_COMMAND = 'tasks:command';
+const CHANNEL_TASK_ACK = 'tasks:ack';
+
+export class ActorHost {
+  private readonly hosted = new Map<string, Hosted>();
+  private readonly byWarehouse = new Map<number, Set<string>>();
+  private readonly waitingAcks = new Map<string, (ok: boolean) => void>();
+  private readonly unsubscribes: Array<Unsubscribe | (() => void)> = [];
+  private timer: NodeJS.Timeout | undefined;
+  private cycle: Promise<void> = Promise.resolve();
+  private stopped = true;
+  private readonly machine;
+  private readonly leaseTtlMs: number;
+
+  constructor(private readonly options: ActorHostOptions) {
+    this.leaseTtlMs = options.leaseTtlMs ?? 15_000;
+    this.machine = monitorMachine.provide({
+      actors: {
+        probe: fromPromise<ProbeResult, ProbeInput>(({ input }) => this.logFailure('probe', input.taskId, this.probe(input))),
+        act: fromPromise<ActResult, ActInput>(({ input }) => this.logFailure('act', input.taskId, this.act(input))),
+      },
+    });
+  }
+
+  get instanceId(): string {
+    return this.options.instanceId;
+  }
+
+  /** Task ids this instance runs now. */
+  owned(): string[] {
+    return [...this.hosted.keys()];
+  }
+
+  async start(): Promise<void> {
+    const { bus } = this.options.shared;
+    this.stopped = false;
+    this.unsubscribes.push(
+      await bus.subscribe(
+        CHANNEL_TASK_COMMAND,
+        (m) => void this.onRemoteCommand(m as { taskId: string; command: TaskCommand; requestId: string }),
+      ),
+      await bus.subscribe(CHANNEL_TASK_ACK, (m) => {
+        const { requestId, ok } = m as { requestId: string; ok: boolean };
+        this.waitingAcks.get(requestId)?.(ok);
+      }),
+      await bus.subscribe(CHANNEL_TASK_TRANSITION, (m) => this.options.transitions.add(m as TransitionRecord)),
+      this.options.feed.onWarehouseUpdate((slots, changed) => {
+        if (!changed) return;
+        for (const taskId of this.byWarehouse.get(slots.warehouseId) ?? []) this.hosted.get(taskId)?.actor.send({ type: 'FEED_UPDATED' });
+      }),
+    );
+    await this.heartbeat();
+    const every = this.options.heartbeatMs ?? 5_000;
+    this.timer = setInterval(() => {
+      this.cycle = this.cycle
+        .then(() => this.heartbeat())
+        .catch((err: unknown) => this.options.logger.error({ event: 'host.heartbeat_failed', err }, 'lease heartbeat failed'));
+    }, every);
+  }
+
+  /** Persist every actor, release every lease (another instance takes over at once), stop. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.cycle.catch(() => undefined);
+    const ids = [...this.hosted.keys()];
+    await Promise.all(ids.map((id) => this.unhost(id, { persist: true })));
+    await this.options.orm.em
+      .fork()
+      .getConnection()
+      .execute('update monitoring_tasks set lease_owner = null, lease_until = null where lease_owner = ?', [this.options.instanceId]);
+    for (const off of this.unsubscribes.splice(0)) await off();
+  }
+
+  /** A task just created (and claimed for this instance by the caller): start it. */
+  async adopt(row: TaskRow): Promise<void> {
+    this.host(row, true);
+  }
+
+  /** Apply a command wherever the task runs. Resolves when the owner has applied and persisted it. */
+  async command(taskId: string, command: TaskCommand): Promise<'applied' | 'not-running' | 'no-answer'> {
+    if (this.hosted.has(taskId)) {
+      await this.applyLocally(taskId, command);
+      return 'applied';
+    }
+    // Nobody holds a live lease: take the task here and apply it.
+    if (await this.claimOne(taskId)) {
+      await this.applyLocally(taskId, command);
+      return 'applied';
+    }
+    const requestId = crypto.randomUUID();
+    const answered = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 5_000);
+      this.waitingAcks.set(requestId, (ok) => {
+        clearTimeout(timer);
+        resolve(ok);
+      });
+    });
+    await this.options.shared.bus.publish(CHANNEL_TASK_COMMAND, { taskId, command, requestId });
+    const ok = await answered.finally(() => this.waitingAcks.delete(requestId));
+    return ok ? 'applied' : 'no-answer';
+  }
+
+  /** The live description of a task this instance runs, if it runs it. */
+  describe(taskId: string) {
+    const hosted = this.hosted.get(taskId);
+    return hosted ? describeSnapshot(hosted.actor.getSnapshot()) : undefined;
+  }
+
+  private async onRemoteCommand({ taskId, command, requestId }: { taskId: string; command: TaskCommand; requestId: string }) {
+    if (!this.hosted.has(taskId)) return;
+    await this.applyLocally(taskId, command);
+    await this.options.shared.bus.publish(CHANNEL_TASK_ACK, { requestId, ok: true });
+  }
+
+  private async applyLocally(taskId: string, command: TaskCommand): Promise<void> {
+    const hosted = this.hosted.get(taskId);
+    if (!hosted) return;
+    hosted.actor.send({ type: command });
+    // The subscription queued the snapshot write; wait for it (and any before it).
+    await hosted.writes;
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.stopped) return;
+    const em = this.options.orm.em.fork();
+    const conn = em.getConnection();
+    const me = this.options.instanceId;
+    const ttl = `${Math.round(this.leaseTtlMs)} milliseconds`;
+
+    // 1. Renew what we hold; anything we no longer hold was taken over: stop it here without writing.
+    const renewed = await conn.execute<{ id: string }[]>(
+      `update monitoring_tasks set lease_until = now() + ?::interval where lease_owner = ? and state <> 'done' returning id`,
+      [ttl, me],
+    );
+    const stillOurs = new Set(renewed.map((r) => r.id));
+    for (const id of [...this.hosted.keys()]) if (!stillOurs.has(id)) await this.unhost(id, { persist: false });
+
+    // 2. Claim tasks nobody holds (new, released, or left by a dead instance).
+    const claimed = await conn.execute<
+      Array<{
+        id: string;
+        user_id: string;
+        kind: TaskRow['kind'];
+        mode: TaskMode;
+        criteria: TaskRow['criteria'];
+        snapshot: MonitorSnapshot | null;
+      }>
+    >(
+      `update monitoring_tasks set lease_owner = ?, lease_until = now() + ?::interval
+       where id in (select id from monitoring_tasks
+                    where state <> 'done' and (lease_until is null or lease_until < now())
+                    order by updated_at limit ? for update skip locked)
+       returning id, user_id, kind, mode, criteria, snapshot`,
+      [me, ttl, this.options.claimBatch ?? 1_000],
+    );
+    for (const row of claimed) this.host(toRow(row), row.snapshot === null);
+
+    // 3. Keep the feed watching every warehouse our supply tasks need.
+    const warehouses = [...this.byWarehouse.keys()];
+    if (warehouses.length) this.options.feed.watch(warehouses);
+  }
+
+  private async claimOne(taskId: string): Promise<boolean> {
+    const rows = await this.options.orm.em
+      .fork()
+      .getConnection()
+      .execute<
+        Array<{
+          id: string;
+          user_id: string;
+          kind: TaskRow['kind'];
+          mode: TaskMode;
+          criteria: TaskRow['criteria'];
+          snapshot: MonitorSnapshot | null;
+        }>
+      >(
+        `update monitoring_tasks set lease_owner = ?, lease_until = now() + ?::interval
+         where id = ? and state <> 'done' and (lease_until is null or lease_until < now() or lease_owner = ?)
+         returning id, user_id, kind, mode, criteria, snapshot`,
+        [this.options.instanceId, `${this.leaseTtlMs} milliseconds`, taskId, this.options.instanceId],
+      );
+    const row = rows[0];
+    if (!row) return false;
+    if (!this.hosted.has(taskId)) this.host(toRow(row), row.snapshot === null);
+    return true;
+  }
+
+  private host(row: TaskRow, fresh: boolean): void {
+    if (this.hosted.has(row.id)) return;
+    const input = {
+      taskId: row.id,
+      mode: row.mode,
+      keepWatching: row.kind === 'supply' && (row.criteria as SupplyCriteria).keepWatching === true,
+      pollIntervalMs: row.kind === 'supply' ? (this.options.pollIntervalMs ?? 1_000) : (this.options.redistributionPollMs ?? 5_000),
+    };
+    let lastEvent = fresh ? 'START' : 'RESTORE';
+    const actor = createActor(this.machine, {
+      input,
+      ...(row.snapshot ? { snapshot: row.snapshot as never } : {}),
+      inspect: (inspection) => {
+        if (inspection.type === '@xstate.event' && inspection.actorRef === actor) lastEvent = inspection.event.type;
+      },
+    });
+    const hosted: Hosted = { row, actor, lastKey: '', lastBest: '', seq: 0, writes: Promise.resolve(), stopping: false };
+    this.hosted.set(row.id, hosted);
+    if (row.kind === 'supply') {
+      for (const id of (row.criteria as SupplyCriteria).warehouseIds) {
+        const set = this.byWarehouse.get(id) ?? new Set();
+        set.add(row.id);
+        this.byWarehouse.set(id, set);
+      }
+      this.options.feed.watch((row.criteria as SupplyCriteria).warehouseIds);
+    }
+    const initial = describeSnapshot(actor.getSnapshot());
+    hosted.lastKey = `${initial.state}|${initial.outcome ?? ''}`;
+    actor.subscribe({
+      next: (snapshot) => this.onSnapshot(hosted, snapshot as MonitorSnapshot, lastEvent),
+      error: (err) => this.options.logger.error({ event: 'actor.error', taskId: row.id, err }, 'actor crashed'),
+    });
+    actor.start();
+    if (fresh) actor.send({ type: 'START' });
+    else actor.send({ type: 'REARM' });
+  }
+
+  private onSnapshot(hosted: Hosted, snapshot: MonitorSnapshot, event: string): void {
+    if (hosted.stopping) return;
+    const description = describeSnapshot(snapshot);
+    const key = `${description.state}|${description.outcome ?? ''}`;
+    const best = JSON.stringify(description.bestSeen);
+    const { row } = hosted;
+    if (key === hosted.lastKey) {
+      // Not a state change: nothing to persist; tell watchers only when the best coefficient moved.
+      if (best !== hosted.lastBest) {
+        hosted.lastBest = best;
+        void this.publishChange(hosted, description);
+      }
+      return;
+    }
+    const from = hosted.lastKey.split('|')[0] ?? '';
+    hosted.lastKey = key;
+    hosted.lastBest = best;
+    const record: TransitionRecord = {
+      taskId: row.id,
+      userId: row.userId,
+      at: Date.now(),
+      event,
+      from,
+      to: description.outcome ? `${description.state}.${description.outcome}` : description.state,
+      summary: summarize(description),
+      instanceId: this.options.instanceId,
+    };
+    const persisted = snapshotToStore(hosted.actor);
+    hosted.writes = hosted.writes
+      .then(async () => {
+        const stillOwner = await this.persist(row.id, persisted, description);
+        if (!stillOwner) {
+          await this.unhost(row.id, { persist: false });
+          return;
+        }
+        await this.options.shared.bus.publish(CHANNEL_TASK_TRANSITION, record);
+        await this.publishChange(hosted, description);
+        if (description.state === 'done') await this.unhost(row.id, { persist: false });
+      })
+      .catch((err: unknown) =>
+        this.options.logger.error({ event: 'actor.persist_failed', taskId: row.id, err }, 'could not persist an actor'),
+      );
+  }
+
+  private async publishChange(hosted: Hosted, description: ReturnType<typeof describeSnapshot>): Promise<void> {
+    hosted.seq += 1;
+    const change: TaskChange = { taskId: hosted.row.id, userId: hosted.row.userId, seq: hosted.seq, description, at: Date.now() };
+    await this.options.shared.bus.publish(CHANNEL_TASK_CHANGED, change).catch(() => undefined);
+  }
+
+  /** Write the snapshot if we still hold the lease (fencing). False when another instance owns the task now. */
+  private async persist(taskId: string, snapshot: unknown, description: ReturnType<typeof describeSnapshot>): Promise<boolean> {
+    const done = description.state === 'done';
+    const rows = await this.options.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ id: string }[]>(
+        `update monitoring_tasks
+         set snapshot = ?::jsonb, state = ?, outcome = ?, updated_at = now(),
+             finished_at = case when ? then now() else null end,
+             lease_owner = case when ? then null else lease_owner end,
+             lease_until = case when ? then null else lease_until end
+         where id = ? and lease_owner = ? returning id`,
+        [JSON.stringify(snapshot), description.state, description.outcome, done, done, done, taskId, this.options.instanceId],
+      );
+    return rows.length === 1;
+  }
+
+  private async unhost(taskId: string, { persist }: { persist: boolean }): Promise<void> {
+    const hosted = this.hosted.get(taskId);
+    if (!hosted) return;
+    if (persist) {
+      await hosted.writes.catch(() => undefined);
+      await this.persist(taskId, snapshotToStore(hosted.actor), describeSnapshot(hosted.actor.getSnapshot())).catch(() => false);
+    }
+    hosted.stopping = true;
+    hosted.actor.stop();
+    this.hosted.delete(taskId);
+    if (hosted.row.kind === 'supply') {
+      for (const id of (hosted.row.criteria as SupplyCriteria).warehouseIds) {
+        const set = this.byWarehouse.get(id);
+        set?.delete(taskId);
+        if (set?.size === 0) this.byWarehouse.delete(id);
+      }
+    }
+  }
+
+  /** Expected failures arrive as ProbeFailure objects; anything else is a bug worth a log line with its stack. */
+  private async logFailure<T>(step: 'probe' | 'act', taskId: string, work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      if (error instanceof Error)
+        this.options.logger.error({ event: `actor.${step}_crashed`, taskId, err: error }, `${step} failed unexpectedly`);
+      else this.options.logger.warn({ event: `actor.${step}_failed`, taskId, failure: error }, `${step} failed`);
+      throw error;
+    }
+  }
+
+  private async probe(input: ProbeInput): Promise<ProbeResult> {
+    const hosted = this.hosted.get(input.taskId);
+    if (!hosted) throw { kind: 'transient', reason: 'the task is moving to another instance' };
+    const { row } = hosted;
+    if (row.kind === 'supply') {
+      const criteria = row.criteria as SupplyCriteria;
+      // Autobook books the preorder's own warehouse; the other warehouses are for notify mode.
+      return this.options.supplyProbe.run(criteria, input.notified);
+    }
+    return this.options.redistribution.probe({ taskId: row.id, userId: row.userId, criteria: row.criteria as RedistributionCriteria });
+  }
+
+  private async act(input: ActInput): Promise<ActResult> {
+    const hosted = this.hosted.get(input.taskId);
+    if (!hosted) throw { kind: 'transient', reason: 'the task is moving to another instance' };
+    const { row } = hosted;
+    if (row.kind === 'redistribution') {
+      return this.options.redistribution.act({ taskId: row.id, userId: row.userId, criteria: row.criteria as RedistributionCriteria });
+    }
+    const task = { taskId: row.id, userId: row.userId, criteria: row.criteria as SupplyCriteria };
+    return input.mode === 'notify' ? this.options.supplyAct.notify(task, input.slot) : this.options.supplyAct.book(task, input.slot);
+  }
+}
+
+function toRow(row: {
+  id: string;
+  user_id: string;
+  kind: TaskRow['kind'];
+  mode: TaskMode;
+  criteria: TaskRow['criteria'];
+  snapshot: MonitorSnapshot | null;
+}): TaskRow {
+  return { id: row.id, userId: Number(row.user_id), kind: row.kind, mode: row.mode, criteria: row.criteria, snapshot: row.snapshot };
+}
+
+function snapshotToStore(actor: Actor<typeof monitorMachine>): unknown {
+  return actor.getPersistedSnapshot();
+}
+
+function summarize(d: ReturnType<typeof describeSnapshot>): string {
+  const parts: string[] = [];
+  if (d.bestSeen) parts.push(`best x${d.bestSeen.coefficient} at ${d.bestSeen.warehouseId} on ${d.bestSeen.date}`);
+  if (d.found) parts.push(`found x${d.found.coefficient} at ${d.found.warehouseId} on ${d.found.date}`);
+  if (d.reason) parts.push(d.reason);
+  return parts.join('; ') || '—';
+}

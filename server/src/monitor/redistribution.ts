@@ -1,0 +1,176 @@
+// Redistribution tasks: the same polling → acting shape as supply, over WB's transfer quotas (portal calls, per seller).
+// A transfer is possible when stock, the source quota and the destination quota are all above zero, for
+// min(wanted, stock, srcQuota, dstQuota) units; the order is placed the moment that becomes true.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { moscowToday, type RedistributionCriteria } from '@slotpilot/shared';
+import type { Logger } from 'pino';
+import type { CredentialService } from '../accounts/credential-service.ts';
+import { commitCredit, findOpenReservation, releaseCredit, reserveCredit } from '../accounts/credit-ledger.ts';
+import { Credential } from '../db/entities/credential.ts';
+import { MonitoringTask } from '../db/entities/monitoring-task.ts';
+import { RedistributionOrder } from '../db/entities/redistribution-order.ts';
+import { User } from '../db/entities/user.ts';
+import { enqueueNotification } from '../notify/outbox.ts';
+import { WbError, WbNeedsSellerActionError, WbPortalError, WbUnauthorizedError } from '../wb/errors.ts';
+import type { WbPortalClient } from '../wb/portal-client.ts';
+import type { TransferQuota, TransferStock } from '../wb/portal-schemas.ts';
+import type { ActResult, ProbeFailure, ProbeResult } from './machine.ts';
+
+export interface RedistributionTaskRef {
+  taskId: string;
+  userId: number;
+  criteria: RedistributionCriteria;
+}
+
+/** Units that could move now. */
+export function transferableUnits(criteria: RedistributionCriteria, stock: TransferStock, quotas: readonly TransferQuota[]): number {
+  const item = stock
+    .find((t) => t.nmID === criteria.nmId)
+    ?.chrts.find((c) => c.chrtID === criteria.chrtId && c.warehouseID === criteria.srcWarehouseId);
+  const src = quotas.find((q) => q.officeID === criteria.srcWarehouseId)?.srcQuota ?? 0;
+  const dst = quotas.find((q) => q.officeID === criteria.dstWarehouseId)?.dstQuota ?? 0;
+  return Math.max(0, Math.min(criteria.units, item?.count ?? 0, src, dst));
+}
+
+function toFailure(error: unknown): ProbeFailure {
+  if (error instanceof WbNeedsSellerActionError) return { kind: 'needs_action', reason: error.message, actionUrl: error.actionUrl ?? '' };
+  if (error instanceof WbUnauthorizedError) return { kind: 'needs_action', reason: 'WB rejected the portal session: add a fresh one' };
+  return { kind: 'transient', reason: error instanceof WbError ? error.message : 'unexpected failure' };
+}
+
+export class Redistribution {
+  constructor(private readonly deps: { orm: MikroORM; portal: WbPortalClient; credentials: CredentialService; logger: Logger }) {}
+
+  async probe(task: RedistributionTaskRef): Promise<ProbeResult> {
+    const session = (await this.deps.credentials.portalSessions(task.userId))[0];
+    if (!session) throw { kind: 'needs_action', reason: 'no valid portal session' } satisfies ProbeFailure;
+    try {
+      const [stock, quotas] = await Promise.all([
+        this.deps.portal.transferStock(session.session, [task.criteria.nmId]),
+        this.deps.portal.transferLimits(session.session),
+      ]);
+      const units = transferableUnits(task.criteria, stock, quotas);
+      const dstQuota = quotas.find((q) => q.officeID === task.criteria.dstWarehouseId)?.dstQuota ?? 0;
+      const best = { warehouseId: task.criteria.dstWarehouseId, date: moscowToday(), coefficient: dstQuota };
+      // For a transfer, the "slot" is the destination warehouse today; its coefficient field carries the units.
+      return units > 0 ? { type: 'match', slot: { ...best, coefficient: units }, best } : { type: 'none', best };
+    } catch (error) {
+      if (error instanceof WbUnauthorizedError)
+        await this.deps.credentials.markRejected(session.credentialId, 'WB rejected the portal session');
+      throw toFailure(error);
+    }
+  }
+
+  /** Place the transfer order once: a pending order row with a unique key is written before WB is called. */
+  async act(task: RedistributionTaskRef): Promise<ActResult> {
+    const key = `${task.taskId}:transfer`;
+    const note = `transfer:${key}`;
+    const { orm } = this.deps;
+    const prepared = await orm.em.fork().transactional(async (em) => {
+      const existing = await em.findOne(RedistributionOrder, { idempotencyKey: key });
+      if (existing?.status === 'placed') return { kind: 'placed' as const, orderId: existing.id as string };
+      // A pending order from before a restart: WB offers no way to look a transfer up, so ordering again could move the
+      // goods twice. Ask the seller to check instead.
+      if (existing) return { kind: 'unsure' as const, orderId: existing.id as string };
+      const reservation = await reserveCredit(em, task.userId, note);
+      if (!reservation) return { kind: 'no-credits' as const, orderId: '' };
+      const order = em.create(RedistributionOrder, {
+        task: em.getReference(MonitoringTask, task.taskId),
+        user: em.getReference(User, task.userId),
+        nmId: task.criteria.nmId,
+        chrtId: task.criteria.chrtId,
+        sizeName: task.criteria.sizeName ?? null,
+        srcWarehouseId: task.criteria.srcWarehouseId,
+        dstWarehouseId: task.criteria.dstWarehouseId,
+        units: 0,
+        status: 'pending',
+        idempotencyKey: key,
+      });
+      return { kind: 'new' as const, orderId: order.id as string };
+    });
+    if (prepared.kind === 'placed') return { type: 'booked' };
+    if (prepared.kind === 'unsure') {
+      return this.settle(
+        task,
+        prepared.orderId,
+        note,
+        'a transfer may have been placed just before a restart: check it in the WB portal',
+        'needs-action',
+      );
+    }
+    if (prepared.kind === 'no-credits') return { type: 'no-credits' };
+
+    const session = (await this.deps.credentials.portalSessions(task.userId))[0];
+    if (!session) return this.settle(task, prepared.orderId, note, 'no valid portal session', 'needs-action');
+    try {
+      // Quotas move fast: decide the units from a fresh read, then order at once.
+      const [stock, quotas] = await Promise.all([
+        this.deps.portal.transferStock(session.session, [task.criteria.nmId]),
+        this.deps.portal.transferLimits(session.session),
+      ]);
+      const units = transferableUnits(task.criteria, stock, quotas);
+      if (units === 0) return this.settle(task, prepared.orderId, note, 'the quota closed before the order', 'gone');
+      const requestId = await this.deps.portal.transferOrder(session.session, {
+        nmId: task.criteria.nmId,
+        srcOfficeId: task.criteria.srcWarehouseId,
+        dstOfficeId: task.criteria.dstWarehouseId,
+        chrtId: task.criteria.chrtId,
+        count: units,
+      });
+      await orm.em.fork().transactional(async (em) => {
+        const order = await em.findOneOrFail(RedistributionOrder, prepared.orderId);
+        order.status = 'placed';
+        order.units = units;
+        order.wbRequestId = requestId;
+        order.credential = em.getReference(Credential, session.credentialId);
+        const reservation = await findOpenReservation(em, task.userId, note);
+        if (reservation) await commitCredit(em, reservation, note);
+        await enqueueNotification(em, {
+          userId: task.userId,
+          kind: 'redistribution_done',
+          payload: { taskId: task.taskId, from: task.criteria.srcWarehouseId, to: task.criteria.dstWarehouseId, units, requestId },
+          dedupeKey: `redistribution_done:${order.id}`,
+        });
+      });
+      this.deps.logger.info({ event: 'transfer.placed', taskId: task.taskId, units, requestId }, 'transfer order placed');
+      return { type: 'booked' };
+    } catch (error) {
+      if (error instanceof WbPortalError && error.kind === 'quota_exceeded')
+        return this.settle(task, prepared.orderId, note, error.message, 'gone');
+      if (error instanceof WbPortalError) return this.settle(task, prepared.orderId, note, error.message, 'failed');
+      if (error instanceof WbNeedsSellerActionError) return this.settle(task, prepared.orderId, note, error.message, 'needs-action');
+      throw toFailure(error);
+    }
+  }
+
+  private async settle(
+    task: RedistributionTaskRef,
+    orderId: string,
+    note: string,
+    reason: string,
+    result: 'gone' | 'failed' | 'needs-action',
+  ): Promise<ActResult> {
+    await this.deps.orm.em.fork().transactional(async (em) => {
+      const order = await em.findOneOrFail(RedistributionOrder, orderId);
+      if (result === 'gone') {
+        // Nothing was ordered: remove the pending row so the next opening starts clean.
+        em.remove(order);
+      } else {
+        order.status = 'failed';
+        order.error = reason;
+      }
+      const reservation = await findOpenReservation(em, task.userId, note);
+      if (reservation) await releaseCredit(em, reservation, note);
+      if (result !== 'gone') {
+        await enqueueNotification(em, {
+          userId: task.userId,
+          kind: result === 'failed' ? 'task_failed' : 'needs_action',
+          payload: { taskId: task.taskId, reason },
+          dedupeKey: `${result}:${task.taskId}`,
+        });
+      }
+    });
+    if (result === 'gone') return { type: 'gone' };
+    return result === 'failed' ? { type: 'failed', reason } : { type: 'needs-action', reason, actionUrl: null };
+  }
+}

@@ -1,0 +1,55 @@
+// A supply task's probe: read the shared feed's latest pictures of its warehouses and look for a slot that meets the
+// criteria. No WB call of its own: 10,000 tasks on one warehouse cost what one task costs.
+import { moscowToday, type SupplyCriteria } from '@slotpilot/shared';
+import type { SlotFeed } from '../feed/slot-feed.ts';
+import { isBookable, type WarehouseSlots } from '../feed/warehouse-slots.ts';
+import type { ProbeResult } from './machine.ts';
+
+export const slotKey = (warehouseId: number, date: string) => `${warehouseId}:${date}`;
+
+/**
+ * The first warehouse in the seller's priority order that has a matching date wins, at its earliest such date.
+ * `best` is the cheapest bookable cell in range, for display, whether or not it is under the threshold.
+ */
+export function evaluateSupply(
+  criteria: Pick<SupplyCriteria, 'warehouseIds' | 'boxTypeId' | 'dateFrom' | 'dateTo' | 'skipDates' | 'maxCoefficient'>,
+  pictures: ReadonlyMap<number, WarehouseSlots>,
+  notified: readonly string[],
+  today: string,
+): ProbeResult {
+  if (criteria.dateTo < today) return { type: 'expired' };
+  const from = criteria.dateFrom > today ? criteria.dateFrom : today;
+  const skip = new Set(criteria.skipDates);
+  const already = new Set(notified);
+  let best: { warehouseId: number; date: string; coefficient: number } | null = null;
+  let match: { warehouseId: number; date: string; coefficient: number } | null = null;
+  for (const warehouseId of criteria.warehouseIds) {
+    const cells = (pictures.get(warehouseId)?.cells ?? [])
+      .filter(
+        (c) => c.boxTypeId === criteria.boxTypeId && c.date >= from && c.date <= criteria.dateTo && !skip.has(c.date) && isBookable(c),
+      )
+      .sort((a, b) => a.date.localeCompare(b.date));
+    for (const cell of cells) {
+      if (!best || cell.coefficient < best.coefficient) best = { warehouseId, date: cell.date, coefficient: cell.coefficient };
+      if (!match && cell.coefficient <= criteria.maxCoefficient && !already.has(slotKey(warehouseId, cell.date))) {
+        match = { warehouseId, date: cell.date, coefficient: cell.coefficient };
+      }
+    }
+  }
+  return match ? { type: 'match', slot: match, best } : { type: 'none', best };
+}
+
+export class SupplyProbe {
+  constructor(private readonly feed: SlotFeed) {}
+
+  async run(criteria: SupplyCriteria, notified: readonly string[]): Promise<ProbeResult> {
+    const today = moscowToday();
+    if (criteria.dateTo < today) return { type: 'expired' };
+    const pictures = new Map<number, WarehouseSlots>();
+    for (const id of criteria.warehouseIds) {
+      const slots = await this.feed.get(id);
+      if (slots) pictures.set(id, slots);
+    }
+    return evaluateSupply(criteria, pictures, notified, today);
+  }
+}

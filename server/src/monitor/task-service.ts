@@ -1,0 +1,232 @@
+// What the API and the bot do with tasks: create (validated against WB and the user's keys and credits), list, read,
+// and command. A user only ever sees and touches their own tasks.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import {
+  addDays,
+  type CreateRedistributionTaskInput,
+  type CreateSupplyTaskInput,
+  DomainError,
+  moscowToday,
+  type RedistributionCriteria,
+  type SupplyCriteria,
+  type TaskView,
+} from '@slotpilot/shared';
+import type { Logger } from 'pino';
+import type { CredentialService } from '../accounts/credential-service.ts';
+import { creditsLeft } from '../accounts/credit-ledger.ts';
+import { BookingResult } from '../db/entities/booking-result.ts';
+import { MonitoringTask } from '../db/entities/monitoring-task.ts';
+import { RedistributionOrder } from '../db/entities/redistribution-order.ts';
+import type { WarehouseDirectory } from '../feed/warehouse-directory.ts';
+import { WbPortalError, WbUnauthorizedError } from '../wb/errors.ts';
+import type { WbPortalClient } from '../wb/portal-client.ts';
+import type { ActorHost, TaskCommand } from './actor-host.ts';
+import { describeSnapshot, type MonitorSnapshot } from './machine.ts';
+
+export const MAX_ACTIVE_TASKS = 50;
+/** How far ahead a task may watch: WB shows 14 days, but sellers plan further and wait for the dates to appear. */
+export const MAX_DAYS_AHEAD = 90;
+
+export interface TaskServiceDeps {
+  orm: MikroORM;
+  host: ActorHost;
+  credentials: CredentialService;
+  warehouses: WarehouseDirectory;
+  portal: WbPortalClient;
+  logger: Logger;
+  leaseTtlMs?: number;
+}
+
+export class TaskService {
+  constructor(private readonly deps: TaskServiceDeps) {}
+
+  async create(userId: number, input: CreateSupplyTaskInput | CreateRedistributionTaskInput): Promise<{ id: string }> {
+    const em = this.deps.orm.em.fork();
+    const active = await em.count(MonitoringTask, { user: userId, state: { $ne: 'done' } });
+    if (active >= MAX_ACTIVE_TASKS) throw new DomainError('TASK_LIMIT', { max: MAX_ACTIVE_TASKS });
+
+    let criteria: SupplyCriteria | RedistributionCriteria;
+    let mode: 'notify' | 'autobook';
+    if (input.kind === 'supply') {
+      ({ criteria, mode } = await this.validateSupply(userId, input));
+    } else {
+      const { kind: _kind, ...rest } = input;
+      criteria = rest;
+      mode = 'autobook';
+      await this.requirePortalSession(userId);
+      await this.requireCredit(userId);
+    }
+
+    const task = em.create(MonitoringTask, {
+      user: userId,
+      kind: input.kind,
+      mode,
+      criteria: criteria as unknown as Record<string, unknown>,
+      state: 'idle',
+      // Claimed by this instance at once, so the creator's instance runs it without waiting for a claim cycle.
+      leaseOwner: this.deps.host.instanceId,
+      leaseUntil: new Date(Date.now() + (this.deps.leaseTtlMs ?? 15_000)),
+    });
+    await em.flush();
+    await this.deps.host.adopt({ id: task.id, userId, kind: input.kind, mode, criteria, snapshot: null });
+    this.deps.logger.info({ event: 'task.created', taskId: task.id, userId, kind: input.kind, mode }, 'task created');
+    return { id: task.id };
+  }
+
+  async list(userId: number): Promise<TaskView[]> {
+    const rows = await this.deps.orm.em.fork().find(MonitoringTask, { user: userId }, { orderBy: { createdAt: 'desc' }, limit: 200 });
+    return rows.map((row) => this.view(row));
+  }
+
+  async get(userId: number, id: string): Promise<TaskView & { bookings: unknown[] }> {
+    const em = this.deps.orm.em.fork();
+    const row = await em.findOne(MonitoringTask, { id, user: userId });
+    if (!row) throw new DomainError('NOT_FOUND');
+    const bookings =
+      row.kind === 'supply'
+        ? (await em.find(BookingResult, { task: id }, { orderBy: { createdAt: 'desc' } })).map((b) => ({
+            id: b.id,
+            warehouseId: b.warehouseId,
+            date: b.date,
+            status: b.status,
+            supplyId: b.supplyId ?? null,
+            error: b.error ?? null,
+          }))
+        : (await em.find(RedistributionOrder, { task: id }, { orderBy: { createdAt: 'desc' } })).map((o) => ({
+            id: o.id,
+            units: o.units,
+            status: o.status,
+            requestId: o.wbRequestId ?? null,
+            error: o.error ?? null,
+          }));
+    return { ...this.view(row), bookings };
+  }
+
+  async command(userId: number, id: string, command: TaskCommand): Promise<TaskView> {
+    const em = this.deps.orm.em.fork();
+    const row = await em.findOne(MonitoringTask, { id, user: userId });
+    if (!row) throw new DomainError('NOT_FOUND');
+    if (row.state === 'done') throw new DomainError('TASK_FINISHED');
+    if (command === 'RESUME' && row.mode === 'autobook') await this.requireCredit(userId);
+    const result = await this.deps.host.command(id, command);
+    if (result === 'no-answer') throw new DomainError('TASK_BUSY');
+    const fresh = await this.deps.orm.em.fork().findOneOrFail(MonitoringTask, id);
+    return this.view(fresh);
+  }
+
+  /** The user's bookings and transfer orders, newest first. */
+  async history(userId: number) {
+    const em = this.deps.orm.em.fork();
+    const [bookings, transfers] = await Promise.all([
+      em.find(BookingResult, { user: userId }, { orderBy: { createdAt: 'desc' }, limit: 200 }),
+      em.find(RedistributionOrder, { user: userId }, { orderBy: { createdAt: 'desc' }, limit: 200 }),
+    ]);
+    return {
+      bookings: bookings.map((b) => ({
+        id: b.id,
+        taskId: b.task.id,
+        warehouseId: b.warehouseId,
+        date: b.date,
+        boxTypeId: b.boxTypeId,
+        coefficient: b.coefficient ?? null,
+        status: b.status,
+        preorderId: b.preorderId ?? null,
+        supplyId: b.supplyId ?? null,
+        error: b.error ?? null,
+        createdAt: b.createdAt.toISOString(),
+      })),
+      transfers: transfers.map((o) => ({
+        id: o.id,
+        taskId: o.task.id,
+        nmId: o.nmId,
+        srcWarehouseId: o.srcWarehouseId,
+        dstWarehouseId: o.dstWarehouseId,
+        units: o.units,
+        status: o.status,
+        requestId: o.wbRequestId ?? null,
+        error: o.error ?? null,
+        createdAt: o.createdAt.toISOString(),
+      })),
+    };
+  }
+
+  /** WB's transfer quotas (and this article's stock, when asked) through the user's portal session. */
+  async redistributionLimits(userId: number, nmIds: number[]) {
+    const session = await this.requirePortalSession(userId);
+    try {
+      const [quotas, stock] = await Promise.all([
+        this.deps.portal.transferLimits(session),
+        nmIds.length ? this.deps.portal.transferStock(session, nmIds) : Promise.resolve([]),
+      ]);
+      return { quotas, stock };
+    } catch (error) {
+      if (error instanceof WbUnauthorizedError) throw new DomainError('KEY_SESSION_REJECTED');
+      throw new DomainError('WB_UNAVAILABLE');
+    }
+  }
+
+  view(row: MonitoringTask): TaskView {
+    const live = this.deps.host.describe(row.id);
+    const description = live ?? (row.snapshot ? describeSnapshot(row.snapshot as unknown as MonitorSnapshot) : undefined);
+    return {
+      id: row.id,
+      kind: row.kind,
+      mode: row.mode,
+      state: description?.state ?? row.state,
+      outcome: description?.outcome ?? row.outcome ?? null,
+      criteria: row.criteria as unknown as SupplyCriteria,
+      lastCheckAt: description?.lastCheckAt ?? null,
+      bestSeen: description?.bestSeen ?? null,
+      nextStepAt: description?.nextStepAt ?? null,
+      reason: description?.reason ?? null,
+      found: description?.found ?? null,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+    };
+  }
+
+  private async validateSupply(
+    userId: number,
+    input: CreateSupplyTaskInput,
+  ): Promise<{ criteria: SupplyCriteria; mode: 'notify' | 'autobook' }> {
+    const today = moscowToday();
+    if (input.dateFrom < today) throw new DomainError('DATE_IN_PAST', { today });
+    if (input.dateTo > addDays(today, MAX_DAYS_AHEAD)) throw new DomainError('RANGE_TOO_LONG', { days: MAX_DAYS_AHEAD });
+    const known = await this.deps.warehouses.byId();
+    const unknown = input.warehouseIds.find((id) => !known.has(id));
+    if (unknown !== undefined) throw new DomainError('UNKNOWN_WAREHOUSE', { id: unknown });
+    const { kind: _kind, mode, ...criteria } = input;
+    const skipDates = [...new Set(criteria.skipDates)].filter((d) => d >= input.dateFrom && d <= input.dateTo).sort();
+    if (mode === 'notify') return { criteria: { ...criteria, skipDates, preorderId: undefined }, mode };
+
+    if (!input.preorderId) throw new DomainError('PREORDER_REQUIRED');
+    const session = await this.requirePortalSession(userId);
+    let details: Awaited<ReturnType<WbPortalClient['supplyDetails']>>;
+    try {
+      details = await this.deps.portal.supplyDetails(session, { preorderId: input.preorderId });
+    } catch (error) {
+      if (error instanceof WbPortalError && error.kind === 'not_found')
+        throw new DomainError('PREORDER_NOT_FOUND', { id: input.preorderId });
+      if (error instanceof WbUnauthorizedError) throw new DomainError('KEY_SESSION_REJECTED');
+      throw new DomainError('WB_UNAVAILABLE');
+    }
+    if (details.supplyId && details.deliveryDate)
+      throw new DomainError('PREORDER_ALREADY_PLANNED', { id: input.preorderId, date: details.deliveryDate });
+    if (!input.warehouseIds.includes(details.warehouseId)) {
+      throw new DomainError('PREORDER_WAREHOUSE_MISMATCH', { id: input.preorderId, warehouse: details.warehouseId });
+    }
+    await this.requireCredit(userId);
+    // A preorder belongs to one warehouse, so an auto-booking task watches exactly that one.
+    return { criteria: { ...criteria, skipDates, warehouseIds: [details.warehouseId], keepWatching: false }, mode };
+  }
+
+  private async requirePortalSession(userId: number): Promise<string> {
+    const session = (await this.deps.credentials.portalSessions(userId))[0];
+    if (!session) throw new DomainError('NO_PORTAL_SESSION');
+    return session.session;
+  }
+
+  private async requireCredit(userId: number): Promise<void> {
+    if ((await creditsLeft(this.deps.orm.em.fork(), userId)) < 1) throw new DomainError('NO_CREDITS');
+  }
+}

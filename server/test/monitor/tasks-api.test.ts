@@ -1,0 +1,231 @@
+// Tasks end to end in one server (embedded WB sandbox over HTTP, real Postgres): create, watch, act, command, stream.
+import { addDays, moscowToday } from '@slotpilot/shared';
+import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
+import { EventSource } from 'eventsource';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AppRouter } from '../../src/api/router.ts';
+import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
+import { OutboxMessage } from '../../src/db/entities/outbox-message.ts';
+import { sandboxControl } from '../harness/sandbox-control.ts';
+import { startTestServer, type TestServer } from '../harness/test-server.ts';
+
+const ADMIN = 9_900;
+const today = moscowToday();
+const day = addDays(today, 4);
+
+async function failure(promise: Promise<unknown>) {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TRPCClientError);
+  return error as TRPCClientError<AppRouter>;
+}
+
+describe('monitoring tasks', () => {
+  let server: TestServer;
+  let wb: ReturnType<typeof sandboxControl>;
+  let nextUser = 9_000;
+  const newUser = (languageCode = 'ru') => ({ id: ++nextUser, firstName: `User${nextUser}`, languageCode });
+  const supply = (overrides: Record<string, unknown> = {}) => ({
+    kind: 'supply' as const,
+    mode: 'notify' as const,
+    warehouseIds: [507],
+    boxTypeId: 2 as const,
+    dateFrom: today,
+    dateTo: addDays(today, 10),
+    maxCoefficient: 1,
+    ...overrides,
+  });
+
+  beforeAll(async () => {
+    server = await startTestServer({ ADMIN_IDS: String(ADMIN) }, { pollIntervalMs: 200, redistributionPollMs: 300 });
+    wb = sandboxControl(server.sandboxUrl!);
+    await wb.scenario({ running: false });
+    // Close every cheap cell of the warehouses under test, so only what a test opens can match.
+    for (const warehouseId of [507, 117501, 300461]) {
+      for (let i = 0; i < 14; i++)
+        for (const boxTypeId of [2, 5, 6])
+          await wb.setCell({ warehouseId, date: addDays(today, i), boxTypeId, coefficient: -1, allowUnload: false });
+    }
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const waitForTask = (user: { id: number; firstName: string }, id: string, state: string, outcome?: string) =>
+    vi.waitFor(
+      async () => {
+        const task = await server.client(user).tasks.get.query({ id });
+        expect({ state: task.state, outcome: task.outcome ?? undefined }).toEqual({ state, outcome });
+        return task;
+      },
+      { timeout: 30_000, interval: 100 },
+    );
+
+  it('notify: a task polls, and when a matching slot opens the seller is told once, for free', async () => {
+    const user = newUser();
+    const { id } = await server.client(user).tasks.create.mutate(supply({ warehouseIds: [300461], maxCoefficient: 2 }));
+    await waitForTask(user, id, 'polling');
+    await wb.setCell({ warehouseId: 300461, date: day, boxTypeId: 2, coefficient: 3, allowUnload: true });
+    await wb.setCell({ warehouseId: 300461, date: addDays(day, 1), boxTypeId: 2, coefficient: 2, allowUnload: true });
+    const done = await waitForTask(user, id, 'done', 'notified');
+    expect(done.found).toEqual({ warehouseId: 300461, date: addDays(day, 1), coefficient: 2 });
+    const alerts = await server.orm.em.fork().find(OutboxMessage, { user: user.id, kind: 'slot_found' });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.payload).toMatchObject({ taskId: id, warehouseId: 300461, date: addDays(day, 1), coefficient: 2 });
+    expect((await server.client(user).me.get.query()).credits).toEqual({ trial: 2, paid: 0 });
+  });
+
+  it('autobook: books the slot through the portal exactly once, charging one credit in the ledger', async () => {
+    const user = newUser();
+    const seller = await wb.createSeller({ name: 'ООО Автобронь' });
+    await server.client(user).keys.add.mutate({ kind: 'portal_session', name: 'Кабинет', secret: seller.portalSession });
+    const preorder = seller.preorders.find((p) => p.warehouseId === 507 && p.boxTypeId === 2)!;
+    const { id } = await server
+      .client(user)
+      .tasks.create.mutate(supply({ mode: 'autobook', preorderId: String(preorder.id), warehouseIds: [507, 117501] }));
+    await waitForTask(user, id, 'polling');
+    await wb.setCell({ warehouseId: 507, date: day, boxTypeId: 2, coefficient: 0, allowUnload: true });
+    const done = await waitForTask(user, id, 'done', 'booked');
+    expect(done.bookings).toEqual([
+      expect.objectContaining({ warehouseId: 507, date: day, status: 'confirmed', supplyId: expect.stringMatching(/^2/) }),
+    ]);
+    const bookings = (await wb.stats()).bookings.filter((b) => b.sid === seller.sid);
+    expect(bookings).toEqual([expect.objectContaining({ warehouseId: 507, date: day })]);
+    expect((await server.client(user).me.get.query()).credits).toEqual({ trial: 1, paid: 0 });
+    const ledger = await server.orm.em.fork().find(LedgerEntry, { user: user.id }, { orderBy: { id: 'asc' } });
+    expect(ledger.map((l) => l.reason)).toEqual(['trial_grant', 'reserve', 'commit']);
+    const history = await server.client(user).bookings.list.query();
+    expect(history.bookings).toHaveLength(1);
+    await wb.setCell({ warehouseId: 507, date: day, boxTypeId: 2, coefficient: -1, allowUnload: false });
+  });
+
+  it('refuses bad tasks with specific messages', async () => {
+    const user = newUser('en');
+    const client = server.client(user).tasks.create;
+    const cases: Array<[Record<string, unknown>, string, RegExp]> = [
+      [{ dateFrom: addDays(today, 5), dateTo: addDays(today, 2) }, 'BAD_INPUT', /end date is before the start date/],
+      [{ dateFrom: addDays(today, -3), dateTo: addDays(today, -1) }, 'DATE_IN_PAST', /start date has passed/],
+      [{ warehouseIds: [424242424] }, 'UNKNOWN_WAREHOUSE', /Warehouse 424242424/],
+      [{ mode: 'autobook', preorderId: '123' }, 'NO_PORTAL_SESSION', /portal session/],
+      [{ mode: 'autobook' }, 'PREORDER_REQUIRED', /preorder/],
+      [{ maxCoefficient: 99 }, 'BAD_INPUT', /maxCoefficient/],
+    ];
+    for (const [overrides, appCode, message] of cases) {
+      const error = await failure(client.mutate(supply(overrides) as never));
+      expect({ appCode: error.data?.appCode, message: error.message }).toEqual({ appCode, message: expect.stringMatching(message) });
+    }
+  });
+
+  it('answers "no credits" with its own code once the free bookings are spent', async () => {
+    const user = newUser('en');
+    const seller = await wb.createSeller();
+    await server.client(user).keys.add.mutate({ kind: 'portal_session', name: 'k', secret: seller.portalSession });
+    await server.orm.em.fork().getConnection().execute('update users set trial_credits = 0 where id = ?', [user.id]);
+    const preorder = seller.preorders.find((p) => p.warehouseId === 507)!;
+    const error = await failure(
+      server.client(user).tasks.create.mutate(supply({ mode: 'autobook', preorderId: String(preorder.id) }) as never),
+    );
+    expect(error.data).toMatchObject({ appCode: 'NO_CREDITS', httpStatus: 402 });
+  });
+
+  it('pauses, resumes and cancels; another user can neither see nor touch the task', async () => {
+    const owner = newUser();
+    const stranger = newUser();
+    const { id } = await server.client(owner).tasks.create.mutate(supply({ warehouseIds: [117501] }));
+    await waitForTask(owner, id, 'polling');
+    expect((await server.client(owner).tasks.pause.mutate({ id })).state).toBe('idle');
+    expect((await server.client(owner).tasks.resume.mutate({ id })).state).toBe('polling');
+
+    for (const attempt of [
+      () => server.client(stranger).tasks.get.query({ id }),
+      () => server.client(stranger).tasks.pause.mutate({ id }),
+      () => server.client(stranger).tasks.cancel.mutate({ id }),
+    ]) {
+      expect((await failure(attempt())).data?.appCode).toBe('NOT_FOUND');
+    }
+    expect(await server.client(stranger).tasks.list.query()).toEqual([]);
+    expect((await server.client(owner).tasks.get.query({ id })).state).toBe('polling');
+
+    const cancelled = await server.client(owner).tasks.cancel.mutate({ id });
+    expect({ state: cancelled.state, outcome: cancelled.outcome }).toEqual({ state: 'done', outcome: 'cancelled' });
+    expect((await failure(server.client(owner).tasks.resume.mutate({ id }))).data?.appCode).toBe('TASK_FINISHED');
+  });
+
+  it('streams task changes over SSE, authenticated through connection params', async () => {
+    const user = newUser();
+    const authorization = `tma ${server.initData.sign(user)}`;
+    const client = createTRPCClient<AppRouter>({
+      links: [
+        splitLink({
+          condition: (op) => op.type === 'subscription',
+          true: httpSubscriptionLink({ url: `${server.url}/trpc`, EventSource, connectionParams: () => ({ authorization }) }),
+          false: httpLink({ url: `${server.url}/trpc`, headers: { authorization } }),
+        }),
+      ],
+    });
+    const seen: Array<{ taskId: string; state: string }> = [];
+    let started!: () => void;
+    const ready = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const subscription = client.tasks.onChange.subscribe(undefined, {
+      onStarted: () => started(),
+      onData: (event) => seen.push(event.data as { taskId: string; state: string }),
+    });
+    await ready;
+    const { id } = await client.tasks.create.mutate(supply({ warehouseIds: [117501] }));
+    await vi.waitFor(() => expect(seen).toContainEqual(expect.objectContaining({ taskId: id, state: 'polling' })), { timeout: 10_000 });
+    await client.tasks.cancel.mutate({ id });
+    await vi.waitFor(() => expect(seen).toContainEqual(expect.objectContaining({ taskId: id, state: 'done', outcome: 'cancelled' })), {
+      timeout: 10_000,
+    });
+    subscription.unsubscribe();
+  });
+
+  it('shows every actor to admins only', async () => {
+    const user = newUser();
+    const { id } = await server.client(user).tasks.create.mutate(supply({ warehouseIds: [117501] }));
+    await waitForTask(user, id, 'polling');
+    const admin = { id: ADMIN, firstName: 'Admin' };
+    const actors = await server.client(admin).inspector.actors.query();
+    expect(actors.find((a) => a.id === id)).toMatchObject({ state: 'polling', owner: server.host.instanceId });
+    const detail = await server.client(admin).inspector.actor.query({ id });
+    expect(detail?.transitions.map((t) => t.to)).toContain('polling');
+    expect((await failure(server.client(user).inspector.actors.query())).data).toMatchObject({ appCode: 'FORBIDDEN', httpStatus: 403 });
+    await server.client(user).tasks.cancel.mutate({ id });
+  });
+
+  it('redistribution: fires the transfer order when the destination quota opens, for min(stock, quotas, wanted)', async () => {
+    const user = newUser();
+    const seller = await wb.createSeller();
+    await server.client(user).keys.add.mutate({ kind: 'portal_session', name: 'k', secret: seller.portalSession });
+    const nmIds = (seller as unknown as { products: Array<{ nmID: number }> }).products.map((p) => p.nmID);
+    const limits = await server.client(user).redistribution.limits.query({ nmIds });
+    const item = limits.stock
+      .flatMap((t) => t.chrts.map((c) => ({ nmId: t.nmID, ...c })))
+      .find((c) => c.count >= 3 && c.dstWarehouseIDs.length > 0)!;
+    expect(item).toBeDefined();
+    const dst = item.dstWarehouseIDs[0]!;
+    await wb.setQuota({ officeID: item.warehouseID, srcQuota: 100 });
+    await wb.setQuota({ officeID: dst, dstQuota: 0 });
+    const { id } = await server.client(user).redistribution.create.mutate({
+      kind: 'redistribution',
+      nmId: item.nmId,
+      chrtId: item.chrtID,
+      srcWarehouseId: item.warehouseID,
+      dstWarehouseId: dst,
+      units: item.count + 10,
+    });
+    await waitForTask(user, id, 'polling');
+    await wb.setQuota({ officeID: dst, dstQuota: 2 });
+    await waitForTask(user, id, 'done', 'booked');
+    const transfers = (await wb.stats()).transfers.filter((t) => t.sid === seller.sid);
+    expect(transfers).toEqual([
+      expect.objectContaining({ nmID: item.nmId, chrtID: item.chrtID, srcOfficeID: item.warehouseID, dstOfficeID: dst, count: 2 }),
+    ]);
+  });
+});
