@@ -60,6 +60,12 @@ const EnvSchema = z.object({
   WB_PORTAL_URL: httpUrl.default('https://seller-supply.wildberries.ru'),
   DEV_LOGIN: flag.optional(),
   ADMIN_IDS: adminIds.default([]),
+  MONITOR_LEASE_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int()
+    .min(1_000, 'must be at least 1000 ms')
+    .max(300_000, 'must be at most 300000 ms')
+    .default(15_000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
@@ -113,6 +119,8 @@ export interface Config {
     portalUrl: string;
   };
   devLogin: boolean;
+  /** How long a task's owner may stay silent before another instance takes the task over. */
+  monitorLeaseMs: number;
   adminIds: ReadonlySet<number>;
   logLevel: (typeof LOG_LEVELS)[number];
 }
@@ -166,6 +174,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, defaults:
       portalUrl: sandbox ? sandboxUrl : env.WB_PORTAL_URL,
     },
     devLogin: env.DEV_LOGIN ?? !isProduction,
+    monitorLeaseMs: env.MONITOR_LEASE_MS,
     adminIds: new Set(env.ADMIN_IDS),
     logLevel: env.LOG_LEVEL,
   };

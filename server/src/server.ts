@@ -134,6 +134,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       transitions,
       logger,
       instanceId,
+      leaseTtlMs: config.monitorLeaseMs,
+      heartbeatMs: Math.max(500, Math.round(config.monitorLeaseMs / 3)),
       ...options.monitor,
     });
     await host.start();
