@@ -7,6 +7,9 @@ import type { ProbeResult } from './machine.ts';
 
 export const slotKey = (warehouseId: number, date: string) => `${warehouseId}:${date}`;
 
+/** A picture older than this says nothing about now (the feed refreshes every 10 s or faster): never act on it. */
+export const STALE_PICTURE_MS = 45_000;
+
 /**
  * The first warehouse in the seller's priority order that has a matching date wins, at its earliest such date.
  * `best` is the cheapest bookable cell in range, for display, whether or not it is under the threshold.
@@ -46,9 +49,10 @@ export class SupplyProbe {
     const today = moscowToday();
     if (criteria.dateTo < today) return { type: 'expired' };
     const pictures = new Map<number, WarehouseSlots>();
+    const freshSince = Date.now() - STALE_PICTURE_MS;
     for (const id of criteria.warehouseIds) {
       const slots = await this.feed.get(id);
-      if (slots) pictures.set(id, slots);
+      if (slots && slots.fetchedAt >= freshSince) pictures.set(id, slots);
     }
     return evaluateSupply(criteria, pictures, notified, today);
   }

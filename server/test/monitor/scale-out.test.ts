@@ -37,15 +37,31 @@ describe('several server processes sharing the tasks', () => {
       mkdtemp(path.join(os.tmpdir(), 'slotpilot-scale-')),
     ]);
     await sandbox.scenario({ running: false });
-    for (const warehouseId of [507, 117501]) {
-      for (let i = 0; i < 14; i++)
-        await sandbox.setCell({ warehouseId, date: addDays(today, i), boxTypeId: 2, coefficient: -1, allowUnload: false });
-    }
+    await closeAllSlots();
   });
-  afterEach(async () => {
+  afterEach(async (context) => {
+    if (process.env.DEBUG_LOGS && context.task.result?.state === 'fail') {
+      for (const child of children)
+        console.log(
+          child.stdout
+            .filter((l) => !l.includes('http.request'))
+            .slice(-40)
+            .join('\n'),
+        );
+    }
     await Promise.all(children.splice(0).map((child) => stopChildServer(child, 'SIGKILL')));
     await sandbox.clearFaults();
+    await closeAllSlots();
   });
+
+  /** Only what a test opens can match. */
+  async function closeAllSlots() {
+    for (const warehouseId of [507, 117501, 300461]) {
+      for (let i = 0; i < 14; i++) {
+        await sandbox.setCell({ warehouseId, date: addDays(today, i), boxTypeId: 2, coefficient: -1, allowUnload: false });
+      }
+    }
+  }
   afterAll(async () => {
     await Promise.allSettled([sandbox.close(), redis.stop()]);
     await rm(dataDir, { recursive: true, force: true });
@@ -203,7 +219,7 @@ describe('several server processes sharing the tasks', () => {
     const { id } = await clientOf(a, user).tasks.create.mutate({
       kind: 'supply',
       mode: 'notify',
-      warehouseIds: [117501],
+      warehouseIds: [300461],
       boxTypeId: 2,
       dateFrom: today,
       dateTo: addDays(today, 12),
