@@ -21,6 +21,9 @@ export interface CredentialServiceDeps {
   logger: Logger;
 }
 
+/** The `acc` claim of WB's basic tokens, whose limits are far below the personal and service ones. */
+const BASIC_ACCESS = 1;
+
 /** A decrypted API token the shared feed may spend, with the record it came from. */
 export interface FeedCredential extends WbApiCredential {
   credentialId: string;
@@ -84,7 +87,10 @@ export class CredentialService {
     for (const row of rows) {
       if (!row.sellerSid || bySeller.has(row.sellerSid)) continue;
       try {
-        bySeller.set(row.sellerSid, { sid: row.sellerSid, token: this.decrypt(row), credentialId: row.id });
+        const token = this.decrypt(row);
+        // Basic-access tokens get a fraction of the budget (coefficients once an hour): the feed would only exhaust them.
+        if (decodeWbToken(token)?.accessType === BASIC_ACCESS) continue;
+        bySeller.set(row.sellerSid, { sid: row.sellerSid, token, credentialId: row.id });
       } catch (error) {
         this.deps.logger.error(
           { event: 'credential.decrypt_failed', credentialId: row.id, err: error },
