@@ -74,6 +74,7 @@ export class SlotFeed {
   private readonly l2Reads = new Map<number, Promise<WarehouseSlots | undefined>>();
   private readonly arrivals = new Map<number, Promise<WarehouseSlots | undefined>>();
   private readonly localInterest = new Map<number, number>();
+  private readonly lastUpdate = new Map<number, number>();
   private readonly unsubscribes: Unsubscribe[] = [];
   private interestTimer: NodeJS.Timeout | undefined;
   private stopped = true;
@@ -209,7 +210,13 @@ export class SlotFeed {
     return pending;
   }
 
+  /** Seconds since WB last answered for each warehouse this instance has heard about (for /metrics). */
+  freshness(now = Date.now()): Array<{ warehouseId: number; ageSeconds: number }> {
+    return [...this.lastUpdate].map(([warehouseId, at]) => ({ warehouseId, ageSeconds: (now - at) / 1000 }));
+  }
+
   private onUpdate(message: UpdateMessage): void {
+    this.lastUpdate.set(message.slots.warehouseId, message.slots.fetchedAt);
     this.l1.set(message.slots.warehouseId, message.slots);
     this.events.emit('update', message.slots, message.changed);
   }

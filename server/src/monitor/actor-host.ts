@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { type Actor, createActor, fromPromise } from 'xstate';
 import type { SlotFeed } from '../feed/slot-feed.ts';
 import type { SharedState, Unsubscribe } from '../platform/kv/types.ts';
+import type { Metrics } from '../platform/metrics.ts';
 import {
   type ActInput,
   type ActResult,
@@ -60,6 +61,7 @@ export interface ActorHostOptions {
   supplyAct: SupplyAct;
   redistribution: Redistribution;
   transitions: TransitionLog;
+  metrics?: Metrics;
   logger: Logger;
   instanceId: string;
   leaseTtlMs?: number;
@@ -90,7 +92,12 @@ export class ActorHost {
     this.machine = monitorMachine.provide({
       actors: {
         probe: fromPromise<ProbeResult, ProbeInput>(({ input }) => this.logFailure('probe', input.taskId, this.probe(input))),
-        act: fromPromise<ActResult, ActInput>(({ input }) => this.logFailure('act', input.taskId, this.act(input))),
+        act: fromPromise<ActResult, ActInput>(async ({ input }) => {
+          const result = await this.logFailure('act', input.taskId, this.act(input));
+          const kind = this.hosted.get(input.taskId)?.row.kind ?? 'supply';
+          this.options.metrics?.bookings.inc({ kind, outcome: result.type });
+          return result;
+        }),
       },
     });
   }
@@ -102,6 +109,16 @@ export class ActorHost {
   /** Task ids this instance runs now. */
   owned(): string[] {
     return [...this.hosted.keys()];
+  }
+
+  /** How many of this instance's actors are in each top-level state (for /metrics). */
+  countByState(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const { actor } of this.hosted.values()) {
+      const state = describeSnapshot(actor.getSnapshot()).state;
+      counts.set(state, (counts.get(state) ?? 0) + 1);
+    }
+    return counts;
   }
 
   async start(): Promise<void> {
@@ -323,6 +340,7 @@ export class ActorHost {
       summary: summarize(description),
       instanceId: this.options.instanceId,
     };
+    this.options.metrics?.transitions.inc({ from: from || 'none', to: description.state });
     const persisted = snapshotToStore(hosted.actor);
     hosted.writes = hosted.writes
       .then(async () => {

@@ -20,7 +20,12 @@ export interface HttpTransport {
 /** Response bodies larger than this are refused: WB's answers are small; a huge one is a fault. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-export function createHttpTransport(options: { connectionsPerOrigin?: number } = {}): HttpTransport {
+export interface TransportObserver {
+  /** Every finished call: its endpoint, HTTP status (or "error") and duration. */
+  onCall(endpoint: string, status: number | 'error', seconds: number): void;
+}
+
+export function createHttpTransport(options: { connectionsPerOrigin?: number; observer?: TransportObserver } = {}): HttpTransport {
   const agent = new Agent({
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 120_000,
@@ -29,6 +34,8 @@ export function createHttpTransport(options: { connectionsPerOrigin?: number } =
   });
   return {
     async send(endpoint, url, { method, headers, body, timeoutMs }) {
+      const started = performance.now();
+      const observe = (status: number | 'error') => options.observer?.onCall(endpoint, status, (performance.now() - started) / 1000);
       try {
         const response = await request(url, {
           method: method as 'GET',
@@ -44,8 +51,11 @@ export function createHttpTransport(options: { connectionsPerOrigin?: number } =
           await response.body.dump();
           throw new WbTransientError(endpoint, `response too large (${length} bytes)`);
         }
-        return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+        const text = await response.body.text();
+        observe(response.statusCode);
+        return { status: response.statusCode, headers: response.headers, text };
       } catch (error) {
+        observe('error');
         if (error instanceof WbTransientError) throw error;
         throw new WbTransientError(endpoint, describeNetworkError(error), { cause: error });
       }

@@ -18,11 +18,19 @@ export interface LimiterStats {
   blockedByWb: number;
 }
 
+export interface LimiterObserver {
+  onWait(endpoint: OfficialEndpoint, seconds: number): void;
+  onRefused(endpoint: OfficialEndpoint): void;
+}
+
 export class SellerRateLimiter {
   private readonly limiters: Record<OfficialEndpoint, RateLimiterAbstract>;
   readonly stats: LimiterStats = { granted: 0, refused: 0, waitedMs: 0, blockedByWb: 0 };
 
-  constructor(shared: SharedState) {
+  constructor(
+    shared: SharedState,
+    private readonly observer?: LimiterObserver,
+  ) {
     this.limiters = Object.fromEntries(
       Object.entries(OFFICIAL_ENDPOINTS).map(([name, spec]) => [
         name,
@@ -40,6 +48,7 @@ export class SellerRateLimiter {
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) {
         this.stats.refused++;
+        this.observer?.onRefused(endpoint);
         return Math.max(1, rejection.msBeforeNext);
       }
       throw new WbTransientError(endpoint, 'the shared rate limiter is unavailable', { cause: rejection });
@@ -53,6 +62,7 @@ export class SellerRateLimiter {
       const waitMs = await this.tryTake(sid, endpoint);
       if (waitMs === 0) {
         this.stats.waitedMs += Date.now() - started;
+        this.observer?.onWait(endpoint, (Date.now() - started) / 1000);
         return;
       }
       const elapsed = Date.now() - started;
