@@ -20,12 +20,18 @@ describe('docker-compose.yml', () => {
     expect(result.status).toBe(0);
   });
 
-  it('runs PostgreSQL, Redis and the server, each with a healthcheck and a restart policy', () => {
-    expect(compose('config', '--services').stdout.trim().split('\n').sort()).toEqual(['postgres', 'redis', 'server']);
+  it('runs PostgreSQL, Redis, a one-shot migration, two server replicas and a proxy, with healthchecks and restart policies', () => {
+    expect(compose('config', '--services').stdout.trim().split('\n').sort()).toEqual(['migrate', 'postgres', 'proxy', 'redis', 'server']);
     const rendered = compose('config').stdout;
-    expect(rendered.match(/healthcheck:/g)).toHaveLength(3);
-    expect(rendered.match(/restart: unless-stopped/g)).toHaveLength(3);
-    expect(rendered).toMatch(/condition: service_healthy/);
+    const service = (name: string) => rendered.split(/\n {2}(?=[a-z-]+:\n)/).find((block) => block.startsWith(`${name}:`)) ?? '';
+    for (const name of ['postgres', 'redis', 'server', 'proxy']) {
+      expect(service(name), name).toMatch(/healthcheck:\n\s+interval/);
+      expect(service(name), name).toMatch(/restart: unless-stopped/);
+    }
+    expect(service('server')).toMatch(/replicas: 2/);
+    expect(service('server')).toMatch(/condition: service_completed_successfully/);
+    expect(service('migrate')).toMatch(/restart: 'no'|restart: "no"|restart: no/);
+    expect(service('proxy')).toMatch(/Caddyfile/);
   });
 
   it('builds the server as a non-root user on Node 24', () => {

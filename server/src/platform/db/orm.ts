@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import type { Logger } from 'pino';
 import { entities } from '../../db/entities/index.ts';
 import { withTimeout } from '../with-timeout.ts';
@@ -30,11 +31,27 @@ export function ormConfig(clientUrl: string, logger?: Logger) {
   });
 }
 
-export async function openDatabase(clientUrl: string, logger: Logger): Promise<MikroORM> {
+/** Any fixed number: the advisory lock that serialises migrations between instances starting together. */
+const MIGRATION_LOCK = 4_260_818;
+
+export async function openDatabase(clientUrl: string, logger: Logger, { migrate = true } = {}): Promise<MikroORM> {
   const orm = await MikroORM.init(ormConfig(clientUrl, logger));
-  const applied = await orm.migrator.up();
-  if (applied.length > 0) logger.info({ event: 'db.migrated', migrations: applied.map((m) => m.name) }, 'database migrated');
+  if (migrate) await migrateUnderLock(orm, clientUrl, logger);
   return orm;
+}
+
+/** Two replicas starting at once must not both apply the same migration: take a session-level advisory lock first. */
+async function migrateUnderLock(orm: MikroORM, clientUrl: string, logger: Logger): Promise<void> {
+  const lock = new pg.Client({ connectionString: clientUrl });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await orm.migrator.up();
+    if (applied.length > 0) logger.info({ event: 'db.migrated', migrations: applied.map((m) => m.name) }, 'database migrated');
+  } finally {
+    await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.end();
+  }
 }
 
 /** Readiness probe: a round trip to the database, bounded in time. */
