@@ -75,6 +75,8 @@ export const CHANNEL_TASK_CHANGED = 'tasks:changed';
 export const CHANNEL_TASK_TRANSITION = 'tasks:transition';
 const CHANNEL_TASK_COMMAND = 'tasks:command';
 const CHANNEL_TASK_ACK = 'tasks:ack';
+/** An instance stopping gracefully released its leases: claim them now rather than at the next heartbeat. */
+const CHANNEL_TASKS_RELEASED = 'tasks:released';
 
 export class ActorHost {
   private readonly hosted = new Map<string, Hosted>();
@@ -134,31 +136,42 @@ export class ActorHost {
         this.waitingAcks.get(requestId)?.(ok);
       }),
       await bus.subscribe(CHANNEL_TASK_TRANSITION, (m) => this.options.transitions.add(m as TransitionRecord)),
+      await bus.subscribe(CHANNEL_TASKS_RELEASED, (m) => {
+        if ((m as { by: string }).by !== this.options.instanceId) this.beat();
+      }),
       this.options.feed.onWarehouseUpdate((slots, changed) => {
         if (!changed) return;
         for (const taskId of this.byWarehouse.get(slots.warehouseId) ?? []) this.hosted.get(taskId)?.actor.send({ type: 'FEED_UPDATED' });
       }),
     );
     await this.heartbeat();
-    const every = this.options.heartbeatMs ?? 5_000;
-    this.timer = setInterval(() => {
-      this.cycle = this.cycle
-        .then(() => this.heartbeat())
-        .catch((err: unknown) => this.options.logger.error({ event: 'host.heartbeat_failed', err }, 'lease heartbeat failed'));
-    }, every);
+    this.timer = setInterval(() => this.beat(), this.options.heartbeatMs ?? 5_000);
   }
 
-  /** Persist every actor, release every lease (another instance takes over at once), stop. */
-  async stop(): Promise<void> {
+  /** One heartbeat after whatever is running now (never two at once). */
+  private beat(): void {
+    if (this.stopped) return;
+    this.cycle = this.cycle
+      .then(() => this.heartbeat())
+      .catch((err: unknown) => this.options.logger.error({ event: 'host.heartbeat_failed', err }, 'lease heartbeat failed'));
+  }
+
+  /** Let in-flight acts finish (bounded), persist every actor, release every lease and tell the others to take over. */
+  async stop({ actGraceMs = 5_000 } = {}): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     await this.cycle.catch(() => undefined);
+    const deadline = Date.now() + actGraceMs;
+    while (Date.now() < deadline && [...this.hosted.values()].some((h) => describeSnapshot(h.actor.getSnapshot()).state === 'booking')) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const ids = [...this.hosted.keys()];
     await Promise.all(ids.map((id) => this.unhost(id, { persist: true })));
     await this.options.orm.em
       .fork()
       .getConnection()
       .execute('update monitoring_tasks set lease_owner = null, lease_until = null where lease_owner = ?', [this.options.instanceId]);
+    await this.options.shared.bus.publish(CHANNEL_TASKS_RELEASED, { by: this.options.instanceId }).catch(() => undefined);
     for (const off of this.unsubscribes.splice(0)) await off();
   }
 
