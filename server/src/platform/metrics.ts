@@ -1,6 +1,6 @@
 // Prometheus metrics (prom-client) in one registry built per process (no global registry): event-driven metrics are
 // observed where things happen; state-like ones (feed ages, actors by state, backlog) are read at scrape time.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -64,7 +64,12 @@ export function createMetrics() {
       registers,
     }),
     /** A gauge whose values are read from `collect` at scrape time. */
-    gauge<L extends string>(name: string, help: string, labelNames: readonly L[], collect: (set: (labels: Record<L, string | number>, value: number) => void) => void | Promise<void>) {
+    gauge<L extends string>(
+      name: string,
+      help: string,
+      labelNames: readonly L[],
+      collect: (set: (labels: Record<L, string | number>, value: number) => void) => void | Promise<void>,
+    ) {
       return new Gauge({
         name,
         help,

@@ -59,6 +59,7 @@ describe('the server process on embedded defaults', () => {
     const code = await stopChildServer(running, 'SIGTERM');
     expect(code).toBe(0);
     expect(running.logEvents().map((e) => e.event)).toEqual(expect.arrayContaining(['shutdown.start', 'shutdown.done']));
+    expect(running.logEvents().filter((e) => e.event === 'shutdown.step_failed')).toEqual([]);
     server = undefined;
   });
 
