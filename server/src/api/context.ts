@@ -36,6 +36,8 @@ export interface Context {
   authorization: string | undefined;
   /** Best guess before the user is known; replaced by the user's own language once authenticated. */
   language: Language;
+  /** Tag the rest of this request's log lines (the access log included) with the signed-in user. */
+  identify(userId: number): void;
 }
 
 export function contextFactory(services: ApiServices) {
@@ -47,6 +49,9 @@ export function contextFactory(services: ApiServices) {
       reqId: String(req.id),
       authorization: req.headers.authorization ?? (typeof fromParams === 'string' ? fromParams : undefined),
       language: resolveLanguage(req.headers['accept-language']),
+      identify(userId) {
+        req.log = req.log.child({ userId });
+      },
     };
   };
 }

@@ -16,6 +16,8 @@ export const TEST_BOT_TOKEN = '7000000001:TEST-token-for-signing-init-data-only'
 
 export interface TestServer extends RunningServer {
   sandboxUrl: string;
+  /** The server's data folder (generated development secrets live there). */
+  dataDir: string;
   logs: LogCapture;
   initData: InitDataVerifier;
   /** A tRPC client signed in as `identity` (or with a raw Authorization header, or none). */
@@ -52,6 +54,7 @@ export async function startTestServer(env: Record<string, string> = {}, monitor?
   return {
     ...server,
     sandboxUrl: server.sandboxUrl ?? '',
+    dataDir,
     logs,
     initData,
     client(auth) {

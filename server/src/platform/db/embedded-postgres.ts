@@ -18,6 +18,8 @@ export interface EmbeddedPostgresOptions {
   logger: Logger;
   /** Trade durability for speed (tests). */
   ephemeral?: boolean;
+  /** A fixed port (default: any free one). */
+  port?: number;
 }
 
 const USER = 'slotpilot';
@@ -45,7 +47,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   // As root, PostgreSQL runs as the `postgres` user, which must be able to reach the data folder (mkdtemp makes 0700).
   if (process.getuid?.() === 0) await fs.chmod(path.dirname(dataDir), 0o755);
   await stopOrphan(dataDir, logger);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const postgresLog: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
