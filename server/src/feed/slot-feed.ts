@@ -139,6 +139,11 @@ export class SlotFeed {
     return () => this.events.off('update', listener);
   }
 
+  /** The in-process copy of a warehouse's picture, if there is a recent one: synchronous, for hot loops. */
+  peek(warehouseId: number): WarehouseSlots | undefined {
+    return this.l1.get(warehouseId);
+  }
+
   /** The latest known picture of a warehouse, without waiting for WB. */
   async get(warehouseId: number): Promise<WarehouseSlots | undefined> {
     const local = this.l1.get(warehouseId);

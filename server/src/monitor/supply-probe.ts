@@ -10,6 +10,25 @@ export const slotKey = (warehouseId: number, date: string) => `${warehouseId}:${
 /** A picture older than this says nothing about now (the feed refreshes every 10 s or faster): never act on it. */
 export const STALE_PICTURE_MS = 45_000;
 
+/** Bookable cells of a picture, per box type, sorted by date: computed once per picture, shared by every task. */
+const bookableIndex = new WeakMap<WarehouseSlots, Map<number, WarehouseSlots['cells']>>();
+
+function bookableCells(slots: WarehouseSlots, boxTypeId: number): WarehouseSlots['cells'] {
+  let index = bookableIndex.get(slots);
+  if (!index) {
+    index = new Map();
+    for (const cell of slots.cells) {
+      if (!isBookable(cell)) continue;
+      const list = index.get(cell.boxTypeId) ?? [];
+      list.push(cell);
+      index.set(cell.boxTypeId, list);
+    }
+    for (const list of index.values()) list.sort((a, b) => a.date.localeCompare(b.date));
+    bookableIndex.set(slots, index);
+  }
+  return index.get(boxTypeId) ?? [];
+}
+
 /**
  * The first warehouse in the seller's priority order that has a matching date wins, at its earliest such date.
  * `best` is the cheapest bookable cell in range, for display, whether or not it is under the threshold.
@@ -44,6 +63,17 @@ export function evaluateSupply(
 
 export class SupplyProbe {
   constructor(private readonly feed: SlotFeed) {}
+
+  /** The same evaluation from in-process copies only, synchronously: the host runs it for every task every second. */
+  peek(criteria: SupplyCriteria, notified: readonly string[], today = moscowToday()): ProbeResult {
+    const freshSince = Date.now() - STALE_PICTURE_MS;
+    const pictures = new Map<number, WarehouseSlots>();
+    for (const id of criteria.warehouseIds) {
+      const slots = this.feed.peek(id);
+      if (slots && slots.fetchedAt >= freshSince) pictures.set(id, slots);
+    }
+    return evaluateSupply(criteria, pictures, notified, today);
+  }
 
   async run(criteria: SupplyCriteria, notified: readonly string[]): Promise<ProbeResult> {
     const today = moscowToday();
