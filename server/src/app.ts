@@ -9,6 +9,7 @@ import { devLoginRoutes } from './http/dev-login.ts';
 import { healthRoutes, type ReadinessCheck } from './http/health.ts';
 import { miniappStatic } from './http/miniapp-static.ts';
 import { scrubUrl } from './platform/logger.ts';
+import type { Metrics } from './platform/metrics.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -18,6 +19,15 @@ export interface AppDeps {
   devLogin: boolean;
   /** Folder of the built Mini App; omitted in API-only tests. */
   miniappDir?: string;
+  /** Prometheus metrics, served at GET /metrics. */
+  metrics?: Metrics;
+}
+
+/** A low-cardinality route label: the tRPC procedure(s) for API calls, the route pattern otherwise. */
+function routeLabel(url: string, pattern: string | undefined): string {
+  const trpc = url.match(/^\/trpc\/([^?]+)/);
+  if (trpc?.[1]) return `trpc:${trpc[1].split(',').length > 1 ? 'batch' : trpc[1]}`;
+  return pattern ?? 'unmatched';
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -42,6 +52,10 @@ export async function buildApp(deps: AppDeps) {
     reply.header('x-request-id', req.id);
   });
   app.addHook('onResponse', async (req, reply) => {
+    deps.metrics?.httpRequestDuration.observe(
+      { method: req.method, route: routeLabel(req.url, req.routeOptions.url), status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
     req.log.info(
       {
         event: 'http.request',
@@ -55,6 +69,10 @@ export async function buildApp(deps: AppDeps) {
   });
 
   await app.register(healthRoutes, { checks: deps.readiness });
+  if (deps.metrics) {
+    const { registry } = deps.metrics;
+    app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  }
   if (deps.devLogin) await app.register(devLoginRoutes, { initData: deps.services.initData });
 
   await app.register(fastifyTRPCPlugin, {

@@ -27,6 +27,7 @@ import { createRedisSharedState } from './platform/kv/redis.ts';
 import type { SharedState } from './platform/kv/types.ts';
 import { generateDevBotToken, generateMasterKey, generatePassword, loadOrCreateLocalSecret } from './platform/local-secrets.ts';
 import type { SecretScrubber } from './platform/logger.ts';
+import { createMetrics } from './platform/metrics.ts';
 import { type SandboxFeedSeller, startInProcessSandbox } from './sandbox/in-process.ts';
 import { createWbGateway } from './wb/wb-gateway.ts';
 
@@ -102,7 +103,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // The sandbox may have taken any free port (WB_SANDBOX_PORT=0): point every WB URL at where it really is.
       wbUrls = { commonApiUrl: sandbox.url, suppliesApiUrl: sandbox.url, portalUrl: sandbox.url };
     }
-    const wb = createWbGateway(wbUrls, shared);
+    const metrics = createMetrics();
+    const wb = createWbGateway(wbUrls, shared, metrics);
     stops.push({ name: 'wb gateway', stop: () => wb.close() });
 
     const vault = new CredentialVault(masterKey);
@@ -132,6 +134,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       supplyAct: new SupplyAct({ orm, portal: wb.portal, credentials, logger, publicUrl: config.publicUrl }),
       redistribution: new Redistribution({ orm, portal: wb.portal, credentials, logger }),
       transitions,
+      metrics,
       logger,
       instanceId,
       leaseTtlMs: config.monitorLeaseMs,
@@ -150,6 +153,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ...(options.monitor?.leaseTtlMs ? { leaseTtlMs: options.monitor.leaseTtlMs } : {}),
     });
     const shutdown = new AbortController();
+    registerStateMetrics(metrics, { feed, host, orm });
 
     const initData = new InitDataVerifier(botToken);
     const app = await buildApp({
@@ -168,6 +172,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         adminIds: config.adminIds,
       },
       devLogin: config.devLogin,
+      metrics,
       readiness: [
         {
           name: 'database',
@@ -225,4 +230,47 @@ async function localSecret(config: Config, logger: Logger, name: string, generat
       `${why}: generated one for this machine (development only)`,
     );
   return value;
+}
+
+/** Gauges read at scrape time from the components that own the state. */
+function registerStateMetrics(
+  metrics: ReturnType<typeof createMetrics>,
+  { feed, host, orm }: { feed: SlotFeed; host: ActorHost; orm: MikroORM },
+) {
+  metrics.gauge('slotpilot_feed_age_seconds', 'Seconds since WB last answered for a watched warehouse', ['warehouse'], (set) => {
+    for (const { warehouseId, ageSeconds } of feed.freshness()) set({ warehouse: warehouseId }, ageSeconds);
+  });
+  metrics.gauge('slotpilot_feed_source_state', 'The coefficient source state (1 for the current one)', ['state'], async (set) => {
+    const current = (await feed.sourceStatus()).state;
+    for (const state of ['ok', 'rate-limited', 'degraded', 'disabled']) set({ state }, state === current ? 1 : 0);
+  });
+  metrics.gauge('slotpilot_feed_cache_lookups', 'Feed cache lookups by level and result, since start', ['level', 'result'], (set) => {
+    const c = feed.counters;
+    set({ level: 'l1', result: 'hit' }, c.l1Hits);
+    set({ level: 'l1', result: 'miss' }, c.l1Misses);
+    set({ level: 'l2', result: 'hit' }, c.l2Hits);
+    set({ level: 'l2', result: 'miss' }, c.l2Misses);
+  });
+  metrics.gauge(
+    'slotpilot_feed_upstream_calls',
+    'Coefficient calls made by this instance while leading the feed, since start',
+    ['result'],
+    (set) => {
+      set({ result: 'ok' }, feed.counters.upstreamCalls);
+      set({ result: 'failed' }, feed.counters.upstreamFailures);
+    },
+  );
+  metrics.gauge('slotpilot_actors', 'Task actors run by this instance, by state', ['state'], (set) => {
+    for (const [state, count] of host.countByState()) set({ state }, count);
+  });
+  metrics.gauge('slotpilot_leases_owned', 'Task leases held by this instance', ['instance'], (set) =>
+    set({ instance: host.instanceId }, host.owned().length),
+  );
+  metrics.gauge('slotpilot_outbox_backlog', 'Notifications waiting to be delivered', [], async (set) => {
+    const rows = await orm.em
+      .fork()
+      .getConnection()
+      .execute<{ n: string }[]>('select count(*) as n from outbox where sent_at is null and failed_at is null');
+    set({}, Number(rows[0]?.n ?? 0));
+  });
 }
