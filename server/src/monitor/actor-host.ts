@@ -266,8 +266,20 @@ export class ActorHost {
     const stillOurs = new Set(renewed.map((r) => r.id));
     for (const id of [...this.hosted.keys()]) if (!stillOurs.has(id)) await this.unhost(id, { persist: false });
 
-    // 2. Claim tasks nobody holds (new, released, or left by a dead instance).
-    const claimed = await conn.execute<
+    // 2. Claim tasks nobody holds (new, released, or left by a dead instance), batch after batch while there are more.
+    for (let batch = 0; batch < 20 && !this.stopped; batch++) {
+      const claimed = await this.claimBatch(conn, ttl);
+      for (const row of claimed) this.host(toRow(row), row.snapshot === null);
+      if (claimed.length < (this.options.claimBatch ?? 1_000)) break;
+    }
+
+    // 3. Keep the feed watching every warehouse our supply tasks need.
+    const warehouses = [...this.byWarehouse.keys()];
+    if (warehouses.length) this.options.feed.watch(warehouses);
+  }
+
+  private claimBatch(conn: ReturnType<ReturnType<MikroORM['em']['fork']>['getConnection']>, ttl: string) {
+    return conn.execute<
       Array<{
         id: string;
         user_id: string;
@@ -282,13 +294,8 @@ export class ActorHost {
                     where state <> 'done' and (lease_until is null or lease_until < now())
                     order by updated_at limit ? for update skip locked)
        returning id, user_id, kind, mode, criteria, snapshot`,
-      [me, ttl, this.options.claimBatch ?? 1_000],
+      [this.options.instanceId, ttl, this.options.claimBatch ?? 1_000],
     );
-    for (const row of claimed) this.host(toRow(row), row.snapshot === null);
-
-    // 3. Keep the feed watching every warehouse our supply tasks need.
-    const warehouses = [...this.byWarehouse.keys()];
-    if (warehouses.length) this.options.feed.watch(warehouses);
   }
 
   private async claimOne(taskId: string): Promise<boolean> {
