@@ -1,7 +1,7 @@
 // buildApp(deps) → a Fastify instance with every route; main.ts and the tests both use it.
 import { randomUUID } from 'node:crypto';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
-import Fastify, { LogController } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { type ApiServices, contextFactory } from './api/context.ts';
 import { type AppRouter, appRouter } from './api/router.ts';
@@ -17,6 +17,8 @@ export interface AppDeps {
   readiness: ReadinessCheck[];
   /** Register `GET /dev/init-data` (never in production). */
   devLogin: boolean;
+  /** `POST /telegram/webhook` (the bot in webhook mode); it checks Telegram's secret token itself. */
+  telegramWebhook?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** Folder of the built Mini App; omitted in API-only tests. */
   miniappDir?: string;
   /** Prometheus metrics, served at GET /metrics. */
@@ -74,6 +76,8 @@ export async function buildApp(deps: AppDeps) {
     app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   }
   if (deps.devLogin) await app.register(devLoginRoutes, { initData: deps.services.initData });
+  // Outside the tRPC plugin's scope: that plugin replaces the JSON body parser inside its own scope.
+  if (deps.telegramWebhook) app.post('/telegram/webhook', deps.telegramWebhook);
 
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',

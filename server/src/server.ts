@@ -5,11 +5,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import { BillingService } from './accounts/billing-service.ts';
 import { CredentialService } from './accounts/credential-service.ts';
 import { CredentialVault } from './accounts/credential-vault.ts';
 import { UserService } from './accounts/user-service.ts';
 import { InitDataVerifier } from './api/auth/init-data.ts';
 import { type App, buildApp } from './app.ts';
+import { miniAppLinks } from './bot/mini-app-links.ts';
+import { TaskInspection } from './bot/task-inspection.ts';
+import { TelegramBot } from './bot/telegram-bot.ts';
 import type { Config } from './config.ts';
 import { SlotFeed } from './feed/slot-feed.ts';
 import { WarehouseDirectory } from './feed/warehouse-directory.ts';
@@ -39,6 +43,8 @@ export interface RunningServer {
   sandboxUrl: string | undefined;
   orm: MikroORM;
   shared: SharedState;
+  /** The Telegram bot, when BOT_TOKEN is set. */
+  telegram: TelegramBot | undefined;
   /** Where the server listens, e.g. http://127.0.0.1:3000. */
   url: string;
   stop(): Promise<void>;
@@ -155,11 +161,46 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const shutdown = new AbortController();
     registerStateMetrics(metrics, { feed, host, orm });
 
+    // The bot: on only with a real BOT_TOKEN (the generated development token merely signs init data).
+    const users = new UserService(orm);
+    const billing = new BillingService({ orm, logger });
+    let listeningPort: number | undefined;
+    const links = miniAppLinks(() => config.publicUrl ?? `http://localhost:${listeningPort ?? config.port}`);
+    let telegram: TelegramBot | undefined;
+    if (config.bot.token) {
+      telegram = new TelegramBot({
+        token: config.bot.token,
+        apiRoot: config.bot.apiRoot,
+        mode: config.bot.mode,
+        webhookSecret: config.bot.webhookSecret,
+        publicUrl: config.publicUrl,
+        services: {
+          users,
+          tasks,
+          warehouses,
+          billing,
+          inspection: new TaskInspection({ orm, host, transitions }),
+          adminIds: config.adminIds,
+          links,
+          logger,
+        },
+        credentials,
+        feedStatus: () => feed.sourceStatus(),
+        orm,
+        shared,
+        instanceId,
+        logger,
+      });
+      billing.connect(telegram.stars);
+    } else {
+      logger.info({ event: 'bot.off' }, 'BOT_TOKEN is not set: the Telegram bot and notification delivery are off');
+    }
+
     const initData = new InitDataVerifier(botToken);
     const app = await buildApp({
       logger,
       services: {
-        users: new UserService(orm),
+        users,
         credentials,
         feed,
         warehouses,
@@ -170,7 +211,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         shutdown: shutdown.signal,
         initData,
         adminIds: config.adminIds,
+        billing,
       },
+      ...(telegram && config.bot.mode === 'webhook' ? { telegramWebhook: telegram.webhookHandler() } : {}),
       devLogin: config.devLogin,
       metrics,
       readiness: [
@@ -210,12 +253,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
+    listeningPort = port;
     const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+    if (telegram) {
+      const bot = telegram;
+      bot.start();
+      // Stopped before the HTTP server and the database (stops run in reverse): in-flight updates and sends finish first.
+      stops.push({ name: 'telegram bot', stop: () => bot.stop() });
+    }
     logger.info(
       { event: 'server.listening', url, devLogin: config.devLogin, wbSandbox: config.wb.sandbox },
       `SlotPilot is listening on ${url}`,
     );
-    return { app, orm, shared, feed, host, sandboxUrl, url, stop: stopAll };
+    return { app, orm, shared, feed, host, sandboxUrl, telegram, url, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -127,6 +127,26 @@ export const ERROR_MESSAGES = {
     ru: 'Задача сейчас переезжает на другой сервер. Повторите через несколько секунд.',
     en: 'This task is moving to another server. Try again in a few seconds.',
   },
+  PAYMENTS_UNAVAILABLE: {
+    ru: 'Оплата сейчас недоступна: бот SlotPilot не подключён к Telegram. Попробуйте позже.',
+    en: 'Payments are unavailable right now: the SlotPilot bot is not connected to Telegram. Try again later.',
+  },
+  UNKNOWN_PACK: {
+    ru: 'Такого пакета больше нет. Выберите пакет из списка.',
+    en: 'This pack is no longer sold. Choose one from the list.',
+  },
+  PAYMENT_NOT_FOUND: {
+    ru: 'Платёж {chargeId} не найден.',
+    en: 'Payment {chargeId} was not found.',
+  },
+  PAYMENT_ALREADY_REFUNDED: {
+    ru: 'Платёж {chargeId} уже возвращён.',
+    en: 'Payment {chargeId} has already been refunded.',
+  },
+  REFUND_FAILED: {
+    ru: 'Telegram не выполнил возврат: {reason}',
+    en: 'Telegram did not make the refund: {reason}',
+  },
   INTERNAL: {
     ru: 'Что-то пошло не так на нашей стороне. Попробуйте ещё раз через минуту.',
     en: 'Something went wrong on our side. Try again in a minute.',

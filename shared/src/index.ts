@@ -1,3 +1,4 @@
+export * from './billing.ts';
 export * from './calendar.ts';
 export * from './domain.ts';
 export * from './errors.ts';

@@ -4,6 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { type Language, resolveLanguage } from '@slotpilot/shared';
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyBaseLogger } from 'fastify';
+import type { BillingService } from '../accounts/billing-service.ts';
 import type { CredentialService } from '../accounts/credential-service.ts';
 import type { UserService } from '../accounts/user-service.ts';
 import type { SlotFeed } from '../feed/slot-feed.ts';
@@ -26,6 +27,8 @@ export interface ApiServices {
   shutdown: AbortSignal;
   initData: InitDataVerifier;
   adminIds: ReadonlySet<number>;
+  /** Packs, Stars invoices and refunds. */
+  billing: BillingService;
 }
 
 export interface Context {

@@ -1,5 +1,6 @@
 // The whole API. The Mini App imports only the type.
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { billingRouter } from './routers/billing.ts';
 import { bookingsRouter, redistributionRouter } from './routers/history.ts';
 import { inspectorRouter } from './routers/inspector.ts';
 import { keysRouter } from './routers/keys.ts';
@@ -18,6 +19,7 @@ export const appRouter = router({
   bookings: bookingsRouter,
   redistribution: redistributionRouter,
   inspector: inspectorRouter,
+  billing: billingRouter,
 });
 
 export type AppRouter = typeof appRouter;

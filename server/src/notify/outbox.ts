@@ -11,7 +11,8 @@ export type OutboxKind =
   | 'credential_invalid'
   | 'credits_exhausted'
   | 'redistribution_done'
-  | 'source_disabled';
+  | 'source_disabled'
+  | 'payment_refunded';
 
 export async function enqueueNotification(
   em: EntityManager,

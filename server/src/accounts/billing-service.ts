@@ -1,0 +1,227 @@
+// Credits bought with Telegram Stars: packs, invoices, the pre-checkout check, crediting a payment exactly once per
+// Telegram charge id, and admins' refunds. Telegram itself is reached through a small port the bot implements.
+import { type EntityManager, LockMode, type MikroORM } from '@mikro-orm/postgresql';
+import { type BillingPack, creditsLabel, DomainError, invoiceDescription, type Language, STARS_CURRENCY } from '@slotpilot/shared';
+import type { Logger } from 'pino';
+import { LedgerEntry } from '../db/entities/ledger-entry.ts';
+import { Payment } from '../db/entities/payment.ts';
+import { User } from '../db/entities/user.ts';
+import { enqueueNotification } from '../notify/outbox.ts';
+import { findPack, invoicePayload, PACKS, type PackDefinition, packView, parseInvoicePayload } from './billing-packs.ts';
+
+export interface StarsInvoice {
+  title: string;
+  description: string;
+  payload: string;
+  currency: typeof STARS_CURRENCY;
+  prices: Array<{ label: string; amount: number }>;
+}
+
+/** What billing needs from Telegram (the bot's API client implements it). */
+export interface StarsGateway {
+  createInvoiceLink(invoice: StarsInvoice): Promise<string>;
+  /** Resolves when Telegram has refunded the charge, or had already refunded it before. */
+  refundStarPayment(userId: number, chargeId: string): Promise<void>;
+}
+
+/** Telegram refused the refund; `reason` is its description. */
+export class RefundRejectedError extends Error {
+  constructor(readonly reason: string) {
+    super(`Telegram refused the refund: ${reason}`);
+    this.name = 'RefundRejectedError';
+  }
+}
+
+export type CheckoutProblem = 'unknown_pack' | 'price_changed' | 'wrong_currency';
+
+export interface SuccessfulPayment {
+  userId: number;
+  chargeId: string;
+  providerChargeId?: string | undefined;
+  payload: string;
+  currency: string;
+  totalAmount: number;
+}
+
+export interface PaymentRecorded {
+  /** False when this charge id was already credited (Telegram delivered the update again). */
+  credited: boolean;
+  credits: number;
+  balance: { trial: number; paid: number };
+}
+
+export interface RefundResult {
+  chargeId: string;
+  userId: number;
+  stars: number;
+  /** Credits the payment bought. */
+  credits: number;
+  /** Credits taken back now: the unused part of the purchase, never more than the paid balance. */
+  removedCredits: number;
+  /** Bought credits that had already been spent (or were reserved by a booking in flight) and so stay spent. */
+  alreadyUsed: number;
+  balanceAfter: number;
+}
+
+export class BillingService {
+  private stars: StarsGateway | undefined;
+
+  constructor(private readonly deps: { orm: MikroORM; logger: Logger }) {}
+
+  /** Set once the bot is on; without it, invoices and refunds are refused with PAYMENTS_UNAVAILABLE. */
+  connect(stars: StarsGateway): void {
+    this.stars = stars;
+  }
+
+  packs(language: Language): BillingPack[] {
+    return PACKS.map((pack) => packView(pack, language));
+  }
+
+  /** The Stars invoice for a pack, as the bot sends it or as a link for the Mini App. */
+  invoice(packId: string, language: Language): StarsInvoice {
+    const pack = findPack(packId);
+    if (!pack) throw new DomainError('UNKNOWN_PACK');
+    const title = `SlotPilot: ${creditsLabel(pack.credits, language)}`;
+    return {
+      title,
+      description: invoiceDescription(pack.credits, language),
+      payload: invoicePayload(pack),
+      currency: STARS_CURRENCY,
+      prices: [{ label: creditsLabel(pack.credits, language), amount: pack.stars }],
+    };
+  }
+
+  async createInvoiceLink(packId: string, language: Language): Promise<{ invoiceLink: string }> {
+    const invoice = this.invoice(packId, language);
+    if (!this.stars) throw new DomainError('PAYMENTS_UNAVAILABLE');
+    return { invoiceLink: await this.stars.createInvoiceLink(invoice) };
+  }
+
+  /** The pre-checkout check: the pack still exists at the invoiced price, in Stars. Pure and fast (Telegram waits 10 s at most). */
+  checkout(input: {
+    payload: string;
+    currency: string;
+    totalAmount: number;
+  }): { ok: true; pack: PackDefinition } | { ok: false; problem: CheckoutProblem } {
+    if (input.currency !== STARS_CURRENCY) return { ok: false, problem: 'wrong_currency' };
+    const invoiced = parseInvoicePayload(input.payload);
+    const pack = invoiced && findPack(invoiced.packId);
+    if (!invoiced || !pack) return { ok: false, problem: 'unknown_pack' };
+    if (pack.stars !== invoiced.stars || pack.credits !== invoiced.credits || input.totalAmount !== pack.stars)
+      return { ok: false, problem: 'price_changed' };
+    return { ok: true, pack };
+  }
+
+  /**
+   * Credit a successful payment. The payment row (unique Telegram charge id) and the credits are written in one
+   * transaction, so the same update delivered twice, even to two instances at once, credits once.
+   */
+  async recordPayment(payment: SuccessfulPayment): Promise<PaymentRecorded> {
+    // Credit what the invoice promised, even if the pack has been withdrawn since: the user paid for it.
+    const invoiced = parseInvoicePayload(payment.payload);
+    const credits = invoiced?.credits ?? 0;
+    const packId = invoiced?.packId ?? 'unknown';
+    if (!invoiced) {
+      this.deps.logger.error(
+        { event: 'billing.unknown_payload', userId: payment.userId, chargeId: payment.chargeId },
+        'a payment arrived with an invoice payload we did not write; recorded without credits',
+      );
+    }
+    const result = await this.deps.orm.em.fork().transactional(async (em) => {
+      const inserted = await em
+        .createQueryBuilder(Payment)
+        .insert({
+          id: crypto.randomUUID(),
+          user: payment.userId,
+          telegramChargeId: payment.chargeId,
+          providerChargeId: payment.providerChargeId ?? null,
+          packId,
+          credits,
+          amount: payment.totalAmount,
+          currency: payment.currency,
+          status: 'paid',
+          createdAt: new Date(),
+        })
+        .onConflict('telegramChargeId')
+        .ignore()
+        .execute('run');
+      const user = await em.findOneOrFail(User, payment.userId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (inserted.affectedRows !== 1) return { credited: false, user };
+      const row = await em.findOneOrFail(Payment, { telegramChargeId: payment.chargeId });
+      user.paidCredits += credits;
+      em.create(LedgerEntry, {
+        user,
+        bucket: 'paid',
+        delta: credits,
+        balanceAfter: user.paidCredits,
+        reason: 'purchase',
+        payment: row,
+        note: `${packId}: ${payment.totalAmount} ${payment.currency}`,
+      });
+      return { credited: true, user };
+    });
+    const balance = { trial: result.user.trialCredits, paid: result.user.paidCredits };
+    this.deps.logger.info(
+      {
+        event: result.credited ? 'billing.paid' : 'billing.duplicate_payment',
+        userId: payment.userId,
+        chargeId: payment.chargeId,
+        credits,
+      },
+      result.credited ? 'payment credited' : 'payment already credited; update ignored',
+    );
+    return { credited: result.credited, credits, balance };
+  }
+
+  /**
+   * Refund a payment in Stars (admins). Takes back the purchase's unused credits, never below zero; what was already
+   * spent stays spent and the result says how much. Telegram is asked first, with the payment row locked, so a refusal
+   * changes nothing and two refunds of one payment cannot both go through.
+   */
+  async refund(chargeId: string, byAdmin: number): Promise<RefundResult> {
+    const stars = this.stars;
+    if (!stars) throw new DomainError('PAYMENTS_UNAVAILABLE');
+    const result = await this.deps.orm.em.fork().transactional(async (em: EntityManager) => {
+      const payment = await em.findOne(Payment, { telegramChargeId: chargeId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!payment) throw new DomainError('PAYMENT_NOT_FOUND', { chargeId });
+      if (payment.status === 'refunded') throw new DomainError('PAYMENT_ALREADY_REFUNDED', { chargeId });
+      const user = await em.findOneOrFail(User, payment.user.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      try {
+        await stars.refundStarPayment(user.id, chargeId);
+      } catch (error) {
+        if (error instanceof RefundRejectedError) throw new DomainError('REFUND_FAILED', { reason: error.reason });
+        throw error;
+      }
+      const removed = Math.min(payment.credits, user.paidCredits);
+      user.paidCredits -= removed;
+      payment.status = 'refunded';
+      payment.refundedAt = new Date();
+      em.create(LedgerEntry, {
+        user,
+        bucket: 'paid',
+        delta: -removed,
+        balanceAfter: user.paidCredits,
+        reason: 'refund',
+        payment,
+        note: `refund of ${payment.amount} ${payment.currency} by admin ${byAdmin}: ${removed} of ${payment.credits} credits taken back, ${payment.credits - removed} already used`,
+      });
+      await enqueueNotification(em, {
+        userId: user.id,
+        kind: 'payment_refunded',
+        payload: { chargeId, stars: payment.amount, removedCredits: removed },
+        dedupeKey: `payment_refunded:${payment.id}`,
+      });
+      return {
+        chargeId,
+        userId: user.id,
+        stars: payment.amount,
+        credits: payment.credits,
+        removedCredits: removed,
+        alreadyUsed: payment.credits - removed,
+        balanceAfter: user.paidCredits,
+      };
+    });
+    this.deps.logger.info({ event: 'billing.refunded', ...result, byAdmin }, 'payment refunded');
+    return result;
+  }
+}

@@ -1,0 +1,13 @@
+import { type BillingPack, CreateInvoiceInput, RefundInput } from '@slotpilot/shared';
+import { adminProcedure, protectedProcedure, router } from '../trpc.ts';
+
+export const billingRouter = router({
+  /** The packs on sale, titled in the caller's language. */
+  packs: protectedProcedure.query(({ ctx }): BillingPack[] => ctx.services.billing.packs(ctx.language)),
+  /** A Stars invoice link for a pack (the Mini App opens it with `openInvoice`). */
+  createInvoice: protectedProcedure
+    .input(CreateInvoiceInput)
+    .mutation(({ ctx, input }): Promise<{ invoiceLink: string }> => ctx.services.billing.createInvoiceLink(input.packId, ctx.language)),
+  /** Admins: refund a payment in Stars and take back its unused credits. */
+  refund: adminProcedure.input(RefundInput).mutation(({ ctx, input }) => ctx.services.billing.refund(input.chargeId, ctx.user.id)),
+});

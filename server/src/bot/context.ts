@@ -1,0 +1,35 @@
+// What every bot handler sees: grammY's context plus the user (upserted from the update), their language and texts,
+// and the session (where the /new draft lives).
+import type { Language } from '@slotpilot/shared';
+import type { Context, SessionFlavor } from 'grammy';
+import type { User } from '../db/entities/user.ts';
+import type { Texts } from './texts/index.ts';
+
+/** The /new draft: one step at a time, edited in place in one message. */
+export interface NewTaskDraft {
+  step: 'warehouse' | 'box' | 'coefficient' | 'dates';
+  /** The message whose keyboard drives the draft; buttons of any other message are stale. */
+  messageId: number;
+  warehousePage: number;
+  warehouseId?: number;
+  warehouseName?: string;
+  boxTypeId?: 2 | 5 | 6;
+  maxCoefficient?: number;
+  view?: { year: number; month: number };
+  start?: string;
+  end?: string;
+}
+
+export interface BotSession {
+  newTask?: NewTaskDraft;
+}
+
+export interface BotContextFlavor {
+  /** Set by the first middleware for every update that has a sender. */
+  user: User;
+  language: Language;
+  t: Texts;
+  isAdmin: boolean;
+}
+
+export type BotContext = Context & SessionFlavor<BotSession> & BotContextFlavor;

@@ -1,0 +1,279 @@
+// /new: a notify task without the Mini App. Warehouse → box type → highest coefficient → dates on an inline calendar,
+// all in one message edited in place. The draft lives in the session (Redis), so it survives restarts and replicas.
+import { addDays, CreateSupplyTaskInput, moscowToday } from '@slotpilot/shared';
+import { Composer, InlineKeyboard } from 'grammy';
+import { MAX_DAYS_AHEAD } from '../../monitor/task-service.ts';
+import type { Warehouse } from '../../wb/official-schemas.ts';
+import { calendarKeyboard, type DateBounds, monthInBounds, monthOf, pickDay } from '../calendar-keyboard.ts';
+import { type CallbackData, callbackData, isoDate } from '../callback-data.ts';
+import type { BotContext, NewTaskDraft } from '../context.ts';
+import type { BotServices } from '../services.ts';
+import { isNotModified } from '../telegram-errors.ts';
+import type { Texts } from '../texts/index.ts';
+
+const PAGE_SIZE = 8;
+const COEFFICIENTS = [0, 1, 2, 3, 5, 10, 20];
+const BOX_TYPE_IDS = [2, 5, 6] as const;
+
+type DraftCallback = Extract<
+  CallbackData,
+  { type: 'warehouse' | 'warehouse-page' | 'box' | 'coefficient' | 'calendar' | 'new-back' | 'new-cancel' }
+>;
+
+interface View {
+  text: string;
+  keyboard?: InlineKeyboard;
+}
+
+export function newTaskHandlers(services: BotServices) {
+  const composer = new Composer<BotContext>();
+
+  async function activeWarehouses(): Promise<Warehouse[]> {
+    const { warehouses } = await services.warehouses.list();
+    return warehouses.filter((w) => w.isActive).sort((a, b) => a.name.localeCompare(b.name, 'ru'));
+  }
+
+  function warehouseKeyboard(t: Texts, items: Warehouse[], page?: { page: number; pages: number }): InlineKeyboard {
+    const keyboard = new InlineKeyboard();
+    items.forEach((w, i) => {
+      keyboard.text(w.name, callbackData.warehouse(w.ID));
+      if (i % 2 === 1) keyboard.row();
+    });
+    if (items.length % 2 === 1) keyboard.row();
+    if (page && page.pages > 1) {
+      keyboard
+        .text('«', callbackData.warehousePage((page.page - 1 + page.pages) % page.pages))
+        .text(`${page.page + 1}/${page.pages}`, callbackData.warehousePage(page.page))
+        .text('»', callbackData.warehousePage((page.page + 1) % page.pages))
+        .row();
+    }
+    return keyboard.text(t.newTask.cancel, callbackData.newCancel());
+  }
+
+  async function warehouseView(t: Texts, requestedPage: number): Promise<View & { page: number }> {
+    const all = await activeWarehouses();
+    const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
+    const page = Math.min(Math.max(0, requestedPage), pages - 1);
+    const items = all.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+    return { page, text: t.newTask.chooseWarehouse(page + 1, pages), keyboard: warehouseKeyboard(t, items, { page, pages }) };
+  }
+
+  function boxView(t: Texts, draft: NewTaskDraft): View {
+    const keyboard = new InlineKeyboard();
+    for (const id of BOX_TYPE_IDS) keyboard.text(t.boxTypes[id] ?? String(id), callbackData.box(id));
+    keyboard.row().text(t.newTask.back, callbackData.newBack()).text(t.newTask.cancel, callbackData.newCancel());
+    return { text: t.newTask.chooseBox(draft.warehouseName ?? ''), keyboard };
+  }
+
+  function coefficientView(t: Texts, draft: NewTaskDraft): View {
+    const keyboard = new InlineKeyboard();
+    COEFFICIENTS.forEach((c, i) => {
+      keyboard.text(c === 0 ? '0' : `≤ x${c}`, callbackData.coefficient(c));
+      if (i === 3) keyboard.row();
+    });
+    keyboard.row().text(t.newTask.back, callbackData.newBack()).text(t.newTask.cancel, callbackData.newCancel());
+    return { text: t.newTask.chooseCoefficient(draft.warehouseName ?? '', boxName(t, draft)), keyboard };
+  }
+
+  function datesView(t: Texts, draft: NewTaskDraft, bounds: DateBounds): View {
+    const view = draft.view ?? monthOf(bounds.min);
+    return {
+      text: t.newTask.chooseDates(
+        draft.warehouseName ?? '',
+        boxName(t, draft),
+        t.coefficient(draft.maxCoefficient ?? 0),
+        draft.start,
+        draft.end,
+      ),
+      keyboard: calendarKeyboard(view, { start: draft.start, end: draft.end }, bounds, t),
+    };
+  }
+
+  async function show(ctx: BotContext, view: View): Promise<void> {
+    await ctx
+      .editMessageText(view.text, { parse_mode: 'HTML', ...(view.keyboard ? { reply_markup: view.keyboard } : {}) })
+      .catch((error: unknown) => {
+        if (!isNotModified(error)) throw error;
+      });
+  }
+
+  composer.command('new', async (ctx) => {
+    const view = await warehouseView(ctx.t, 0);
+    const sent = await ctx.reply(view.text, { parse_mode: 'HTML', ...(view.keyboard ? { reply_markup: view.keyboard } : {}) });
+    // A new draft replaces any older one: the older message's buttons become stale.
+    ctx.session.newTask = { step: 'warehouse', messageId: sent.message_id, warehousePage: view.page };
+  });
+
+  // Typing part of a warehouse's name while the draft waits for a warehouse.
+  composer.on('message:text', async (ctx, next) => {
+    const draft = ctx.session.newTask;
+    const query = ctx.message.text.trim();
+    if (draft?.step !== 'warehouse' || query.startsWith('/')) return next();
+    const needle = query.toLocaleLowerCase('ru');
+    const matches = (await activeWarehouses()).filter((w) => w.name.toLocaleLowerCase('ru').includes(needle)).slice(0, PAGE_SIZE);
+    const sent = await ctx.reply(ctx.t.newTask.matches(query, matches.length), {
+      parse_mode: 'HTML',
+      reply_markup: warehouseKeyboard(ctx.t, matches),
+    });
+    ctx.session.newTask = { ...draft, messageId: sent.message_id };
+  });
+
+  /** The draft a button belongs to, or the polite reason it does not. */
+  function draftFor(ctx: BotContext, steps: ReadonlyArray<NewTaskDraft['step']>): NewTaskDraft | string {
+    const draft = ctx.session.newTask;
+    if (!draft) return ctx.t.common.flowExpired;
+    if (ctx.callbackQuery?.message?.message_id !== draft.messageId || !steps.includes(draft.step)) return ctx.t.common.staleButton;
+    return draft;
+  }
+
+  async function onButton(ctx: BotContext, data: DraftCallback): Promise<void> {
+    const { t } = ctx;
+    const today = moscowToday();
+    const bounds: DateBounds = { min: today, max: addDays(today, MAX_DAYS_AHEAD) };
+    const expected: Record<DraftCallback['type'], ReadonlyArray<NewTaskDraft['step']>> = {
+      warehouse: ['warehouse'],
+      'warehouse-page': ['warehouse'],
+      box: ['box'],
+      coefficient: ['coefficient'],
+      calendar: ['dates'],
+      'new-back': ['box', 'coefficient', 'dates'],
+      'new-cancel': ['warehouse', 'box', 'coefficient', 'dates'],
+    };
+    const draft = draftFor(ctx, expected[data.type]);
+    if (typeof draft === 'string') {
+      await ctx.answerCallbackQuery({ text: draft });
+      return;
+    }
+
+    let answer: string | undefined;
+    let next: NewTaskDraft | undefined = draft;
+    let view: View | undefined;
+    switch (data.type) {
+      case 'warehouse-page': {
+        const page = await warehouseView(t, data.page);
+        next = { ...draft, warehousePage: page.page };
+        view = page;
+        break;
+      }
+      case 'warehouse': {
+        const warehouse = (await activeWarehouses()).find((w) => w.ID === data.warehouseId);
+        if (!warehouse) {
+          answer = t.common.staleButton;
+          break;
+        }
+        next = { ...draft, step: 'box', warehouseId: warehouse.ID, warehouseName: warehouse.name };
+        view = boxView(t, next);
+        break;
+      }
+      case 'box':
+        next = { ...draft, step: 'coefficient', boxTypeId: data.boxTypeId };
+        view = coefficientView(t, next);
+        break;
+      case 'coefficient':
+        next = { ...draft, step: 'dates', maxCoefficient: data.value, view: monthOf(bounds.min), start: undefined, end: undefined };
+        view = datesView(t, next, bounds);
+        break;
+      case 'new-back':
+        if (draft.step === 'box') {
+          const page = await warehouseView(t, draft.warehousePage);
+          next = { ...draft, step: 'warehouse' };
+          view = page;
+        } else if (draft.step === 'coefficient') {
+          next = { ...draft, step: 'box' };
+          view = boxView(t, next);
+        } else {
+          next = { ...draft, step: 'coefficient' };
+          view = coefficientView(t, next);
+        }
+        break;
+      case 'new-cancel':
+        next = undefined;
+        view = { text: t.newTask.cancelled };
+        break;
+      case 'calendar': {
+        const result = await onCalendar(ctx, draft, data, bounds);
+        if (result === undefined) return; // answered, nothing changes
+        ({ next, view, answer } = result);
+        break;
+      }
+    }
+    ctx.session.newTask = next;
+    await ctx.answerCallbackQuery(answer ? { text: answer } : undefined);
+    if (view) await show(ctx, view);
+  }
+
+  async function onCalendar(
+    ctx: BotContext,
+    draft: NewTaskDraft,
+    data: Extract<CallbackData, { type: 'calendar' }>,
+    bounds: DateBounds,
+  ): Promise<{ next: NewTaskDraft | undefined; view: View; answer?: string } | undefined> {
+    const { t } = ctx;
+    switch (data.action) {
+      case 'noop':
+        await ctx.answerCallbackQuery(data.day > 0 ? { text: t.newTask.unavailableDay } : undefined);
+        return undefined;
+      case 'nav': {
+        const view = { year: data.year, month: data.month };
+        if (!monthInBounds(view, bounds)) {
+          await ctx.answerCallbackQuery({ text: t.newTask.monthOutOfRange });
+          return undefined;
+        }
+        const next = { ...draft, view };
+        return { next, view: datesView(t, next, bounds) };
+      }
+      case 'pick': {
+        const day = isoDate(data.year, data.month, data.day);
+        if (day < bounds.min || day > bounds.max) {
+          await ctx.answerCallbackQuery({ text: t.newTask.unavailableDay });
+          return undefined;
+        }
+        const picked = pickDay({ start: draft.start, end: draft.end }, day);
+        const next = { ...draft, ...picked.range, end: picked.range.end, view: { year: data.year, month: data.month } };
+        const answer =
+          picked.outcome === 'end-before-start'
+            ? t.newTask.endBeforeStart
+            : picked.outcome === 'range'
+              ? t.newTask.rangePicked
+              : t.newTask.startPicked;
+        return { next, view: datesView(t, next, bounds), answer };
+      }
+      case 'clear': {
+        const next = { ...draft, start: undefined, end: undefined };
+        return { next, view: datesView(t, next, bounds) };
+      }
+      case 'done': {
+        if (!draft.start || draft.warehouseId === undefined || draft.boxTypeId === undefined || draft.maxCoefficient === undefined) {
+          await ctx.answerCallbackQuery({ text: t.newTask.needStart });
+          return undefined;
+        }
+        const dateTo = draft.end ?? draft.start;
+        const input = CreateSupplyTaskInput.parse({
+          kind: 'supply',
+          mode: 'notify',
+          warehouseIds: [draft.warehouseId],
+          boxTypeId: draft.boxTypeId,
+          dateFrom: draft.start,
+          dateTo,
+          maxCoefficient: draft.maxCoefficient,
+        });
+        // A DomainError (say, the start day passed at midnight) reaches the error boundary: shown, draft kept.
+        await services.tasks.create(ctx.user.id, input);
+        const text = t.newTask.created(
+          draft.warehouseName ?? '',
+          boxName(t, draft),
+          t.coefficient(draft.maxCoefficient),
+          draft.start,
+          dateTo,
+        );
+        return { next: undefined, view: { text, keyboard: new InlineKeyboard().webApp(t.common.openApp, services.links.home()) } };
+      }
+    }
+  }
+
+  return { composer, onButton };
+}
+
+function boxName(t: Texts, draft: NewTaskDraft): string {
+  return draft.boxTypeId === undefined ? '' : (t.boxTypes[draft.boxTypeId] ?? String(draft.boxTypeId));
+}

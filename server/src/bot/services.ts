@@ -1,0 +1,19 @@
+// The services the bot's handlers use: the same ones the API uses. Handlers never touch the database themselves.
+import type { Logger } from 'pino';
+import type { BillingService } from '../accounts/billing-service.ts';
+import type { UserService } from '../accounts/user-service.ts';
+import type { WarehouseDirectory } from '../feed/warehouse-directory.ts';
+import type { TaskService } from '../monitor/task-service.ts';
+import type { MiniAppLinks } from './mini-app-links.ts';
+import type { TaskInspection } from './task-inspection.ts';
+
+export interface BotServices {
+  users: UserService;
+  tasks: TaskService;
+  warehouses: WarehouseDirectory;
+  billing: BillingService;
+  inspection: TaskInspection;
+  adminIds: ReadonlySet<number>;
+  links: MiniAppLinks;
+  logger: Logger;
+}

@@ -1,0 +1,277 @@
+// The bot's lifecycle around the composer tree: the Bot API clients (auto-retry; throttling for notifications), long
+// polling by one instance at a time (a lease: Telegram allows one getUpdates consumer) or a webhook served by every
+// instance, the outbox delivery and the source-incident watcher, and a stop that lets work in flight finish.
+// Telegram being unreachable never blocks the server's start: the bot connects in the background and says so once.
+import { autoRetry } from '@grammyjs/auto-retry';
+import { type RunnerHandle, run } from '@grammyjs/runner';
+import { apiThrottler } from '@grammyjs/transformer-throttler';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Api, Bot, GrammyError, webhookCallback } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Logger } from 'pino';
+import { RefundRejectedError, type StarsGateway } from '../accounts/billing-service.ts';
+import type { CredentialService } from '../accounts/credential-service.ts';
+import type { FeedStatus } from '../feed/feed-status.ts';
+import { OutboxDelivery, type OutboxDeliveryOptions } from '../notify/outbox-delivery.ts';
+import { SourceIncidents } from '../notify/source-incidents.ts';
+import type { SharedState } from '../platform/kv/types.ts';
+import { installHandlers } from './bot-handlers.ts';
+import type { BotContext } from './context.ts';
+import { notificationRenderer } from './notification-renderer.ts';
+import type { BotServices } from './services.ts';
+import { SharedSessionStorage } from './session-storage.ts';
+
+export const WEBHOOK_PATH = '/telegram/webhook';
+const ALLOWED_UPDATES = ['message', 'callback_query', 'pre_checkout_query'] as const;
+/** A /new draft nobody touched for this long is dropped. */
+const SESSION_TTL_MS = 24 * 60 * 60_000;
+const POLLER_LEASE_MS = 15_000;
+
+export type DeliveryTuning = Partial<
+  Pick<OutboxDeliveryOptions, 'maxAttempts' | 'retryBaseMs' | 'retryCapMs' | 'maxInFlight' | 'claimTtlMs' | 'idleMs' | 'stopGraceMs'>
+>;
+
+export interface TelegramBotOptions {
+  token: string;
+  apiRoot: string;
+  mode: 'polling' | 'webhook';
+  webhookSecret: string | undefined;
+  /** Where Telegram reaches the webhook (webhook mode). */
+  publicUrl: string | undefined;
+  services: BotServices;
+  credentials: CredentialService;
+  feedStatus: () => Promise<FeedStatus>;
+  orm: MikroORM;
+  shared: SharedState;
+  instanceId: string;
+  logger: Logger;
+  /** Skips getMe (tests). */
+  botInfo?: UserFromGetMe;
+  delivery?: DeliveryTuning;
+  incidentCheckMs?: number;
+}
+
+export class TelegramBot {
+  readonly bot: Bot<BotContext>;
+  readonly delivery: OutboxDelivery;
+  readonly incidents: SourceIncidents;
+  /** Invoices and refunds, for BillingService. */
+  readonly stars: StarsGateway;
+  private readonly botId: string;
+  private readonly stopping = new AbortController();
+  private runner: RunnerHandle | undefined;
+  private lifecycle: Promise<void> | undefined;
+  private unreachableSince: number | undefined;
+
+  constructor(private readonly options: TelegramBotOptions) {
+    const { token, apiRoot, logger, shared } = options;
+    this.botId = token.split(':')[0] ?? 'bot';
+    this.bot = new Bot<BotContext>(token, {
+      client: { apiRoot, timeoutSeconds: 60 },
+      ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+    });
+    // Replies wait out short flood limits and Telegram's 5xx; network failures surface at once (no endless retry).
+    this.bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }));
+    installHandlers(this.bot, options.services, new SharedSessionStorage(shared.cache, `bot:${this.botId}:session:`, SESSION_TTL_MS));
+    this.bot.catch(({ error, ctx }) =>
+      logger.error({ event: 'bot.update_failed', updateId: ctx.update.update_id, err: error }, 'an update failed outside the handlers'),
+    );
+
+    // Notifications get their own client: throttled to Telegram's limits (about 30/s overall, 1/s per chat). A short
+    // 429 is waited out here; longer ones, 5xx and network failures go back to the outbox with a backoff.
+    const deliveryApi = new Api(token, { apiRoot, timeoutSeconds: 30 });
+    deliveryApi.config.use(
+      apiThrottler(),
+      autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 30, rethrowInternalServerErrors: true, rethrowHttpErrors: true }),
+    );
+    this.delivery = new OutboxDelivery({
+      orm: options.orm,
+      shared,
+      api: deliveryApi,
+      render: notificationRenderer({ ...options.services, credentials: options.credentials }),
+      logger,
+      instanceId: options.instanceId,
+      leaseName: `bot:${this.botId}:delivery`,
+      ...options.delivery,
+    });
+    this.incidents = new SourceIncidents({
+      orm: options.orm,
+      shared,
+      status: options.feedStatus,
+      isLeader: () => this.delivery.isLeader,
+      logger,
+      keyPrefix: `bot:${this.botId}:`,
+      onEnqueued: () => this.delivery.nudge(),
+      ...(options.incidentCheckMs ? { intervalMs: options.incidentCheckMs } : {}),
+    });
+    this.stars = {
+      createInvoiceLink: (invoice) =>
+        // Stars need no payment provider: the provider token is empty.
+        this.bot.api.createInvoiceLink(invoice.title, invoice.description, invoice.payload, '', invoice.currency, invoice.prices),
+      refundStarPayment: async (userId, chargeId) => {
+        try {
+          await this.bot.api.refundStarPayment(userId, chargeId);
+        } catch (error) {
+          // Refunded before (say, the first attempt's commit failed): the refund is done, which is what was asked.
+          if (error instanceof GrammyError && /CHARGE_ALREADY_REFUNDED/i.test(error.description)) return;
+          if (error instanceof GrammyError) throw new RefundRejectedError(error.description);
+          throw error;
+        }
+      },
+    };
+  }
+
+  /** `POST /telegram/webhook` (webhook mode): Telegram's secret token is checked before anything else runs. */
+  webhookHandler(): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+    const callback = webhookCallback(this.bot, 'fastify', {
+      secretToken: this.options.webhookSecret,
+      // Telegram re-sends an update whose answer takes over 10 s; a slow handler finishes anyway, answered once.
+      onTimeout: 'return',
+      timeoutMilliseconds: 9_000,
+    });
+    return async (request, reply) => {
+      await callback(request, reply);
+    };
+  }
+
+  start(): void {
+    this.delivery.start();
+    this.incidents.start();
+    this.lifecycle = this.options.mode === 'polling' ? this.pollLoop() : this.setUp().then(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.lifecycle;
+    await Promise.all([this.delivery.stop(), this.incidents.stop()]);
+  }
+
+  /** getMe, commands and the default menu button; retried until Telegram answers (or the bot stops). */
+  private async setUp(): Promise<boolean> {
+    let delayMs = 1_000;
+    while (!this.stopping.signal.aborted) {
+      try {
+        // grammY types its signal as the abort-controller polyfill's; it only calls addEventListener on it.
+        await this.bot.init(this.stopping.signal as unknown as Parameters<Bot['init']>[0]);
+        if (this.unreachableSince !== undefined) this.options.logger.info({ event: 'bot.reachable' }, 'Telegram answers again');
+        this.unreachableSince = undefined;
+        await this.describeBot();
+        if (this.options.mode === 'webhook') await this.registerWebhook();
+        this.options.logger.info(
+          { event: 'bot.ready', username: this.bot.botInfo.username, mode: this.options.mode },
+          `the bot @${this.bot.botInfo.username} is on (${this.options.mode})`,
+        );
+        return true;
+      } catch (error) {
+        if (this.stopping.signal.aborted) break;
+        if (this.unreachableSince === undefined) {
+          this.unreachableSince = Date.now();
+          this.options.logger.warn(
+            { event: 'bot.unreachable', apiRoot: this.options.apiRoot, err: error },
+            'cannot reach the Telegram Bot API; the bot keeps trying in the background',
+          );
+        }
+        await this.pause(delayMs);
+        delayMs = Math.min(delayMs * 2, 60_000);
+      }
+    }
+    return false;
+  }
+
+  private async describeBot(): Promise<void> {
+    const commands = (ru: boolean) => [
+      { command: 'new', description: ru ? 'Новая задача' : 'New task' },
+      { command: 'tasks', description: ru ? 'Мои задачи' : 'My tasks' },
+      { command: 'buy', description: ru ? 'Купить автобронирования' : 'Buy auto-bookings' },
+      { command: 'keys', description: ru ? 'Ключи WB' : 'WB keys' },
+      { command: 'help', description: ru ? 'Помощь' : 'Help' },
+      { command: 'start', description: ru ? 'Приложение и баланс' : 'The app and balance' },
+    ];
+    const { api } = this.bot;
+    const home = this.options.services.links.home();
+    try {
+      await api.setMyCommands(commands(true));
+      await api.setMyCommands(commands(false), { language_code: 'en' });
+      await api.setChatMenuButton({ menu_button: { type: 'web_app', text: 'SlotPilot', web_app: { url: home } } });
+    } catch (error) {
+      // Cosmetic: the bot works without them (an http:// Mini App URL outside production is the usual reason).
+      this.options.logger.warn(
+        { event: 'bot.describe_failed', err: error, miniAppUrl: home },
+        'could not set the bot commands or menu button',
+      );
+    }
+    if (!home.startsWith('https://'))
+      this.options.logger.warn(
+        { event: 'bot.miniapp_not_https', miniAppUrl: home },
+        'Telegram opens Mini Apps over https only: set PUBLIC_URL',
+      );
+  }
+
+  private async registerWebhook(): Promise<void> {
+    const url = `${(this.options.publicUrl ?? '').replace(/\/+$/, '')}${WEBHOOK_PATH}`;
+    await this.bot.api.setWebhook(url, {
+      allowed_updates: [...ALLOWED_UPDATES],
+      ...(this.options.webhookSecret ? { secret_token: this.options.webhookSecret } : {}),
+    });
+  }
+
+  /** Long polling, by whichever instance holds the poller lease; the others stand by to take over. */
+  private async pollLoop(): Promise<void> {
+    if (!(await this.setUp())) return;
+    const { shared, instanceId, logger } = this.options;
+    const lease = `bot:${this.botId}:poller`;
+    let failed = false;
+    while (!this.stopping.signal.aborted) {
+      try {
+        const leading = await shared.leases.acquire(lease, instanceId, POLLER_LEASE_MS);
+        if (failed || (!leading && this.runner)) {
+          await this.stopRunner();
+          failed = false;
+        }
+        if (leading && !this.runner) {
+          // getUpdates refuses to run while a webhook is set (from an earlier deployment in webhook mode).
+          await this.bot.api.deleteWebhook();
+          const runner = run(this.bot, {
+            runner: { fetch: { timeout: 25, allowed_updates: [...ALLOWED_UPDATES] }, retryInterval: 1_000, silent: true },
+          });
+          this.runner = runner;
+          logger.info({ event: 'bot.polling', instanceId }, 'polling Telegram for updates');
+          runner.task()?.catch((error: unknown) => {
+            // 401 (the token was revoked) or 409 (another process polls with this token): try again later.
+            logger.error({ event: 'bot.polling_failed', err: error }, 'polling stopped');
+            failed = true;
+          });
+        }
+      } catch (error) {
+        logger.warn({ event: 'bot.poller_step_failed', err: error }, 'bot poller step failed; retrying');
+      }
+      await this.pause(POLLER_LEASE_MS / 3);
+    }
+    await this.stopRunner();
+    await shared.leases.release(lease, instanceId).catch(() => undefined);
+  }
+
+  /** Stop fetching, then give the updates already fetched a few seconds to finish (they may be mid-payment). */
+  private async stopRunner(): Promise<void> {
+    const runner = this.runner;
+    this.runner = undefined;
+    if (!runner) return;
+    await Promise.resolve(runner.stop()).catch(() => undefined);
+    const deadline = Date.now() + 5_000;
+    while (runner.size() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  private pause(ms: number): Promise<void> {
+    const signal = this.stopping.signal;
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}

@@ -1,0 +1,175 @@
+// Every message the bot sends in English, in one place (the same shape as ru.ts).
+import { creditsLabel } from '@slotpilot/shared';
+import type { Texts } from './ru.ts';
+import { type Credits, escapeHtml as e, type NotificationDetails, type RefundSummary, type TaskLine } from './text-kit.ts';
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const WEEKDAYS = ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'];
+const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** `2026-11-25` → `Wed 25 November`. */
+function date(iso: string): string {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  const weekday = WEEKDAY_NAMES[(new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7];
+  return `${weekday} ${d} ${MONTHS[m - 1]}`;
+}
+const shortDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}`;
+const credits = (c: Credits) => `<b>${c.trial}</b> free, <b>${c.paid}</b> paid`;
+
+export const en: Texts = {
+  locale: 'en-GB',
+  months: MONTHS,
+  weekdays: WEEKDAYS,
+  date,
+  boxTypes: { 2: 'Boxes', 5: 'Monopallets', 6: 'Supersafe' },
+  coefficient: (c: number) => (c === 0 ? 'x0 — free' : `up to x${c}`),
+
+  common: {
+    openApp: 'Open SlotPilot',
+    menuButton: 'SlotPilot',
+    staleButton: 'This menu is out of date. Open it again.',
+    unknownButton: 'This button no longer works. Open the menu again.',
+    flowExpired: 'This task draft has expired. Start again: /new',
+    notAdmin: 'This command is for SlotPilot administrators only.',
+  },
+
+  start: {
+    welcome: (name: string, left: Credits) =>
+      `Hello, ${e(name)}! I am <b>SlotPilot</b>: I catch delivery slots at Wildberries warehouses and book them for you ` +
+      `while you get on with your business.\n\nAuto-bookings left: ${credits(left)}.\n\n` +
+      'Open the app to add your WB keys and set up tasks, or create a task right here: /new',
+  },
+  help:
+    '<b>What I can do</b>\n' +
+    '/new — a new task: warehouse, box type, coefficient and dates on a calendar\n' +
+    '/tasks — your tasks: pause, resume, cancel\n' +
+    '/buy — buy auto-bookings with Telegram Stars\n' +
+    '/keys — your WB keys (API token and portal session)\n' +
+    '/start — the app and your balance\n\n' +
+    'Alerts about slots found and booked arrive here, in this chat.',
+  keys: {
+    text: 'Your WB keys are stored encrypted and never shown in full. Add or remove them in the app.',
+    button: 'Open keys',
+  },
+
+  tasks: {
+    empty: 'No tasks yet. Create your first one: /new',
+    header: (count: number) => `<b>Your tasks</b> (${count}):`,
+    line: (n: number, t: TaskLine) =>
+      t.kind === 'supply'
+        ? `${n}. ${e(t.warehouses)} · ${e(t.boxType)} · ${t.coefficient} · ${shortDate(t.dateFrom)}–${shortDate(t.dateTo)} — <i>${t.status}</i>`
+        : `${n}. Transfer ${e(t.warehouses)} · ${t.units} units — <i>${t.status}</i>`,
+    states: {
+      idle: 'paused',
+      polling: 'watching',
+      'backing-off': 'waiting for WB',
+      booking: 'booking',
+      done: 'finished',
+    },
+    outcomes: {
+      booked: 'booked',
+      notified: 'slot found',
+      cancelled: 'cancelled',
+      expired: 'dates passed',
+      failed: 'failed',
+      'needs-action': 'needs your action',
+    },
+    pause: (n: number) => `⏸ ${n}`,
+    resume: (n: number) => `▶️ ${n}`,
+    cancel: (n: number) => `✖️ ${n}`,
+    refresh: '🔄 Refresh',
+    paused: 'The task is paused.',
+    resumed: 'The task is watching again.',
+    cancelled: 'The task is cancelled.',
+    more: (n: number) => `…and ${n} more in the app.`,
+  },
+
+  newTask: {
+    chooseWarehouse: (page: number, pages: number) =>
+      `<b>New task</b> · step 1 of 4\nChoose a warehouse${pages > 1 ? ` (page ${page} of ${pages})` : ''} ` +
+      'or type part of its name, e.g. "Koledino".',
+    matches: (query: string, count: number) =>
+      count ? `Warehouses matching "${e(query)}": pick one.` : `No warehouse matches "${e(query)}". Try another spelling.`,
+    chooseBox: (warehouse: string) => `<b>New task</b> · step 2 of 4\nWarehouse: ${e(warehouse)}\nWhich box type?`,
+    chooseCoefficient: (warehouse: string, box: string) =>
+      `<b>New task</b> · step 3 of 4\nWarehouse: ${e(warehouse)} · ${e(box)}\n` +
+      'Highest acceptance coefficient you accept (0 means free)?',
+    chooseDates: (warehouse: string, box: string, coefficient: string, from?: string, to?: string) =>
+      `<b>New task</b> · step 4 of 4\nWarehouse: ${e(warehouse)} · ${e(box)} · ${coefficient}\n` +
+      (from
+        ? `Dates: <b>${date(from)}</b> — ${to ? `<b>${date(to)}</b>` : 'now pick the last day'}`
+        : 'Pick the first day, then the last one (Moscow dates).'),
+    created: (warehouse: string, box: string, coefficient: string, from: string, to: string) =>
+      `✅ Task created: ${e(warehouse)} · ${e(box)} · ${coefficient}, ${date(from)} — ${date(to)}.\n` +
+      'I will message you here as soon as a matching slot opens. Your tasks: /tasks',
+    cancelled: 'Task creation cancelled.',
+    cancel: 'Cancel',
+    back: '« Back',
+    clear: 'Clear',
+    create: 'Create task ✓',
+    needStart: 'Pick the first day first.',
+    startPicked: 'First day picked. Now the last one.',
+    rangePicked: 'Dates picked. Press "Create task".',
+    endBeforeStart: 'The last day cannot be before the first one: the period now starts on this day.',
+    unavailableDay: 'This day cannot be picked.',
+    monthOutOfRange: 'You cannot go further.',
+  },
+
+  buy: {
+    choose: (left: Credits) =>
+      `<b>Auto-bookings</b>\nLeft: ${credits(left)}.\nA credit is spent only when a slot is really booked for you. Choose a pack:`,
+    packButton: (title: string, stars: number) => `${title} — ${stars} ⭐`,
+    thanks: (bought: number, left: Credits, chargeId: string) =>
+      `Thank you! ${creditsLabel(bought, 'en')} added. Auto-bookings now: ${credits(left)}.\n` + `Payment id: <code>${e(chargeId)}</code>`,
+    checkout: {
+      unknown_pack: 'This pack is no longer sold. Choose another one: /buy',
+      price_changed: 'The price has changed. Open /buy and choose a pack again.',
+      wrong_currency: 'Only Telegram Stars are accepted.',
+    },
+  },
+
+  admin: {
+    inspectUsage: 'Usage: /inspect <task id>',
+    refundUsage: 'Usage: /refund <payment id>',
+    refunded: (r: RefundSummary) =>
+      `Refunded ${r.stars} ⭐ (user ${r.userId}).\n` +
+      (r.alreadyUsed === 0
+        ? `Took back ${creditsLabel(r.removedCredits, 'en')}: the whole pack.`
+        : `Took back ${creditsLabel(r.removedCredits, 'en')} of ${r.credits}: ${creditsLabel(r.alreadyUsed, 'en')} had already been used ` +
+          'and cannot be taken back (the balance never goes below zero).') +
+      `\nPaid balance now: ${r.balanceAfter}.`,
+    refundedToUser: (stars: number, removed: number) =>
+      `Your payment of ${stars} ⭐ has been refunded. ${creditsLabel(removed, 'en')} removed from your balance.`,
+  },
+
+  notify: {
+    booked: (d: NotificationDetails) =>
+      `✅ <b>Slot booked!</b>\nWarehouse: ${e(d.warehouse)}\nDate: <b>${date(d.date)}</b>` +
+      (d.coefficient !== undefined ? ` · coefficient x${d.coefficient}` : '') +
+      `\nAccount: ${e(d.credential)}\nSupply: <code>${e(d.supplyId)}</code>\nBooking: <code>${e(d.bookingId)}</code>\n` +
+      `Booked at ${d.time} Moscow time.`,
+    slotFound: (d: NotificationDetails) =>
+      `🔔 <b>Slot available!</b>\nWarehouse: ${e(d.warehouse)}\nDate: <b>${date(d.date)}</b> · coefficient x${d.coefficient}` +
+      (d.boxType ? ` · ${e(d.boxType)}` : '') +
+      `\nFound at ${d.time} Moscow time. Slots go in seconds: book it now.`,
+    redistributionDone: (d: NotificationDetails) =>
+      `✅ <b>Transfer placed</b>\n${e(d.from)} → ${e(d.to)}, ${d.units} units\nWB request: <code>${e(d.requestId)}</code>`,
+    taskFailed: (d: NotificationDetails) =>
+      `⚠️ <b>Task stopped</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\nReason: ${e(d.reason)}\n` +
+      'Check your keys and create the task again.',
+    needsAction: (d: NotificationDetails) =>
+      `✋ <b>Your action is needed</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\n${e(d.reason)}\n` +
+      'WB wants the seller to do this personally (e.g. pass a check): open the portal.',
+    credentialInvalid: (d: NotificationDetails) =>
+      `🔑 <b>WB rejected the key "${e(d.credential)}"</b> (${d.credentialKind === 'portal_session' ? 'portal session' : 'API token'}).\n` +
+      `${e(d.reason)}\nI no longer use it. Add a fresh one on the Keys screen.`,
+    creditsExhausted: () => '💳 <b>Your auto-bookings are used up.</b>\nThe task is paused. Buy a pack and it carries on after /tasks → ▶️.',
+    sourceDisabled: () =>
+      '⛔️ <b>WB has temporarily disabled its acceptance coefficients method.</b>\nYour tasks wait and resume on their own as soon as WB ' +
+      'brings it back. I will not message you again about this outage.',
+    bookButton: 'Book in WB',
+    actionButton: 'Open the WB portal',
+    openTask: 'Open the task',
+    keysButton: 'Open keys',
+  },
+};

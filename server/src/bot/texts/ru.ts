@@ -1,0 +1,178 @@
+// Every message the bot sends in Russian, in one place. en.ts has the same shape (the type is taken from this file).
+import { creditsLabel } from '@slotpilot/shared';
+import { type Credits, escapeHtml as e, type NotificationDetails, type RefundSummary, type TaskLine } from './text-kit.ts';
+
+const MONTHS = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь'];
+const MONTHS_OF = ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря'];
+const WEEKDAYS = ['Пн', 'Вт', 'Ср', 'Чт', 'Пт', 'Сб', 'Вс'];
+
+/** `2026-11-25` → `25 ноября, ср`. */
+function date(iso: string): string {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  const weekday = WEEKDAYS[(new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7]!.toLowerCase();
+  return `${d} ${MONTHS_OF[m - 1]}, ${weekday}`;
+}
+const shortDate = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}`;
+const credits = (c: Credits) => `бесплатных — <b>${c.trial}</b>, оплаченных — <b>${c.paid}</b>`;
+
+export const ru = {
+  locale: 'ru-RU',
+  months: MONTHS,
+  weekdays: WEEKDAYS,
+  date,
+  boxTypes: { 2: 'Короба', 5: 'Монопаллеты', 6: 'Суперсейф' } as Record<number, string>,
+  coefficient: (c: number) => (c === 0 ? 'x0 — бесплатно' : `до x${c}`),
+
+  common: {
+    openApp: 'Открыть SlotPilot',
+    menuButton: 'SlotPilot',
+    staleButton: 'Это меню устарело. Откройте его заново.',
+    unknownButton: 'Эта кнопка больше не работает. Откройте меню заново.',
+    flowExpired: 'Создание задачи устарело. Начните заново: /new',
+    notAdmin: 'Эта команда только для администраторов SlotPilot.',
+  },
+
+  start: {
+    welcome: (name: string, left: Credits) =>
+      `Здравствуйте, ${e(name)}! Я <b>SlotPilot</b>: ловлю слоты поставки на склады Wildberries и бронирую их за вас, ` +
+      `пока вы занимаетесь делом.\n\nАвтобронирований осталось: ${credits(left)}.\n\n` +
+      'Откройте приложение, чтобы добавить ключи WB и настроить задачи, или создайте задачу прямо здесь: /new',
+  },
+  help:
+    '<b>Что я умею</b>\n' +
+    '/new — новая задача: склад, тип поставки, коэффициент и даты в календаре\n' +
+    '/tasks — ваши задачи: пауза, продолжить, отменить\n' +
+    '/buy — купить автобронирования за Telegram Stars\n' +
+    '/keys — ключи WB (API-токен и сессия кабинета)\n' +
+    '/start — приложение и баланс\n\n' +
+    'Уведомления о найденных и забронированных слотах приходят сюда, в этот чат.',
+  keys: {
+    text: 'Ключи WB хранятся зашифрованными и никогда не показываются целиком. Добавить или удалить их можно в приложении.',
+    button: 'Открыть ключи',
+  },
+
+  tasks: {
+    empty: 'Задач пока нет. Создайте первую: /new',
+    header: (count: number) => `<b>Ваши задачи</b> (${count}):`,
+    line: (n: number, t: TaskLine) =>
+      t.kind === 'supply'
+        ? `${n}. ${e(t.warehouses)} · ${e(t.boxType)} · ${t.coefficient} · ${shortDate(t.dateFrom)}–${shortDate(t.dateTo)} — <i>${t.status}</i>`
+        : `${n}. Перемещение ${e(t.warehouses)} · ${t.units} шт. — <i>${t.status}</i>`,
+    states: {
+      idle: 'на паузе',
+      polling: 'ищет слот',
+      'backing-off': 'ждёт WB',
+      booking: 'бронирует',
+      done: 'завершена',
+    } as Record<string, string>,
+    outcomes: {
+      booked: 'забронировано',
+      notified: 'слот найден',
+      cancelled: 'отменена',
+      expired: 'даты прошли',
+      failed: 'не удалось',
+      'needs-action': 'нужно ваше действие',
+    } as Record<string, string>,
+    pause: (n: number) => `⏸ ${n}`,
+    resume: (n: number) => `▶️ ${n}`,
+    cancel: (n: number) => `✖️ ${n}`,
+    refresh: '🔄 Обновить',
+    paused: 'Задача на паузе.',
+    resumed: 'Задача снова ищет слот.',
+    cancelled: 'Задача отменена.',
+    more: (n: number) => `…и ещё ${n} в приложении.`,
+  },
+
+  newTask: {
+    chooseWarehouse: (page: number, pages: number) =>
+      `<b>Новая задача</b> · шаг 1 из 4\nВыберите склад${pages > 1 ? ` (стр. ${page} из ${pages})` : ''} ` +
+      'или напишите часть названия, например «Коледино».',
+    matches: (query: string, count: number) =>
+      count ? `Склады по запросу «${e(query)}»: выберите нужный.` : `По запросу «${e(query)}» складов нет. Попробуйте иначе.`,
+    chooseBox: (warehouse: string) => `<b>Новая задача</b> · шаг 2 из 4\nСклад: ${e(warehouse)}\nТип поставки?`,
+    chooseCoefficient: (warehouse: string, box: string) =>
+      `<b>Новая задача</b> · шаг 3 из 4\nСклад: ${e(warehouse)} · ${e(box)}\n` +
+      'Максимальный коэффициент приёмки (0 — бесплатная приёмка)?',
+    chooseDates: (warehouse: string, box: string, coefficient: string, from?: string, to?: string) =>
+      `<b>Новая задача</b> · шаг 4 из 4\nСклад: ${e(warehouse)} · ${e(box)} · ${coefficient}\n` +
+      (from
+        ? `Даты: <b>${date(from)}</b> — ${to ? `<b>${date(to)}</b>` : 'выберите последний день'}`
+        : 'Выберите первый день, затем последний (по Москве).'),
+    created: (warehouse: string, box: string, coefficient: string, from: string, to: string) =>
+      `✅ Задача создана: ${e(warehouse)} · ${e(box)} · ${coefficient}, ${date(from)} — ${date(to)}.\n` +
+      'Как только появится подходящий слот, я напишу сюда. Список задач: /tasks',
+    cancelled: 'Создание задачи отменено.',
+    cancel: 'Отмена',
+    back: '« Назад',
+    clear: 'Сбросить',
+    create: 'Создать задачу ✓',
+    needStart: 'Сначала выберите первый день.',
+    startPicked: 'Первый день выбран. Теперь последний.',
+    rangePicked: 'Период выбран. Нажмите «Создать задачу».',
+    endBeforeStart: 'Последний день не может быть раньше первого: начал период с этого дня.',
+    unavailableDay: 'Этот день выбрать нельзя.',
+    monthOutOfRange: 'Дальше выбирать нельзя.',
+  },
+
+  buy: {
+    choose: (left: Credits) =>
+      `<b>Автобронирования</b>\nОсталось: ${credits(left)}.\n` +
+      'Кредит списывается только за реально забронированный слот. Выберите пакет:',
+    packButton: (title: string, stars: number) => `${title} — ${stars} ⭐`,
+    thanks: (bought: number, left: Credits, chargeId: string) =>
+      `Спасибо! Добавлено ${creditsLabel(bought, 'ru')}. Теперь автобронирований: ${credits(left)}.\n` +
+      `Номер платежа: <code>${e(chargeId)}</code>`,
+    checkout: {
+      unknown_pack: 'Этот пакет больше не продаётся. Выберите другой: /buy',
+      price_changed: 'Цена изменилась. Откройте /buy и выберите пакет заново.',
+      wrong_currency: 'Оплата принимается только в Telegram Stars.',
+    },
+  },
+
+  admin: {
+    inspectUsage: 'Использование: /inspect <id задачи>',
+    refundUsage: 'Использование: /refund <номер платежа>',
+    refunded: (r: RefundSummary) =>
+      `Возврат ${r.stars} ⭐ выполнен (пользователь ${r.userId}).\n` +
+      (r.alreadyUsed === 0
+        ? `Списано ${creditsLabel(r.removedCredits, 'ru')} — весь пакет.`
+        : `Списано ${creditsLabel(r.removedCredits, 'ru')} из ${r.credits}: ${creditsLabel(r.alreadyUsed, 'ru')} уже потрачено, ` +
+          'их вернуть нельзя (баланс не уходит в минус).') +
+      `\nОплаченный баланс теперь: ${r.balanceAfter}.`,
+    refundedToUser: (stars: number, removed: number) => `Платёж на ${stars} ⭐ возвращён. С баланса снято ${creditsLabel(removed, 'ru')}.`,
+  },
+
+  notify: {
+    booked: (d: NotificationDetails) =>
+      `✅ <b>Слот забронирован!</b>\nСклад: ${e(d.warehouse)}\nДата: <b>${date(d.date)}</b>` +
+      (d.coefficient !== undefined ? ` · коэффициент x${d.coefficient}` : '') +
+      `\nКабинет: ${e(d.credential)}\nПоставка: <code>${e(d.supplyId)}</code>\nБронь: <code>${e(d.bookingId)}</code>\n` +
+      `Забронировано в ${d.time} по Москве.`,
+    slotFound: (d: NotificationDetails) =>
+      `🔔 <b>Есть слот!</b>\nСклад: ${e(d.warehouse)}\nДата: <b>${date(d.date)}</b> · коэффициент x${d.coefficient}` +
+      (d.boxType ? ` · ${e(d.boxType)}` : '') +
+      `\nНайден в ${d.time} по Москве. Слоты разбирают за секунды — бронируйте сейчас.`,
+    redistributionDone: (d: NotificationDetails) =>
+      `✅ <b>Перемещение оформлено</b>\n${e(d.from)} → ${e(d.to)}, ${d.units} шт.\nЗаявка WB: <code>${e(d.requestId)}</code>`,
+    taskFailed: (d: NotificationDetails) =>
+      `⚠️ <b>Задача остановлена</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\nПричина: ${e(d.reason)}\n` +
+      'Проверьте ключи и создайте задачу заново.',
+    needsAction: (d: NotificationDetails) =>
+      `✋ <b>Нужно ваше действие</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\n${e(d.reason)}\n` +
+      'WB просит сделать это самому продавцу (например, пройти проверку) — откройте кабинет.',
+    credentialInvalid: (d: NotificationDetails) =>
+      `🔑 <b>WB отклонил ключ «${e(d.credential)}»</b> (${d.credentialKind === 'portal_session' ? 'сессия кабинета' : 'API-токен'}).\n` +
+      `${e(d.reason)}\nЯ больше не использую этот ключ. Добавьте новый в разделе «Ключи».`,
+    creditsExhausted: () =>
+      '💳 <b>Автобронирования закончились.</b>\nЗадача поставлена на паузу. Купите пакет — и она продолжит работу после /tasks → ▶️.',
+    sourceDisabled: () =>
+      '⛔️ <b>WB временно отключил метод коэффициентов приёмки.</b>\nВаши задачи ждут и продолжат поиск сами, как только WB его вернёт. ' +
+      'Больше про этот сбой писать не буду.',
+    bookButton: 'Забронировать в WB',
+    actionButton: 'Открыть кабинет WB',
+    openTask: 'Открыть задачу',
+    keysButton: 'Открыть ключи',
+  },
+};
+
+export type Texts = typeof ru;

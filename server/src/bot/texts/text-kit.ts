@@ -1,0 +1,52 @@
+// What the per-language text files share: HTML escaping and the shapes of the values they format.
+
+/** Telegram's HTML parse mode needs these three escaped in any text we did not write ourselves. */
+export function escapeHtml(text: string | number): string {
+  return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export interface Credits {
+  trial: number;
+  paid: number;
+}
+
+/** One task in /tasks, already resolved to names. */
+export interface TaskLine {
+  kind: 'supply' | 'redistribution';
+  /** Warehouse names (supply) or `from → to` (redistribution). */
+  warehouses: string;
+  boxType: string;
+  coefficient: string;
+  dateFrom: string;
+  dateTo: string;
+  units: number;
+  status: string;
+}
+
+/** The details a notification shows, resolved from the outbox payload (names instead of ids). */
+export interface NotificationDetails {
+  warehouse: string;
+  date: string;
+  /** Moscow time the event happened, `HH:mm`. */
+  time: string;
+  coefficient?: number | undefined;
+  boxType?: string | undefined;
+  credential: string;
+  credentialKind?: string | undefined;
+  supplyId: string;
+  bookingId: string;
+  reason: string;
+  from: string;
+  to: string;
+  units: number;
+  requestId: string;
+}
+
+export interface RefundSummary {
+  userId: number;
+  stars: number;
+  credits: number;
+  removedCredits: number;
+  alreadyUsed: number;
+  balanceAfter: number;
+}

@@ -1,0 +1,287 @@
+// A small fake Telegram Bot API over real HTTP, for grammY's `apiRoot`: answers `POST /bot<token>/<method>`, records
+// every call, serves getUpdates (long polling) from updates a test pushes, and can be told to fail calls the way
+// Telegram does (429 with retry_after, 5xx, 403 blocked) or to hold answers back.
+import Fastify from 'fastify';
+
+// Payloads are whatever grammY sent: tests read the fields they care about.
+// biome-ignore lint/suspicious/noExplicitAny: a recorded Bot API payload is untyped JSON
+export type Payload = Record<string, any>;
+
+export interface RecordedCall {
+  index: number;
+  method: string;
+  payload: Payload;
+  at: number;
+  token: string;
+}
+
+export interface TelegramFailure {
+  error_code: number;
+  description: string;
+  retry_after?: number;
+}
+
+export interface TestUser {
+  id: number;
+  firstName: string;
+  languageCode?: string;
+}
+
+interface Failure {
+  method: string;
+  remaining: number;
+  error: TelegramFailure;
+  when?: (payload: Payload) => boolean;
+}
+
+export const BLOCKED: TelegramFailure = { error_code: 403, description: 'Forbidden: bot was blocked by the user' };
+export const SERVER_ERROR: TelegramFailure = { error_code: 502, description: 'Bad Gateway' };
+export const tooManyRequests = (retryAfterS: number): TelegramFailure => ({
+  error_code: 429,
+  description: `Too Many Requests: retry after ${retryAfterS}`,
+  retry_after: retryAfterS,
+});
+
+export class FakeBotApi {
+  readonly calls: RecordedCall[] = [];
+  url = '';
+  private readonly app = Fastify({ logger: false, forceCloseConnections: true });
+  private readonly failures: Failure[] = [];
+  private readonly holds = new Map<string, Promise<void>>();
+  private readonly callListeners = new Set<() => void>();
+  private readonly pollers = new Set<() => void>();
+  private queue: Payload[] = [];
+  private nextUpdateId = 1;
+  private nextMessageId = 1_000;
+  private invoices = 0;
+
+  static async start(): Promise<FakeBotApi> {
+    const fake = new FakeBotApi();
+    await fake.listen();
+    return fake;
+  }
+
+  private async listen(): Promise<void> {
+    const { app } = this;
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+      try {
+        done(null, body ? JSON.parse(body as string) : {});
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    });
+    app.post<{ Params: { token: string; method: string } }>('/bot:token/:method', async (request, reply) => {
+      const { token, method } = request.params;
+      const payload = (request.body ?? {}) as Payload;
+      const call: RecordedCall = { index: this.calls.length, method, payload, at: Date.now(), token };
+      this.calls.push(call);
+      for (const listener of [...this.callListeners]) listener();
+
+      const hold = this.holds.get(method);
+      if (hold) await hold;
+      const failure = this.failures.find((f) => f.method === method && f.remaining > 0 && (!f.when || f.when(payload)));
+      if (failure) {
+        failure.remaining--;
+        const { error_code, description, retry_after } = failure.error;
+        return reply.code(error_code).send({
+          ok: false,
+          error_code,
+          description,
+          ...(retry_after !== undefined ? { parameters: { retry_after } } : {}),
+        });
+      }
+      if (method === 'getUpdates') {
+        const result = await this.getUpdates(payload, () => request.raw.destroyed);
+        return { ok: true, result };
+      }
+      return { ok: true, result: this.answer(method, payload, token) };
+    });
+    this.url = await app.listen({ port: 0, host: '127.0.0.1' });
+  }
+
+  async close(): Promise<void> {
+    for (const wake of [...this.pollers]) wake();
+    await this.app.close();
+  }
+
+  /** The next `times` calls of `method` (matching `when`) fail the way Telegram fails. */
+  fail(method: string, error: TelegramFailure, options: { times?: number; when?: (payload: Payload) => boolean } = {}): void {
+    this.failures.push({ method, remaining: options.times ?? 1, error, ...(options.when ? { when: options.when } : {}) });
+  }
+
+  /** Answers to `method` wait until the returned function is called (the calls are still recorded at once). */
+  hold(method: string): () => void {
+    let release!: () => void;
+    this.holds.set(
+      method,
+      new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    );
+    return () => {
+      this.holds.delete(method);
+      release();
+    };
+  }
+
+  /** A position in the call log: `waitFor(…, { after })` only looks at calls made after it. */
+  mark(): number {
+    return this.calls.length;
+  }
+
+  callsOf(method: string, when: (payload: Payload) => boolean = () => true): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method && when(c.payload));
+  }
+
+  /** The first call of `method` matching `when` (made after `after`), as soon as it arrives. */
+  waitFor(
+    method: string,
+    when: (payload: Payload) => boolean = () => true,
+    { after = 0, timeoutMs = 20_000 }: { after?: number; timeoutMs?: number } = {},
+  ): Promise<RecordedCall> {
+    const find = () => this.calls.slice(after).find((c) => c.method === method && when(c.payload));
+    const found = find();
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.callListeners.delete(listener);
+        reject(new Error(`no ${method} call within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(', ')}`));
+      }, timeoutMs);
+      const listener = () => {
+        const match = find();
+        if (!match) return;
+        clearTimeout(timer);
+        this.callListeners.delete(listener);
+        resolve(match);
+      };
+      this.callListeners.add(listener);
+    });
+  }
+
+  /** Queue an update for getUpdates; returns it with its update_id. */
+  push(update: Payload): Payload {
+    const full = { update_id: this.nextUpdateId++, ...update };
+    this.queue.push(full);
+    for (const wake of [...this.pollers]) wake();
+    return full;
+  }
+
+  // Updates as Telegram would send them from a user's private chat.
+  message(user: TestUser, text: string): Payload {
+    const entities = text.startsWith('/') ? [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] : undefined;
+    return { message: { ...this.messageBase(user), text, ...(entities ? { entities } : {}) } };
+  }
+
+  callback(user: TestUser, data: string, messageId: number): Payload {
+    return {
+      callback_query: {
+        id: `cq-${this.nextUpdateId}-${Math.random().toString(36).slice(2, 8)}`,
+        from: this.from(user),
+        chat_instance: `ci-${user.id}`,
+        data,
+        message: { message_id: messageId, date: now(), chat: this.chat(user), text: '…' },
+      },
+    };
+  }
+
+  preCheckout(user: TestUser, payload: string, totalAmount: number, currency = 'XTR'): Payload {
+    return {
+      pre_checkout_query: {
+        id: `pcq-${this.nextUpdateId}`,
+        from: this.from(user),
+        currency,
+        total_amount: totalAmount,
+        invoice_payload: payload,
+      },
+    };
+  }
+
+  successfulPayment(user: TestUser, payload: string, totalAmount: number, chargeId: string): Payload {
+    return {
+      message: {
+        ...this.messageBase(user),
+        successful_payment: {
+          currency: 'XTR',
+          total_amount: totalAmount,
+          invoice_payload: payload,
+          telegram_payment_charge_id: chargeId,
+          provider_payment_charge_id: '',
+        },
+      },
+    };
+  }
+
+  private messageBase(user: TestUser) {
+    return { message_id: this.nextMessageId++, date: now(), chat: this.chat(user), from: this.from(user) };
+  }
+
+  private from(user: TestUser) {
+    return { id: user.id, is_bot: false, first_name: user.firstName, ...(user.languageCode ? { language_code: user.languageCode } : {}) };
+  }
+
+  private chat(user: TestUser) {
+    return { id: user.id, type: 'private', first_name: user.firstName };
+  }
+
+  private async getUpdates(payload: Payload, gone: () => boolean): Promise<Payload[]> {
+    const offset = Number(payload.offset ?? 0);
+    // Like Telegram: asking from `offset` confirms every update before it.
+    if (offset > 0) this.queue = this.queue.filter((u) => u.update_id >= offset);
+    const limit = Number(payload.limit ?? 100);
+    const deadline = Date.now() + Math.min(Number(payload.timeout ?? 0), 30) * 1_000;
+    while (this.queue.length === 0 && Date.now() < deadline && !gone()) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(wake, Math.max(0, deadline - Date.now()));
+        const pollers = this.pollers;
+        function wake() {
+          clearTimeout(timer);
+          pollers.delete(wake);
+          resolve();
+        }
+        pollers.add(wake);
+      });
+    }
+    return gone() ? [] : this.queue.slice(0, limit);
+  }
+
+  private answer(method: string, payload: Payload, token: string): unknown {
+    const chat = { id: Number(payload.chat_id), type: 'private', first_name: 'User' };
+    switch (method) {
+      case 'getMe':
+        return {
+          id: Number(token.split(':')[0]),
+          is_bot: true,
+          first_name: 'SlotPilot Test',
+          username: 'slotpilot_test_bot',
+          can_join_groups: false,
+          can_read_all_group_messages: false,
+          supports_inline_queries: false,
+          can_connect_to_business: false,
+          has_main_web_app: false,
+        };
+      case 'sendMessage':
+        return { message_id: this.nextMessageId++, date: now(), chat, text: payload.text, reply_markup: payload.reply_markup };
+      case 'sendInvoice':
+        return {
+          message_id: this.nextMessageId++,
+          date: now(),
+          chat,
+          invoice: {
+            title: payload.title,
+            description: payload.description,
+            start_parameter: '',
+            currency: payload.currency,
+            total_amount: payload.prices?.[0]?.amount ?? 0,
+          },
+        };
+      case 'editMessageText':
+        return { message_id: payload.message_id, date: now(), chat, text: payload.text, reply_markup: payload.reply_markup };
+      case 'createInvoiceLink':
+        return `https://t.me/$fake-invoice-${++this.invoices}`;
+      default:
+        return true;
+    }
+  }
+}
+
+const now = () => Math.floor(Date.now() / 1000);
