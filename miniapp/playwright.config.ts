@@ -12,6 +12,9 @@ if (!existsSync(chromium)) {
 }
 
 const port = Number(process.env.E2E_PORT ?? 3210);
+/** The in-process WB sandbox's own port: specs shape the world through its control API (`/__sandbox/*`). */
+export const E2E_SANDBOX_PORT = Number(process.env.E2E_SANDBOX_PORT ?? port + 1);
+process.env.E2E_SANDBOX_PORT = String(E2E_SANDBOX_PORT);
 export const E2E_DATA_DIR = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'slotpilot-e2e-'));
 process.env.E2E_DATA_DIR = E2E_DATA_DIR;
 export const E2E_ADMIN_ID = 100_000_999;
@@ -58,6 +61,8 @@ export default defineConfig({
       PORT: String(port),
       DATA_DIR: E2E_DATA_DIR,
       ADMIN_IDS: String(E2E_ADMIN_ID),
+      WB_SANDBOX: '1',
+      WB_SANDBOX_PORT: String(E2E_SANDBOX_PORT),
       LOG_LEVEL: 'warn',
       DATABASE_URL: '',
       REDIS_URL: '',

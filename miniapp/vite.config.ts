@@ -1,11 +1,13 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
+import { initialJsSize } from './vite-plugins/initial-js-size.ts';
 
 // In `pnpm dev` the API runs on :3000 and Vite on :5173; the proxy makes them one origin, as in production.
 const api = process.env.SLOTPILOT_API ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
-  plugins: [react()],
+  // Issue 5: initial JavaScript ≤ 150 kB gzip; the build fails above it.
+  plugins: [react(), initialJsSize({ budgetKb: 150 })],
   server: { proxy: { '/trpc': api, '/dev': api } },
   build: { target: 'es2022', sourcemap: true },
   // Playwright specs live in e2e/ and run in Chromium, not here.

@@ -16,7 +16,7 @@ try {
   document.documentElement.lang = language;
   root.render(
     <StrictMode>
-      <App api={createApiClient(session.initData)} language={language} />
+      <App api={createApiClient(session.initData)} language={language} mocked={session.mocked} />
     </StrictMode>,
   );
 } catch (error) {

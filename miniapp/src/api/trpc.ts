@@ -2,13 +2,21 @@
 
 import type { AppRouter } from '@slotpilot/server/router';
 import { type ErrorCode, errorMessage, isErrorCode, type Language } from '@slotpilot/shared';
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
 export function createApiClient(initData: string) {
+  const authorization = `tma ${initData}`;
   return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: '/trpc', headers: () => ({ authorization: `tma ${initData}` }) })],
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        // EventSource cannot send headers: live streams carry the init data as connection params (TOOLCHAIN.md).
+        true: httpSubscriptionLink({ url: '/trpc', connectionParams: () => ({ authorization }) }),
+        false: httpBatchLink({ url: '/trpc', headers: () => ({ authorization }) }),
+      }),
+    ],
   });
 }
 
@@ -27,4 +35,11 @@ export function apiErrorMessage(error: unknown, language: Language, networkMessa
   const code = apiErrorCode(error);
   if (code === 'NETWORK') return networkMessage;
   return error instanceof TRPCClientError && error.message ? error.message : errorMessage(code, language);
+}
+
+/** Field-level problems of a BAD_INPUT answer (zod issues, as the server formats them). */
+export function apiErrorIssues(error: unknown): Array<{ path: string; message: string }> {
+  if (!(error instanceof TRPCClientError)) return [];
+  const issues = (error.data as { issues?: unknown } | undefined)?.issues;
+  return Array.isArray(issues) ? (issues as Array<{ path: string; message: string }>) : [];
 }

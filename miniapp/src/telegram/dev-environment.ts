@@ -1,6 +1,7 @@
 // Outside Telegram (a desktop browser, Playwright) the Mini App runs in a mocked Telegram environment, signed in through the
 // server's development login. Query parameters pick the user and theme: ?devUserId=7&devFirstName=Ann&lang=en&theme=dark
 import { mockTelegramEnv } from '@telegram-apps/sdk-react';
+import { handleDevMethod } from './dev-chrome-store.ts';
 
 const LIGHT = {
   bg_color: '#ffffff',
@@ -73,6 +74,8 @@ export async function mockTelegramForDevelopment(): Promise<void> {
       tgWebAppVersion: '8.0',
       tgWebAppPlatform: 'tdesktop',
     },
+    // Method calls (MainButton, BackButton, invoices, haptics, viewport requests) go to the stand-in Telegram chrome.
+    onEvent: ([method, params]) => handleDevMethod(method, params as Record<string, unknown> | undefined),
     resetPostMessage: true,
   });
 }

@@ -1,9 +1,12 @@
-// Start the Telegram SDK: theme and viewport bound to CSS variables, the app marked ready.
+// Start the Telegram SDK: theme and viewport bound to CSS variables, the buttons mounted, the app marked ready.
 import {
+  backButton,
   bindMiniAppCssVars,
   bindThemeParamsCssVars,
   bindViewportCssVars,
+  expandViewport,
   init,
+  mainButton,
   miniAppReady,
   mountMiniAppSync,
   mountThemeParamsSync,
@@ -17,10 +20,13 @@ export interface TelegramSession {
   initData: string;
   /** The user's Telegram language, before the API confirms it. */
   languageCode: string | undefined;
+  /** Outside Telegram: the app draws stand-ins for Telegram's own buttons. */
+  mocked: boolean;
 }
 
 export async function setupTelegram(): Promise<TelegramSession> {
-  if (!isInsideTelegram()) await mockTelegramForDevelopment();
+  const mocked = !isInsideTelegram();
+  if (mocked) await mockTelegramForDevelopment();
   init();
   if (mountThemeParamsSync.isAvailable()) {
     mountThemeParamsSync();
@@ -32,11 +38,18 @@ export async function setupTelegram(): Promise<TelegramSession> {
   }
   if (mountViewport.isAvailable()) {
     // The viewport mounts asynchronously; the page renders meanwhile with safe defaults.
-    void mountViewport().then(() => bindViewportCssVars());
+    void mountViewport()
+      .then(() => {
+        bindViewportCssVars();
+        expandViewport.ifAvailable();
+      })
+      .catch(() => undefined);
   }
+  backButton.mount.ifAvailable();
+  mainButton.mount.ifAvailable();
   miniAppReady.ifAvailable();
   const initData = retrieveRawInitData() ?? '';
   const user = new URLSearchParams(initData).get('user');
   const languageCode = user ? (JSON.parse(user) as { language_code?: string }).language_code : undefined;
-  return { initData, languageCode };
+  return { initData, languageCode, mocked };
 }

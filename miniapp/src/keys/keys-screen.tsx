@@ -1,0 +1,204 @@
+// WB credentials: add an API token or a portal session (checked by WB at once: the seller's name, or exactly what is
+// wrong), see them masked, choose whether a token feeds the shared coefficient feed, remove them.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useApi } from '../api/api-context.tsx';
+import type { AddKeyInput, KeySummary } from '../api/api-types.ts';
+import { queryKeys } from '../api/queries.ts';
+import { formatMoscowDateTime } from '../calendar/moscow-date.ts';
+import { useLanguage, useT } from '../i18n/i18n.tsx';
+import type { MessageKey } from '../i18n/messages.ts';
+import { useMainButton } from '../telegram/buttons.ts';
+import { haptic } from '../telegram/haptics.ts';
+import { ErrorNotice } from '../ui/error-notice.tsx';
+import { Segmented } from '../ui/segmented.tsx';
+import { secretHint } from './secret-hints.ts';
+
+type Kind = AddKeyInput['kind'];
+
+export function KeysScreen() {
+  const api = useApi();
+  const t = useT();
+  const language = useLanguage();
+  const queryClient = useQueryClient();
+  const keys = useQuery({ queryKey: queryKeys.keys, queryFn: () => api.keys.list.query() });
+
+  const [kind, setKind] = useState<Kind>('api_token');
+  const [name, setName] = useState('');
+  const [secret, setSecret] = useState('');
+  const [shareFeed, setShareFeed] = useState(true);
+  const [formProblem, setFormProblem] = useState<MessageKey | null>(null);
+
+  const add = useMutation({
+    mutationFn: (input: AddKeyInput) => api.keys.add.mutate(input),
+    onSuccess: () => {
+      haptic.success();
+      setSecret('');
+      setName('');
+      void queryClient.invalidateQueries({ queryKey: queryKeys.keys });
+    },
+    onError: () => haptic.error(),
+  });
+
+  function submit() {
+    if (!secret.trim()) {
+      setFormProblem('keys.form.secret');
+      haptic.error();
+      return;
+    }
+    setFormProblem(null);
+    add.mutate({
+      kind,
+      name: name.trim() || t(`keys.kind.${kind}`),
+      secret: secret.trim(),
+      ...(kind === 'api_token' ? { shareFeed } : {}),
+    });
+  }
+
+  useMainButton({ text: t('keys.check'), onClick: submit, loading: add.isPending });
+
+  const hint = secretHint(kind, secret, Date.now(), (at) => formatMoscowDateTime(at, language));
+
+  return (
+    <>
+      <h1>{t('keys.title')}</h1>
+      <p className="hint">{t('keys.intro')}</p>
+
+      <section className="card" aria-labelledby="keys-add">
+        <h2 id="keys-add">{t('keys.add')}</h2>
+        <Segmented
+          name="kind"
+          options={[
+            { value: 'api_token' as const, label: t('keys.kind.api_token') },
+            { value: 'portal_session' as const, label: t('keys.kind.portal_session') },
+          ]}
+          value={kind}
+          onChange={(k) => {
+            setKind(k);
+            add.reset();
+          }}
+        />
+        <label className="field">
+          <span>{t('keys.name')}</span>
+          <input
+            className="input"
+            value={name}
+            maxLength={64}
+            placeholder={t('keys.name.placeholder')}
+            onChange={(e) => setName(e.target.value)}
+            data-testid="key-name"
+          />
+        </label>
+        <label className="field">
+          <span>{t(`keys.secret.${kind}`)}</span>
+          <textarea
+            className="input secret-input"
+            rows={3}
+            value={secret}
+            spellCheck={false}
+            autoComplete="off"
+            onChange={(e) => {
+              setSecret(e.target.value);
+              setFormProblem(null);
+              if (add.isSuccess || add.isError) add.reset();
+            }}
+            data-testid="key-secret"
+          />
+        </label>
+        <p className="hint">{t(`keys.secret.${kind}.hint`)}</p>
+        <p className={`field-line ${hint?.tone === 'warning' ? 'warning-text' : 'hint'}`} data-testid="key-local-hint">
+          {hint ? t(hint.key, hint.vars) : ''}
+        </p>
+        {kind === 'api_token' && (
+          <>
+            <label className="toggle-row">
+              <input type="checkbox" checked={shareFeed} onChange={(e) => setShareFeed(e.target.checked)} data-testid="key-share-feed" />
+              <span>{t('keys.shareFeed')}</span>
+            </label>
+            <p className="hint">{t('keys.shareFeed.hint')}</p>
+          </>
+        )}
+        {formProblem && (
+          <p className="field-error" role="alert">
+            {t(formProblem)}
+          </p>
+        )}
+        {add.isSuccess && (
+          <p className="notice notice-success" role="status" data-testid="key-result">
+            {add.data.sellerName ? t('keys.added', { seller: add.data.sellerName }) : t('keys.added.anonymous')}
+          </p>
+        )}
+        {add.isError && <ErrorNotice error={add.error} testId="key-error" />}
+      </section>
+
+      <section aria-labelledby="keys-list">
+        <h2 id="keys-list">{t('keys.list')}</h2>
+        {keys.isPending ? (
+          <div className="skeleton skeleton-card" aria-busy="true" />
+        ) : keys.isError ? (
+          <ErrorNotice error={keys.error} onRetry={() => void keys.refetch()} />
+        ) : keys.data.length === 0 ? (
+          <p className="card hint">{t('keys.none')}</p>
+        ) : (
+          <ul className="rows" data-testid="key-list">
+            {keys.data.map((key) => (
+              <KeyRow key={key.id} item={key} />
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}
+
+function KeyRow({ item }: { item: KeySummary }) {
+  const api = useApi();
+  const t = useT();
+  const language = useLanguage();
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const remove = useMutation({
+    mutationFn: () => api.keys.remove.mutate({ id: item.id }),
+    onSuccess: () => {
+      haptic.success();
+      queryClient.setQueryData<KeySummary[]>(queryKeys.keys, (list) => list?.filter((k) => k.id !== item.id));
+    },
+    onError: () => haptic.error(),
+  });
+  return (
+    <li className="card key-row" data-testid="key-row" data-kind={item.kind}>
+      <div className="key-row-head">
+        <strong className="grow">{item.name}</strong>
+        <span className={`badge badge-${item.valid ? 'success' : 'danger'}`}>{t(item.valid ? 'keys.valid' : 'keys.invalid')}</span>
+      </div>
+      <p className="hint">
+        {t(`keys.kind.${item.kind}`)}
+        {item.sellerName && ` · ${item.sellerName}`}
+        {item.expiresAt && ` · ${t('keys.until', { date: formatMoscowDateTime(item.expiresAt, language) })}`}
+        {item.shareFeed && ` · ${t('keys.sharing')}`}
+      </p>
+      <p className="masked" data-testid="key-hint">
+        {item.hint}
+      </p>
+      {item.lastError && <p className="warning-text">{item.lastError}</p>}
+      <div className="task-actions">
+        {confirming ? (
+          <>
+            <span className="task-confirm">{t('keys.removeConfirm', { name: item.name })}</span>
+            <button type="button" className="small-button danger" disabled={remove.isPending} onClick={() => remove.mutate()}>
+              {t('keys.removeYes')}
+            </button>
+            <button type="button" className="small-button" onClick={() => setConfirming(false)}>
+              {t('app.cancel')}
+            </button>
+          </>
+        ) : (
+          <button type="button" className="small-button danger" onClick={() => setConfirming(true)}>
+            {t('keys.remove')}
+          </button>
+        )}
+      </div>
+      {remove.isError && <ErrorNotice error={remove.error} />}
+    </li>
+  );
+}

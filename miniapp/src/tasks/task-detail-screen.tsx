@@ -1,0 +1,221 @@
+// One task: what it is doing now, what it watches, its booking result, its timeline, and the controls.
+import { useQuery } from '@tanstack/react-query';
+import { useApi } from '../api/api-context.tsx';
+import type { Task } from '../api/api-types.ts';
+import { queryKeys, useMe, useWarehouseName } from '../api/queries.ts';
+import { formatDay, formatMoscowDateTime, formatMoscowTime } from '../calendar/moscow-date.ts';
+import { useLanguage, useT } from '../i18n/i18n.tsx';
+import { navigate } from '../router/router.ts';
+import { useMainButton } from '../telegram/buttons.ts';
+import { ErrorNotice } from '../ui/error-notice.tsx';
+import { NextStep, TaskBadge, useTaskTitle } from './task-card.tsx';
+import { TaskControls, useTaskCommand } from './task-controls.tsx';
+import { reasonPhrase, taskBadge } from './task-status.ts';
+import { useTimeline } from './timeline-store.ts';
+
+/** A booking result or transfer order of this task. `tasks.get` types them as unknown[], so they are read defensively. */
+interface ResultRow {
+  id: string;
+  status: string;
+  warehouseId: number | null;
+  date: string | null;
+  supplyId: string | null;
+  error: string | null;
+}
+
+function resultRows(list: readonly unknown[]): ResultRow[] {
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  return list.flatMap((item) => {
+    if (typeof item !== 'object' || item === null) return [];
+    const r = item as Record<string, unknown>;
+    if (typeof r.id !== 'string' || typeof r.status !== 'string') return [];
+    return [
+      {
+        id: r.id,
+        status: r.status,
+        warehouseId: typeof r.warehouseId === 'number' ? r.warehouseId : null,
+        date: str(r.date),
+        supplyId: str(r.supplyId) ?? str(r.requestId),
+        error: str(r.error),
+      },
+    ];
+  });
+}
+
+const BOOKING_STATUS = new Set(['pending', 'confirmed', 'cancelled', 'failed']);
+
+export function TaskDetailScreen({ id }: { id: string }) {
+  const api = useApi();
+  const t = useT();
+  const language = useLanguage();
+  const me = useMe();
+  const name = useWarehouseName();
+  const title = useTaskTitle();
+  const timeline = useTimeline(id);
+  const task = useQuery({ queryKey: queryKeys.task(id), queryFn: () => api.tasks.get.query({ id }), refetchInterval: 15_000 });
+  const isAdmin = me.data?.isAdmin === true;
+  const actor = useQuery({ queryKey: queryKeys.actor(id), queryFn: () => api.inspector.actor.query({ id }), enabled: isAdmin });
+  const command = useTaskCommand(id);
+
+  const state = task.data?.state;
+  useMainButton(
+    state === 'idle'
+      ? { text: t('task.resume'), onClick: () => command.mutate('resume'), loading: command.isPending }
+      : state === 'polling' || state === 'backing-off'
+        ? { text: t('task.pause'), onClick: () => command.mutate('pause'), loading: command.isPending }
+        : null,
+  );
+
+  if (task.isPending) return <div className="skeleton skeleton-card" aria-busy="true" />;
+  if (task.isError) return <ErrorNotice error={task.error} onRetry={() => void task.refetch()} />;
+  const view: Task = task.data;
+  const c = view.criteria;
+  const results = resultRows(task.data.bookings);
+  const reason = reasonPhrase(view.reason);
+  const heading = title(view);
+
+  return (
+    <>
+      <div className="detail-head">
+        <TaskBadge task={view} />
+        <h1>{heading.title}</h1>
+        <p className="hint">{heading.subtitle}</p>
+      </div>
+
+      <section className="card" aria-label={t('detail.now')}>
+        <h2>{t('detail.now')}</h2>
+        <p className="task-line">
+          {view.lastCheckAt ? t('task.lastCheck', { time: formatMoscowTime(view.lastCheckAt, language) }) : t('task.lastCheck.never')}
+        </p>
+        <p className="task-line">
+          <NextStep task={view} />
+        </p>
+        <p className="task-line" data-testid="detail-best">
+          {view.bestSeen
+            ? t('task.best', {
+                coefficient: view.bestSeen.coefficient,
+                warehouse: name(view.bestSeen.warehouseId),
+                date: formatDay(view.bestSeen.date, language),
+              })
+            : t('task.best.none')}
+        </p>
+        {reason && <p className="hint">{t(reason.key)}</p>}
+        <TaskControls task={view} />
+      </section>
+
+      <section className="card" aria-label={t('detail.watch')}>
+        <h2>{t('detail.watch')}</h2>
+        {'warehouseIds' in c ? (
+          <dl className="facts">
+            <dt>{t('detail.warehouses')}</dt>
+            <dd>
+              <ol className="inline-list">
+                {c.warehouseIds.map((w) => (
+                  <li key={w}>{name(w)}</li>
+                ))}
+              </ol>
+            </dd>
+            <dt>{t('detail.box')}</dt>
+            <dd>{t(`box.${c.boxTypeId}`)}</dd>
+            <dt>{t('detail.dates')}</dt>
+            <dd>
+              {t('task.dates', { from: formatDay(c.dateFrom, language), to: formatDay(c.dateTo, language) })}
+              {c.skipDates.length > 0 && <span className="hint"> ({c.skipDates.map((d) => formatDay(d, language)).join(', ')})</span>}
+            </dd>
+            <dt>{t('detail.max')}</dt>
+            <dd>{t('task.max', { max: c.maxCoefficient })}</dd>
+            <dt>{t('detail.mode')}</dt>
+            <dd>{t(view.mode === 'autobook' ? 'task.mode.autobook' : 'task.mode.notify')}</dd>
+            {c.preorderId && (
+              <>
+                <dt>{t('detail.preorder')}</dt>
+                <dd>{c.preorderId}</dd>
+              </>
+            )}
+          </dl>
+        ) : (
+          <p>{heading.title}</p>
+        )}
+      </section>
+
+      <section className="card" aria-label={t('detail.result')} data-testid="detail-result">
+        <h2>{t('detail.result')}</h2>
+        {view.found && (
+          <p>
+            {t('task.found', {
+              warehouse: name(view.found.warehouseId),
+              date: formatDay(view.found.date, language),
+              coefficient: view.found.coefficient,
+            })}
+          </p>
+        )}
+        {results.length === 0 ? (
+          <p className="hint">{t('detail.noBookings')}</p>
+        ) : (
+          <ul className="rows">
+            {results.map((r) => (
+              <li key={r.id} className="row-item" data-testid="booking-row" data-status={r.status}>
+                <span
+                  className={`badge badge-${r.status === 'confirmed' || r.status === 'placed' ? 'success' : r.status === 'failed' ? 'danger' : 'muted'}`}
+                >
+                  {BOOKING_STATUS.has(r.status) ? t(`booking.${r.status as 'pending'}`) : r.status}
+                </span>
+                <span className="grow">
+                  {r.warehouseId !== null && `${name(r.warehouseId)}, `}
+                  {r.date && formatDay(r.date, language)}
+                  {r.supplyId && <span className="hint"> · {t('detail.booking', { supplyId: r.supplyId })}</span>}
+                  {r.error && <span className="hint"> · {r.error}</span>}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="card" aria-label={t('detail.timeline')} data-testid="timeline">
+        <h2>{t('detail.timeline')}</h2>
+        {isAdmin && actor.data ? (
+          <ol className="timeline">
+            {actor.data.transitions.map((tr) => (
+              <li key={`${tr.at}-${tr.to}`}>
+                <time>{formatMoscowTime(tr.at, language)}</time>
+                <span>
+                  {tr.from || '·'} → <strong>{tr.to}</strong> <span className="hint">({tr.event})</span>
+                </span>
+                <span className="hint timeline-summary">{tr.summary}</span>
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <>
+            <ol className="timeline">
+              <li>
+                <time>{formatMoscowDateTime(view.createdAt, language)}</time>
+                <span>{t('detail.timeline.created')}</span>
+              </li>
+              {timeline.map((entry) => (
+                <li key={entry.at}>
+                  <time>{formatMoscowTime(entry.at, language)}</time>
+                  <span>{t(taskBadge(entry).key)}</span>
+                  {reasonPhrase(entry.reason) && <span className="hint timeline-summary">{t(reasonPhrase(entry.reason)!.key)}</span>}
+                </li>
+              ))}
+              {timeline.at(-1)?.state !== view.state && (
+                <li>
+                  <time>{formatMoscowDateTime(view.updatedAt, language)}</time>
+                  <span>{t(taskBadge(view).key)}</span>
+                </li>
+              )}
+            </ol>
+            <p className="hint">{t('detail.timeline.note')}</p>
+          </>
+        )}
+        {isAdmin && (
+          <button type="button" className="link-button" onClick={() => navigate(`/inspector/${id}`)}>
+            {t('detail.openInspector')}
+          </button>
+        )}
+      </section>
+    </>
+  );
+}

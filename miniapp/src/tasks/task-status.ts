@@ -1,0 +1,105 @@
+// What a task's live description means for people: the badge, the next step ("backing off, retry in 8 s"), why it stopped.
+// Pure (time comes in as `now`), so the wording rules are tested without rendering.
+import type { MessageKey } from '../i18n/messages.ts';
+
+export interface TaskLike {
+  kind: 'supply' | 'redistribution';
+  mode: 'notify' | 'autobook';
+  state: 'idle' | 'polling' | 'backing-off' | 'booking' | 'done';
+  outcome: 'booked' | 'notified' | 'cancelled' | 'expired' | 'failed' | 'needs-action' | null;
+  lastCheckAt: number | null;
+  nextStepAt: number | null;
+  reason: string | null;
+  found: { warehouseId: number; date: string; coefficient: number } | null;
+}
+
+export type BadgeTone = 'paused' | 'active' | 'warning' | 'busy' | 'success' | 'muted' | 'danger';
+
+export interface Badge {
+  key: MessageKey;
+  tone: BadgeTone;
+}
+
+export function taskBadge(task: Pick<TaskLike, 'state' | 'outcome'>): Badge {
+  switch (task.state) {
+    case 'idle':
+      return { key: 'task.state.idle', tone: 'paused' };
+    case 'polling':
+      return { key: 'task.state.polling', tone: 'active' };
+    case 'backing-off':
+      return { key: 'task.state.backing-off', tone: 'warning' };
+    case 'booking':
+      return { key: 'task.state.booking', tone: 'busy' };
+    case 'done':
+      switch (task.outcome) {
+        case 'booked':
+          return { key: 'task.outcome.booked', tone: 'success' };
+        case 'notified':
+          return { key: 'task.outcome.notified', tone: 'success' };
+        case 'cancelled':
+          return { key: 'task.outcome.cancelled', tone: 'muted' };
+        case 'expired':
+          return { key: 'task.outcome.expired', tone: 'muted' };
+        case 'needs-action':
+          return { key: 'task.outcome.needs-action', tone: 'danger' };
+        default:
+          return { key: 'task.outcome.failed', tone: 'danger' };
+      }
+  }
+}
+
+export interface Phrase {
+  key: MessageKey;
+  vars?: Record<string, string | number>;
+}
+
+/** Whole seconds until `at`, never negative. */
+export function secondsUntil(at: number, now: number): number {
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** What the task will do next, or what it is doing now; null for finished tasks (their result says it all). */
+export function nextStep(task: TaskLike, now: number): Phrase | null {
+  switch (task.state) {
+    case 'idle':
+      return { key: task.lastCheckAt === null ? 'task.next.starting' : 'task.next.paused' };
+    case 'polling':
+      if (task.nextStepAt === null) return { key: 'task.next.checking' };
+      return secondsUntil(task.nextStepAt, now) === 0
+        ? { key: 'task.next.checking' }
+        : { key: 'task.next.poll', vars: { seconds: secondsUntil(task.nextStepAt, now) } };
+    case 'backing-off':
+      return task.nextStepAt === null
+        ? { key: 'task.next.backoff-soon' }
+        : { key: 'task.next.backoff', vars: { seconds: secondsUntil(task.nextStepAt, now) } };
+    case 'booking':
+      return { key: task.mode === 'autobook' ? 'task.next.booking' : 'task.next.notifying' };
+    case 'done':
+      return null;
+  }
+}
+
+/**
+ * The machine's reasons are short English notes for logs and developers; sellers get a sentence in their language for the
+ * ones we know, and nothing for the rest (the inspector shows the raw text).
+ */
+export function reasonPhrase(reason: string | null): Phrase | null {
+  if (!reason) return null;
+  const r = reason.toLowerCase();
+  if (r === 'no_credits' || r.includes('credit')) return { key: 'task.reason.no-credits' };
+  if (r.includes('429') || r.includes('rate') || r.includes('limit')) return { key: 'task.reason.rate-limited' };
+  if (r.includes('disabled')) return { key: 'task.reason.disabled' };
+  if (r.includes('captcha') || r.includes('seller action') || r.includes('only the seller')) return { key: 'task.reason.captcha' };
+  if (r.includes('portal session')) return { key: 'task.reason.session' };
+  if (r.includes('taken') || r.includes('gone')) return { key: 'task.reason.gone' };
+  if (r.includes('already planned')) return { key: 'task.reason.planned' };
+  if (r.includes('preorder')) return { key: 'task.reason.preorder' };
+  if (r.includes('another instance') || r.includes('moving')) return { key: 'task.reason.moving' };
+  if (r.includes('not answering') || r.includes('timeout') || r.includes('transient') || r.includes('unexpected'))
+    return { key: 'task.reason.wb-unavailable' };
+  return null;
+}
+
+export function isActive(task: Pick<TaskLike, 'state'>): boolean {
+  return task.state !== 'done';
+}

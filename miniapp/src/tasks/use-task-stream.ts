@@ -1,0 +1,45 @@
+// Live task states over SSE (tasks.onChange), folded into the cached list and details: no refetch, no layout jump.
+import { type QueryClient, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { useApi } from '../api/api-context.tsx';
+import type { Task, TaskDetail } from '../api/api-types.ts';
+import { queryKeys } from '../api/queries.ts';
+import { haptic } from '../telegram/haptics.ts';
+import { isSuccess, mergeTaskChange, type TaskChangeFields } from './task-changes.ts';
+import { recordChange } from './timeline-store.ts';
+
+export function applyTaskChange(queryClient: QueryClient, change: TaskChangeFields): void {
+  let known = false;
+  let wasDone = false;
+  queryClient.setQueryData<Task[]>(queryKeys.tasks, (list) =>
+    list?.map((task) => {
+      if (task.id !== change.taskId) return task;
+      known = true;
+      wasDone = task.state === 'done';
+      return mergeTaskChange(task, change);
+    }),
+  );
+  queryClient.setQueryData<TaskDetail>(queryKeys.task(change.taskId), (detail) => detail && mergeTaskChange(detail, change));
+  recordChange(change, Date.now());
+  if (!known) void queryClient.invalidateQueries({ queryKey: queryKeys.tasks });
+  if (change.state === 'done') {
+    // A finished task may have booked (credits, history) and has its booking result on the server now.
+    void queryClient.invalidateQueries({ queryKey: queryKeys.task(change.taskId) });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.me });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.history });
+    if (known && !wasDone && isSuccess(change)) haptic.success();
+  }
+}
+
+export function useTaskStream(): void {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    const subscription = api.tasks.onChange.subscribe(undefined, {
+      onData: (event) => applyTaskChange(queryClient, event.data as TaskChangeFields),
+      // The link reconnects by itself (resuming from the last event id); a refetch covers what the gap hid.
+      onError: () => void queryClient.invalidateQueries({ queryKey: queryKeys.tasks }),
+    });
+    return () => subscription.unsubscribe();
+  }, [api, queryClient]);
+}

@@ -1,0 +1,111 @@
+// Outside Telegram nobody draws the MainButton, the BackButton or the Stars invoice sheet. The mocked environment routes
+// every Mini Apps method call here; `DevChrome` draws stand-ins from this state and answers with the events Telegram
+// would send (`main_button_pressed`, `back_button_pressed`, `invoice_closed`). The app itself only ever talks to the SDK,
+// so the same code runs inside Telegram and in Playwright.
+import { emitEvent } from '@telegram-apps/sdk-react';
+
+export interface DevMainButton {
+  visible: boolean;
+  active: boolean;
+  text: string;
+  progress: boolean;
+  color: string | undefined;
+  textColor: string | undefined;
+}
+
+export interface DevChromeState {
+  mainButton: DevMainButton;
+  backButton: boolean;
+  /** The invoice Telegram would show, by slug. */
+  invoice: string | null;
+}
+
+let state: DevChromeState = {
+  mainButton: { visible: false, active: true, text: '', progress: false, color: undefined, textColor: undefined },
+  backButton: false,
+  invoice: null,
+};
+const listeners = new Set<() => void>();
+
+/** Every haptic the app asked for, for tests (`window.__slotpilotHaptics`). */
+const haptics: string[] = [];
+
+function set(next: Partial<DevChromeState>): void {
+  state = { ...state, ...next };
+  for (const listener of listeners) listener();
+}
+
+export const devChrome = {
+  get: (): DevChromeState => state,
+  subscribe(listener: () => void): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  },
+  pressMainButton(): void {
+    if (state.mainButton.visible && state.mainButton.active && !state.mainButton.progress) emitEvent('main_button_pressed');
+  },
+  pressBackButton(): void {
+    if (state.backButton) emitEvent('back_button_pressed');
+  },
+  closeInvoice(status: 'paid' | 'cancelled' | 'failed'): void {
+    const slug = state.invoice;
+    if (slug === null) return;
+    set({ invoice: null });
+    emitEvent('invoice_closed', { slug, status });
+  },
+};
+
+type Params = Record<string, unknown> | undefined;
+
+/** Answers a Mini Apps method call the way a Telegram client would. */
+export function handleDevMethod(method: string, params: Params): void {
+  switch (method) {
+    case 'web_app_setup_main_button': {
+      const p = params ?? {};
+      const previous = state.mainButton;
+      set({
+        mainButton: {
+          visible: typeof p.is_visible === 'boolean' ? p.is_visible : previous.visible,
+          active: typeof p.is_active === 'boolean' ? p.is_active : previous.active,
+          text: typeof p.text === 'string' ? p.text : previous.text,
+          progress: typeof p.is_progress_visible === 'boolean' ? p.is_progress_visible : previous.progress,
+          color: typeof p.color === 'string' ? p.color : previous.color,
+          textColor: typeof p.text_color === 'string' ? p.text_color : previous.textColor,
+        },
+      });
+      return;
+    }
+    case 'web_app_setup_back_button':
+      set({ backButton: Boolean(params?.is_visible) });
+      return;
+    case 'web_app_open_invoice':
+      set({ invoice: typeof params?.slug === 'string' ? params.slug : null });
+      return;
+    case 'web_app_trigger_haptic_feedback':
+      haptics.push(String(params?.notification_type ?? params?.impact_style ?? params?.type ?? 'unknown'));
+      return;
+    case 'web_app_request_viewport':
+      later(() =>
+        emitEvent('viewport_changed', { height: window.innerHeight, width: window.innerWidth, is_expanded: true, is_state_stable: true }),
+      );
+      return;
+    case 'web_app_request_safe_area':
+      later(() => emitEvent('safe_area_changed', { top: 0, bottom: 0, left: 0, right: 0 }));
+      return;
+    case 'web_app_request_content_safe_area':
+      later(() => emitEvent('content_safe_area_changed', { top: 0, bottom: 0, left: 0, right: 0 }));
+      return;
+  }
+}
+
+// Telegram answers asynchronously; answering inside the call would beat the SDK's own listener.
+function later(fn: () => void): void {
+  setTimeout(fn, 0);
+}
+
+declare global {
+  interface Window {
+    __slotpilotHaptics?: string[];
+  }
+}
+window.__slotpilotHaptics = haptics;
