@@ -1,7 +1,7 @@
 // The real server with its bot pointed at a fake Bot API: what the bot and notification tests start.
 import { randomInt } from 'node:crypto';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
-import type { FakeBotApi, Payload, RecordedCall } from './fake-bot-api.ts';
+import type { FakeBotApi, Payload, RecordedCall, TestUser } from './fake-bot-api.ts';
 
 export const PUBLIC_URL = 'https://slotpilot.example';
 
@@ -34,4 +34,18 @@ export async function roundTrip(
 /** Every button of an inline keyboard, row by row flattened. */
 export function buttons(call: RecordedCall): Array<{ text: string; callback_data?: string; url?: string; web_app?: { url: string } }> {
   return (call.payload.reply_markup?.inline_keyboard ?? []).flat();
+}
+
+/** Tap an inline button: waits for the bot's answer to the callback query (and returns the calls made after the tap). */
+export async function press(
+  fake: FakeBotApi,
+  user: TestUser,
+  data: string,
+  messageId: number,
+): Promise<{ answer: RecordedCall; edited: () => Promise<RecordedCall> }> {
+  const update = fake.callback(user, data, messageId);
+  const after = fake.mark();
+  fake.push(update);
+  const answer = await fake.waitFor('answerCallbackQuery', (p) => p.callback_query_id === update.callback_query.id, { after });
+  return { answer, edited: () => fake.waitFor('editMessageText', (p) => p.message_id === messageId, { after }) };
 }

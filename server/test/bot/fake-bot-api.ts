@@ -13,6 +13,10 @@ export interface RecordedCall {
   payload: Payload;
   at: number;
   token: string;
+  /** What the fake answered (set before waiters hear of the call, except while the method is held). */
+  result?: Payload;
+  /** The failure the fake served instead. */
+  error?: TelegramFailure;
 }
 
 export interface TelegramFailure {
@@ -75,13 +79,16 @@ export class FakeBotApi {
       const payload = (request.body ?? {}) as Payload;
       const call: RecordedCall = { index: this.calls.length, method, payload, at: Date.now(), token };
       this.calls.push(call);
-      for (const listener of [...this.callListeners]) listener();
-
       const hold = this.holds.get(method);
-      if (hold) await hold;
+      if (hold) {
+        this.notify();
+        await hold;
+      }
       const failure = this.failures.find((f) => f.method === method && f.remaining > 0 && (!f.when || f.when(payload)));
       if (failure) {
         failure.remaining--;
+        call.error = failure.error;
+        if (!hold) this.notify();
         const { error_code, description, retry_after } = failure.error;
         return reply.code(error_code).send({
           ok: false,
@@ -91,12 +98,20 @@ export class FakeBotApi {
         });
       }
       if (method === 'getUpdates') {
+        if (!hold) this.notify();
         const result = await this.getUpdates(payload, () => request.raw.destroyed);
         return { ok: true, result };
       }
-      return { ok: true, result: this.answer(method, payload, token) };
+      const result = this.answer(method, payload, token);
+      call.result = result as Payload;
+      if (!hold) this.notify();
+      return { ok: true, result };
     });
     this.url = await app.listen({ port: 0, host: '127.0.0.1' });
+  }
+
+  private notify(): void {
+    for (const listener of [...this.callListeners]) listener();
   }
 
   async close(): Promise<void> {
