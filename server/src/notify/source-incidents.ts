@@ -37,28 +37,34 @@ interface Incident {
 const INCIDENT_TTL_MS = 30 * 24 * 60 * 60_000;
 
 export class SourceIncidents {
-  /** Checks made (tests wait on it instead of sleeping). */
-  checks = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: SourceIncidentsOptions) {}
 
   start(): void {
-    this.timer = setInterval(() => {
-      this.running = this.running
-        .then(() => this.check())
-        .catch((err: unknown) => this.options.logger.warn({ event: 'notify.incident_check_failed', err }, 'source incident check failed'));
-    }, this.options.intervalMs ?? 5_000);
+    this.timer = setInterval(
+      () =>
+        void this.check().catch((err: unknown) =>
+          this.options.logger.warn({ event: 'notify.incident_check_failed', err }, 'source incident check failed'),
+        ),
+      this.options.intervalMs ?? 5_000,
+    );
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.running;
+    await this.running.catch(() => undefined);
   }
 
-  /** One look at the feed's status (exposed for tests). */
-  async check(): Promise<void> {
+  /** One look at the feed's status, after any look already under way (looks never overlap). */
+  check(): Promise<void> {
+    const next = this.running.catch(() => undefined).then(() => this.look());
+    this.running = next;
+    return next;
+  }
+
+  private async look(): Promise<void> {
     if (!this.options.isLeader()) return;
     const { cache } = this.options.shared;
     const key = `${this.options.keyPrefix}source-incident`;
@@ -66,7 +72,6 @@ export class SourceIncidents {
     const raw = await cache.get(key);
     const open: Incident | undefined = raw ? (JSON.parse(raw) as Incident) : undefined;
     const now = Date.now();
-    this.checks++;
 
     if (status.state === 'disabled') {
       if (open) {

@@ -1,5 +1,6 @@
 // The real server with its bot pointed at a fake Bot API: what the bot and notification tests start.
 import { randomInt } from 'node:crypto';
+import type { StartOptions } from '../../src/server.ts';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
 import type { FakeBotApi, Payload, RecordedCall, TestUser } from './fake-bot-api.ts';
 
@@ -10,13 +11,16 @@ export function newBotToken(): string {
   return `${randomInt(100_000_000, 999_999_999)}:TEST-fake-bot-api-${randomInt(1e9)}-token`;
 }
 
-export function startBotServer(fake: FakeBotApi, env: Record<string, string> = {}): Promise<TestServer> {
-  return startTestServer({
-    BOT_TOKEN: env.BOT_TOKEN ?? newBotToken(),
-    TELEGRAM_API_ROOT: fake.url,
-    PUBLIC_URL,
-    ...env,
-  });
+export function startBotServer(fake: FakeBotApi, env: Record<string, string> = {}, monitor?: StartOptions['monitor']): Promise<TestServer> {
+  return startTestServer(
+    {
+      BOT_TOKEN: env.BOT_TOKEN ?? newBotToken(),
+      TELEGRAM_API_ROOT: fake.url,
+      PUBLIC_URL,
+      ...env,
+    },
+    monitor,
+  );
 }
 
 /** Send an update to the bot and wait for its `method` call in answer. */
