@@ -34,7 +34,8 @@ export interface SandboxSeller {
 export const sandbox = {
   /** The scenario moves coefficients at random; specs stop it and set every cell they rely on themselves. */
   stopScenario: () => post('/__sandbox/scenario', { running: false }),
-  createSeller: (name: string) => post<SandboxSeller>('/__sandbox/sellers', { name }),
+  createSeller: (name: string, options: { tokenExpiresInS?: number } = {}) =>
+    post<SandboxSeller>('/__sandbox/sellers', { name, ...options }),
   setCell: (warehouseId: number, date: string, boxTypeId: number, coefficient: number) =>
     post('/__sandbox/coefficients', { warehouseId, date, boxTypeId, coefficient, allowUnload: coefficient >= 0 }),
   async closeDays(warehouseId: number, boxTypeId: number, dates: string[]) {

@@ -7,7 +7,7 @@ import { haptic } from '../telegram/haptics.ts';
 
 const TABS: Array<{ route: RouteName; path: string; label: MessageKey; icon: string }> = [
   { route: 'tasks', path: '/', label: 'nav.tasks', icon: 'M4 6h16M4 12h16M4 18h10' },
-  { route: 'keys', path: '/keys', label: 'nav.keys', icon: 'M14 10a4 4 0 1 0-3.9 4H12v2h2v2h3v-3l-3-3' },
+  { route: 'keys', path: '/keys', label: 'nav.keys', icon: 'M8 11a4 4 0 1 0 0 8 4 4 0 0 0 0-8zM11 12l9-9M17 6l2 2M14.5 8.5l2 2' },
   { route: 'history', path: '/history', label: 'nav.history', icon: 'M12 7v5l3 2M21 12a9 9 0 1 1-3-6.7' },
   {
     route: 'credits',

@@ -46,8 +46,10 @@ function layout(states: readonly MachineState[]): { boxes: Box[]; width: number;
       (s) => HEAD_H + states.filter((c) => c.path.length === 2 && c.path[0] === s.path[0]).length * (CHILD_H + 6),
     );
     const rowH = Math.max(...heights);
+    // A lone state in the last row is centred under the others.
+    const indent = rowStates.length < COLUMNS ? ((COLUMNS - rowStates.length) * (BOX_W + GAP_X)) / 2 : 0;
     rowStates.forEach((s, col) => {
-      const x = PAD + col * (BOX_W + GAP_X);
+      const x = PAD + indent + col * (BOX_W + GAP_X);
       const children = states
         .filter((c) => c.path.length === 2 && c.path[0] === s.path[0])
         .map((c, i) => ({
@@ -72,6 +74,28 @@ function edgePoint(box: Box, towards: { x: number; y: number }): { x: number; y:
   const dy = towards.y - cy;
   const scale = Math.min(dx === 0 ? Infinity : box.w / 2 / Math.abs(dx), dy === 0 ? Infinity : box.h / 2 / Math.abs(dy));
   return { x: cx + dx * scale, y: cy + dy * scale };
+}
+
+const centre = (b: Box) => ({ x: b.x + b.w / 2, y: b.y + b.h / 2 });
+const inside = (b: Box, p: { x: number; y: number }) => p.x > b.x && p.x < b.x + b.w && p.y > b.y && p.y < b.y + b.h;
+
+/**
+ * The arrow from a to b as a quadratic curve. It bows slightly to its left, so a→b and b→a never overlap, and bows wide
+ * when the straight line would pass through another state (it would read as a path through that state).
+ */
+function edgePath(a: Box, b: Box, others: readonly Box[]): string {
+  const ca = centre(a);
+  const cb = centre(b);
+  const len = Math.hypot(cb.x - ca.x, cb.y - ca.y) || 1;
+  const normal = { x: -(cb.y - ca.y) / len, y: (cb.x - ca.x) / len };
+  const blocked = others.some((o) =>
+    Array.from({ length: 19 }, (_, i) => (i + 1) / 20).some((t) => inside(o, { x: ca.x + (cb.x - ca.x) * t, y: ca.y + (cb.y - ca.y) * t })),
+  );
+  const bow = blocked ? Math.min(len * 0.55, 130) : 14;
+  const control = { x: (ca.x + cb.x) / 2 + normal.x * bow, y: (ca.y + cb.y) / 2 + normal.y * bow };
+  const p = edgePoint(a, control);
+  const q = edgePoint(b, control);
+  return `M${p.x.toFixed(1)} ${p.y.toFixed(1)}Q${control.x.toFixed(1)} ${control.y.toFixed(1)} ${q.x.toFixed(1)} ${q.y.toFixed(1)}`;
 }
 
 export function MachineDiagram({ states, value }: { states: readonly MachineState[]; value: unknown }) {
@@ -103,20 +127,14 @@ export function MachineDiagram({ states, value }: { states: readonly MachineStat
         const a = byId.get(from);
         const b = byId.get(to);
         if (!a || !b) return null;
-        const ca = { x: a.x + a.w / 2, y: a.y + a.h / 2 };
-        const cb = { x: b.x + b.w / 2, y: b.y + b.h / 2 };
-        // Two states linked both ways get two parallel arrows, not one line with two heads.
-        const len = Math.hypot(cb.x - ca.x, cb.y - ca.y) || 1;
-        const off = { x: (-(cb.y - ca.y) / len) * 5, y: ((cb.x - ca.x) / len) * 5 };
-        const p = edgePoint(a, cb);
-        const q = edgePoint(b, ca);
         return (
-          <line
+          <path
             key={`${from}>${to}`}
-            x1={p.x + off.x}
-            y1={p.y + off.y}
-            x2={q.x + off.x}
-            y2={q.y + off.y}
+            d={edgePath(
+              a,
+              b,
+              boxes.filter((o) => o !== a && o !== b),
+            )}
             className={from === currentTop ? 'edge edge-active' : 'edge'}
             markerEnd="url(#arrow)"
           />

@@ -25,13 +25,9 @@ export function NextStep({ task }: { task: Task }) {
   const now = useNow();
   const step = nextStep(task, now);
   const reason = reasonPhrase(task.reason);
-  if (task.state === 'done') return reason ? <span>{t(reason.key)}</span> : null;
-  return (
-    <span data-testid="task-next">
-      {step && t(step.key, step.vars)}
-      {reason && task.state !== 'polling' ? ` · ${t(reason.key)}` : ''}
-    </span>
-  );
+  const parts = [step && t(step.key, step.vars), reason && task.state !== 'polling' && t(reason.key)].filter(Boolean);
+  // A non-breaking space keeps the line's height when there is nothing to say.
+  return <span data-testid="task-next">{parts.join(' · ') || '\u00a0'}</span>;
 }
 
 export function useTaskTitle(): (task: Task) => { title: string; subtitle: string } {
@@ -87,14 +83,21 @@ export function TaskCard({ task }: { task: Task }) {
               ? t('task.best', { coefficient: slot.coefficient, warehouse: name(slot.warehouseId), date: formatDay(slot.date, language) })
               : t('task.best.none')}
         </span>
+        <span className="task-line">
+          <NextStep task={task} />
+        </span>
         <span className="task-line hint">
           {task.lastCheckAt ? t('task.lastCheck', { time: formatMoscowTime(task.lastCheckAt, language) }) : t('task.lastCheck.never')}
-          {' · '}
-          <NextStep task={task} />
         </span>
       </button>
       <div className="task-card-foot">
-        <TaskControls task={task} />
+        {task.state === 'done' ? (
+          <button type="button" className="link-button" onClick={open}>
+            {t('task.open')}
+          </button>
+        ) : (
+          <TaskControls task={task} />
+        )}
       </div>
     </article>
   );

@@ -87,9 +87,11 @@ export function TaskDetailScreen({ id }: { id: string }) {
         <p className="task-line">
           {view.lastCheckAt ? t('task.lastCheck', { time: formatMoscowTime(view.lastCheckAt, language) }) : t('task.lastCheck.never')}
         </p>
-        <p className="task-line">
-          <NextStep task={view} />
-        </p>
+        {view.state !== 'done' && (
+          <p className="task-line">
+            <NextStep task={view} />
+          </p>
+        )}
         <p className="task-line" data-testid="detail-best">
           {view.bestSeen
             ? t('task.best', {
