@@ -5,7 +5,6 @@ import { useEffect, useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { billingApi } from '../api/billing-api.ts';
 import { queryKeys, useMe } from '../api/queries.ts';
-import { apiErrorCode } from '../api/trpc.ts';
 import { useT } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { useMainButton } from '../telegram/buttons.ts';
@@ -59,8 +58,6 @@ export function CreditsScreen({ paywall }: { paywall: boolean }) {
     chosen ? { text: t('credits.buy', { stars: chosen.stars }), onClick: () => buy.mutate(chosen.id), loading: buy.isPending } : null,
   );
 
-  const billingMissing = packs.isError && apiErrorCode(packs.error) === 'NOT_FOUND';
-
   return (
     <>
       {paywall ? (
@@ -92,10 +89,6 @@ export function CreditsScreen({ paywall }: { paywall: boolean }) {
         <h2 id="credits-packs">{t('credits.packs')}</h2>
         {packs.isPending ? (
           <div className="skeleton skeleton-card" aria-busy="true" />
-        ) : billingMissing ? (
-          <p className="card hint" data-testid="packs-soon">
-            {t('credits.soon')}
-          </p>
         ) : packs.isError ? (
           <ErrorNotice error={packs.error} onRetry={() => void packs.refetch()} />
         ) : (
@@ -113,7 +106,7 @@ export function CreditsScreen({ paywall }: { paywall: boolean }) {
                 />
                 <span className="grow">
                   <strong>{pack.title}</strong>
-                  <span className="hint option-sub">{t('credits.pack', { credits: pack.credits })}</span>
+                  <span className="hint option-sub">{t('credits.each', { stars: Math.round(pack.stars / pack.credits) })}</span>
                 </span>
                 <span className="pack-price">{pack.stars} ⭐</span>
               </label>
