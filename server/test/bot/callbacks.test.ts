@@ -11,10 +11,11 @@ describe('bot: buttons', () => {
   let server: TestServer;
   const alice = { id: 7_300_001, firstName: 'Alice', languageCode: 'en' };
   const mallory = { id: 7_300_002, firstName: 'Mallory', languageCode: 'en' };
+  const ADMIN = { id: 7_300_009, firstName: 'Admin', languageCode: 'en' };
 
   beforeAll(async () => {
     fake = await FakeBotApi.start();
-    server = await startBotServer(fake);
+    server = await startBotServer(fake, { ADMIN_IDS: String(ADMIN.id) });
   });
   afterAll(async () => {
     await server?.close();
@@ -102,5 +103,24 @@ describe('bot: buttons', () => {
     expect(after.payload.text).toContain('cancelled');
     expect(buttons(after).map((b) => b.callback_data)).not.toContain(`tsk:cancel:${id}`);
     expect(await server.client(alice).tasks.get.query({ id })).toMatchObject({ state: 'done', outcome: 'cancelled' });
+  });
+
+  it('/inspect shows an admin any task: state, owner and the last transitions', async () => {
+    const { id } = await server.client(alice).tasks.create.mutate(notifyTask());
+    await vi.waitFor(async () => expect((await server.client(alice).tasks.get.query({ id })).state).toBe('polling'), {
+      timeout: 15_000,
+      interval: 50,
+    });
+    const reply = await roundTrip(fake, fake.message(ADMIN, `/inspect ${id}`));
+    const text = reply.payload.text as string;
+    expect(text).toMatch(/^<pre>/);
+    expect(text).toContain(`task ${id}`);
+    expect(text).toContain(`user ${alice.id} · supply/notify`);
+    expect(text).toContain('state polling');
+    expect(text).toMatch(/last transitions \(\d+\):\n.*START: idle → polling/s);
+
+    expect((await roundTrip(fake, fake.message(ADMIN, '/inspect nonsense'))).payload.text).toBe('Usage: /inspect <task id>');
+    const missing = await roundTrip(fake, fake.message(ADMIN, '/inspect 00000000-0000-4000-8000-000000000000'));
+    expect(missing.payload.text).toBe('Not found. It may have been removed already.');
   });
 });

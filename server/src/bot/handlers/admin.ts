@@ -1,12 +1,11 @@
 // Operators' commands (ADMIN_IDS): /inspect <taskId> shows an actor's state and last transitions; /refund <chargeId>
 // refunds a Stars payment and takes back its unused credits.
-import { DomainError } from '@slotpilot/shared';
+import { DomainError, TaskId } from '@slotpilot/shared';
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.ts';
 import type { BotServices } from '../services.ts';
 import { escapeHtml } from '../texts/text-kit.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SHOWN_TRANSITIONS = 12;
 
 export function adminHandlers(services: BotServices): Composer<BotContext> {
@@ -16,9 +15,9 @@ export function adminHandlers(services: BotServices): Composer<BotContext> {
   const refuse = (ctx: BotContext) => ctx.reply(ctx.t.common.notAdmin);
 
   admins.command('inspect', async (ctx) => {
-    const taskId = ctx.match.trim();
-    if (!UUID.test(taskId)) return void (await ctx.reply(ctx.t.admin.inspectUsage));
-    const task = await services.inspection.read(taskId.toLowerCase());
+    const parsed = TaskId.safeParse({ id: ctx.match.trim().toLowerCase() });
+    if (!parsed.success) return void (await ctx.reply(ctx.t.admin.inspectUsage));
+    const task = await services.inspection.read(parsed.data.id);
     if (!task) throw new DomainError('NOT_FOUND');
     const time = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString().slice(11, 23) : '—');
     const lines = [

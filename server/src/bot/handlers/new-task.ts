@@ -7,8 +7,8 @@ import type { Warehouse } from '../../wb/official-schemas.ts';
 import { calendarKeyboard, type DateBounds, monthInBounds, monthOf, pickDay } from '../calendar-keyboard.ts';
 import { type CallbackData, callbackData, isoDate } from '../callback-data.ts';
 import type { BotContext, NewTaskDraft } from '../context.ts';
+import { editInPlace } from '../edit-in-place.ts';
 import type { BotServices } from '../services.ts';
-import { isNotModified } from '../telegram-errors.ts';
 import type { Texts } from '../texts/index.ts';
 
 const PAGE_SIZE = 8;
@@ -89,13 +89,7 @@ export function newTaskHandlers(services: BotServices) {
     };
   }
 
-  async function show(ctx: BotContext, view: View): Promise<void> {
-    await ctx
-      .editMessageText(view.text, { parse_mode: 'HTML', ...(view.keyboard ? { reply_markup: view.keyboard } : {}) })
-      .catch((error: unknown) => {
-        if (!isNotModified(error)) throw error;
-      });
-  }
+  const show = (ctx: BotContext, view: View) => editInPlace(ctx, view.text, view.keyboard);
 
   composer.command('new', async (ctx) => {
     const view = await warehouseView(ctx.t, 0);

@@ -4,8 +4,8 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { TaskCommand } from '../../monitor/actor-host.ts';
 import { callbackData, type TaskAction } from '../callback-data.ts';
 import type { BotContext } from '../context.ts';
+import { editInPlace } from '../edit-in-place.ts';
 import type { BotServices } from '../services.ts';
-import { isNotModified } from '../telegram-errors.ts';
 import type { Texts } from '../texts/index.ts';
 import { warehouseNames } from '../warehouse-names.ts';
 
@@ -62,9 +62,7 @@ export function taskHandlers(services: BotServices) {
     }
     await ctx.answerCallbackQuery(answer ? { text: answer } : undefined);
     const { text, keyboard } = await render(ctx);
-    await ctx.editMessageText(text, { parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}) }).catch((error: unknown) => {
-      if (!isNotModified(error)) throw error;
-    });
+    await editInPlace(ctx, text, keyboard);
   }
 
   return { composer, onButton };
