@@ -21,6 +21,7 @@ import type { BotContext } from './context.ts';
 import { notificationRenderer } from './notification-renderer.ts';
 import type { BotServices } from './services.ts';
 import { SharedSessionStorage } from './session-storage.ts';
+import { textsFor } from './texts/index.ts';
 
 export const WEBHOOK_PATH = '/telegram/webhook';
 const ALLOWED_UPDATES = ['message', 'callback_query', 'pre_checkout_query'] as const;
@@ -180,20 +181,13 @@ export class TelegramBot {
   }
 
   private async describeBot(): Promise<void> {
-    const commands = (ru: boolean) => [
-      { command: 'new', description: ru ? 'Новая задача' : 'New task' },
-      { command: 'tasks', description: ru ? 'Мои задачи' : 'My tasks' },
-      { command: 'buy', description: ru ? 'Купить автобронирования' : 'Buy auto-bookings' },
-      { command: 'keys', description: ru ? 'Ключи WB' : 'WB keys' },
-      { command: 'help', description: ru ? 'Помощь' : 'Help' },
-      { command: 'start', description: ru ? 'Приложение и баланс' : 'The app and balance' },
-    ];
     const { api } = this.bot;
     const home = this.options.services.links.home();
     try {
-      await api.setMyCommands(commands(true));
-      await api.setMyCommands(commands(false), { language_code: 'en' });
-      await api.setChatMenuButton({ menu_button: { type: 'web_app', text: 'SlotPilot', web_app: { url: home } } });
+      // Russian for everyone, English for English-language clients (as the bot speaks).
+      await api.setMyCommands(textsFor('ru').commands);
+      await api.setMyCommands(textsFor('en').commands, { language_code: 'en' });
+      await api.setChatMenuButton({ menu_button: { type: 'web_app', text: textsFor('ru').common.menuButton, web_app: { url: home } } });
     } catch (error) {
       // Cosmetic: the bot works without them (an http:// Mini App URL outside production is the usual reason).
       this.options.logger.warn(

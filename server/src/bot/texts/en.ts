@@ -24,6 +24,15 @@ export const en: Texts = {
   boxTypes: { 2: 'Boxes', 5: 'Monopallets', 6: 'Supersafe' },
   coefficient: (c: number) => (c === 0 ? 'x0 — free' : `up to x${c}`),
 
+  commands: [
+    { command: 'new', description: 'New task' },
+    { command: 'tasks', description: 'My tasks' },
+    { command: 'buy', description: 'Buy auto-bookings' },
+    { command: 'keys', description: 'WB keys' },
+    { command: 'help', description: 'Help' },
+    { command: 'start', description: 'The app and balance' },
+  ],
+
   common: {
     openApp: 'Open SlotPilot',
     menuButton: 'SlotPilot',

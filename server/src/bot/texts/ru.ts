@@ -23,6 +23,16 @@ export const ru = {
   boxTypes: { 2: 'Короба', 5: 'Монопаллеты', 6: 'Суперсейф' } as Record<number, string>,
   coefficient: (c: number) => (c === 0 ? 'x0 — бесплатно' : `до x${c}`),
 
+  /** The command menu Telegram shows next to the message field. */
+  commands: [
+    { command: 'new', description: 'Новая задача' },
+    { command: 'tasks', description: 'Мои задачи' },
+    { command: 'buy', description: 'Купить автобронирования' },
+    { command: 'keys', description: 'Ключи WB' },
+    { command: 'help', description: 'Помощь' },
+    { command: 'start', description: 'Приложение и баланс' },
+  ],
+
   common: {
     openApp: 'Открыть SlotPilot',
     menuButton: 'SlotPilot',
