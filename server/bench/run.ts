@@ -1,34 +1,230 @@
-// `pnpm bench`: runs each benchmark scenario (bounded in time), writes bench/results/<scenario>.json, prints a table.
+// `pnpm bench`: runs each benchmark scenario (bounded in time, stopping by itself), writes bench/results/<scenario>.json
+// and bench/results/summary.md, prints a table of result against target.
+//
+// Durations default to the issue's; shorten them for a quick check, e.g.
+//   BENCH_SECONDS=20 BENCH_ECONOMY_SECONDS=15 BENCH_API_SECONDS=5 BENCH_FEED_SECONDS=20 pnpm bench
+// BENCH_SCENARIOS picks some of: feed, economy, scale (with latency), api, miniapp, recovery.
+// BENCH_CPU_PROF=<dir> runs the server with --cpu-prof (profiles are written when it stops gracefully).
 import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runFeedFreshness } from './feed-freshness.ts';
+import { type ApiResult, runApiLoad } from './api-load.ts';
+import {
+  type EconomyResult,
+  type EngineOptions,
+  endEngineSession,
+  type LatencyResult,
+  type RecoveryResult,
+  runEconomy,
+  runRecovery,
+  runScaleAndLatency,
+  type ScaleResult,
+  startEngineSession,
+} from './engine.ts';
+import { type FeedFreshnessResult, runFeedFreshness } from './feed-freshness.ts';
+import { type MiniAppResult, runMiniApp } from './miniapp.ts';
+import { loadAverage, machine, startStack } from './stack.ts';
 
 const resultsDir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
-const durationS = Number(process.env.BENCH_FEED_SECONDS ?? 120);
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const ALL = ['feed', 'economy', 'scale', 'api', 'miniapp', 'recovery'];
+const selected = new Set((process.env.BENCH_SCENARIOS ?? ALL.join(',')).split(',').map((s) => s.trim()));
+const options: EngineOptions = {
+  tasks: env('BENCH_TASKS', 10_000),
+  sellers: env('BENCH_SELLERS', 10),
+  scaleSeconds: env('BENCH_SECONDS', 120),
+  economySeconds: env('BENCH_ECONOMY_SECONDS', 60),
+  leaseMs: env('BENCH_LEASE_MS', 15_000),
+  cpuProfDir: process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined,
+};
+const apiSeconds = env('BENCH_API_SECONDS', 30);
+const latencySamples = env('BENCH_LATENCY_SAMPLES', 52);
+
+type Row = [scenario: string, measure: string, result: string, target: string, ok: boolean | undefined];
+const rows: Row[] = [];
+const failures: string[] = [];
+const mark = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? ' ✓' : ' ✗');
+const n = (v: number) => v.toLocaleString('en-US');
+
+async function save(name: string, result: object): Promise<void> {
+  await writeFile(
+    path.join(resultsDir, `${name}.json`),
+    `${JSON.stringify({ ...result, machine: machine(), at: new Date().toISOString() }, null, 2)}\n`,
+  );
+}
+
+async function attempt(name: string, work: () => Promise<void>): Promise<void> {
+  const started = Date.now();
+  console.error(`▶ ${name} (load average ${loadAverage().join(' ')})`);
+  try {
+    await work();
+  } catch (error) {
+    failures.push(name);
+    rows.push([
+      name,
+      'did not complete',
+      String((error as Error).message)
+        .split('\n')[0]!
+        .slice(0, 120),
+      '—',
+      false,
+    ]);
+    console.error(error);
+  }
+  console.error(`  ${name}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
 
 await mkdir(resultsDir, { recursive: true });
-const feed = await runFeedFreshness(durationS);
-await writeFile(`${resultsDir}feed-freshness.json`, `${JSON.stringify({ ...feed, at: new Date().toISOString() }, null, 2)}\n`);
+if (options.cpuProfDir) await mkdir(options.cpuProfDir, { recursive: true });
 
-const rows: Array<[string, string, string, string]> = [
-  [
-    'feed freshness',
-    `max age of any watched warehouse (${feed.sellers} sellers, ${feed.warehouses} warehouses, ${feed.durationS} s)`,
-    `${feed.maxAgeS} s (p50 ${feed.p50IntervalS} s, p99 ${feed.p99IntervalS} s)`,
-    '≤ 3.5 s',
-  ],
-  ['feed economy', 'WB coefficient calls per minute', `${feed.upstreamCallsPerMinute}`, 'flat in readers'],
-  [
-    'feed coalescing',
-    `upstream calls for ${feed.concurrentReaders} concurrent readers of one warehouse`,
-    `${feed.callsForConcurrentReaders}`,
-    '1',
-  ],
-  ['WB limits', 'violations counted by the sandbox', `${feed.violations}`, '0'],
-];
-const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['scenario', 'measure', 'result', 'target'][i]!.length));
-const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-console.log(line(['scenario', 'measure', 'result', 'target']));
-console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-for (const row of rows) console.log(line(row));
-console.log(`\nmachine: ${feed.machine}`);
+if (selected.has('feed')) {
+  await attempt('feed', async () => {
+    const feed: FeedFreshnessResult = await runFeedFreshness(env('BENCH_FEED_SECONDS', 120));
+    await save('feed-freshness', feed);
+    rows.push(
+      [
+        'feed freshness',
+        `max age of any watched warehouse (${feed.sellers} sellers, ${feed.warehouses} warehouses, ${feed.durationS} s)`,
+        `${feed.maxAgeS} s (p50 ${feed.p50IntervalS} s)`,
+        '≤ 3.5 s',
+        feed.maxAgeS <= 3.5,
+      ],
+      [
+        'feed coalescing',
+        `WB calls for ${n(feed.concurrentReaders)} concurrent readers of one cold warehouse`,
+        `${feed.callsForConcurrentReaders}`,
+        '1',
+        feed.callsForConcurrentReaders === 1,
+      ],
+      ['feed limits', 'violations counted by the sandbox', `${feed.violations}`, '0', feed.violations === 0],
+    );
+  });
+}
+
+const stack =
+  selected.has('economy') || selected.has('scale') || selected.has('api') || selected.has('miniapp') || selected.has('recovery')
+    ? await startStack()
+    : undefined;
+try {
+  if (stack && selected.has('economy')) {
+    await attempt('economy', async () => {
+      const economy: EconomyResult = await runEconomy(stack, options);
+      await save('economy', economy);
+      rows.push(
+        [
+          'economy',
+          `WB coefficient calls per minute with ${economy.levels.map((l) => n(l.tasks)).join(' / ')} tasks on the same ${economy.warehouses.length} warehouses (${economy.sellers} sellers)`,
+          `${economy.levels.map((l) => l.coefficientCallsPerMinute).join(' / ')} (all WB calls ${economy.levels.map((l) => l.wbCallsPerMinute).join(' / ')})`,
+          'flat in tasks',
+          economy.flatness <= 1.1,
+        ],
+        ['economy', 'WB limit violations', `${economy.violations}`, '0', economy.violations === 0],
+      );
+    });
+  }
+
+  const engineWanted = ['scale', 'api', 'miniapp', 'recovery'].filter((s) => selected.has(s));
+  if (stack && engineWanted.length) {
+    let session: Awaited<ReturnType<typeof startEngineSession>> | undefined;
+    await attempt(`engine set-up (${n(options.tasks)} tasks)`, async () => {
+      session = await startEngineSession(stack, options, selected.has('scale') ? latencySamples : 0);
+    });
+    if (session) {
+      const s = session;
+      if (selected.has('scale')) {
+        await attempt('scale + latency', async () => {
+          const { scale, latency }: { scale: ScaleResult; latency: LatencyResult } = await runScaleAndLatency(s);
+          await save('scale', scale);
+          await save('latency', latency);
+          const what = `${n(scale.tasks)} active supply tasks at 1 Hz, ${scale.warehouses} warehouses, ${scale.durationS} s`;
+          rows.push(
+            ['scale', `event-loop lag p99 (${what})`, `${scale.eventLoopLagP99Ms} ms`, '< 50 ms', scale.pass.lag],
+            ['scale', 'RSS (max)', `${scale.rssMaxMb} MB`, '< 500 MB', scale.pass.rss],
+            ['scale', 'CPU (server process)', `${scale.cpuPercentOfOneCore} % of one core`, '< 60 %', scale.pass.cpu],
+            [
+              'latency',
+              `slot opened → booking at WB, ${latency.booked}/${latency.samples} openings, feed period ${latency.feedPeriodMs} ms (${scale.sellers} sellers)`,
+              `p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms`,
+              `p50 < ${latency.targets.p50Ms} ms, p99 < ${latency.targets.p99Ms} ms`,
+              latency.pass,
+            ],
+          );
+        });
+      }
+      if (selected.has('api')) {
+        await attempt('api', async () => {
+          const api: ApiResult = await runApiLoad(s, apiSeconds);
+          await save('api', api);
+          for (const p of api.procedures) {
+            rows.push([
+              'API',
+              `\`${p.procedure}\` at ${api.ratePerSecond} req/s for ${api.secondsPerProcedure} s, ${n(api.tasksStored)} tasks stored (${api.tasksPerUser} per user)`,
+              `p99 ${p.p99Ms} ms (p50 ${p.p50Ms} ms${p.non2xx + p.errors ? `, ${p.non2xx + p.errors} failed` : ''})`,
+              '< 25 ms',
+              p.p99Ms < 25 && p.non2xx + p.errors === 0,
+            ]);
+          }
+        });
+      }
+      if (selected.has('miniapp')) {
+        await attempt('miniapp', async () => {
+          const app: MiniAppResult = await runMiniApp(s);
+          await save('miniapp', app);
+          rows.push(
+            [
+              'Mini App',
+              'initial JavaScript, gzip (build)',
+              `${app.initialJsGzipKb} kB in ${app.initialJsFiles} file(s)`,
+              '≤ 150 kB',
+              app.pass.size,
+            ],
+            [
+              'Mini App',
+              `first render of Tasks (${app.tasksShown} tasks), Chromium, cold, ${app.loads} loads`,
+              `max ${app.firstRenderMaxMs} ms (p50 ${app.firstRenderP50Ms} ms)`,
+              '< 1 s',
+              app.pass.render,
+            ],
+          );
+        });
+      }
+      if (selected.has('recovery')) {
+        await attempt('recovery', async () => {
+          const recovery: RecoveryResult = await runRecovery(s);
+          await save('recovery', recovery);
+          const twice = Object.values(recovery.doubleBookings).reduce((a, b) => a + b, 0);
+          rows.push(
+            [
+              'recovery',
+              `SIGKILL with ${n(recovery.activeTasks)} tasks (${recovery.bookingsInFlightAtKill} bookings in flight), restart: every task polling again`,
+              `${recovery.sinceLeasesExpiredSeconds} s after the dead instance's leases expired (${recovery.sinceKillSeconds} s after SIGKILL, MONITOR_LEASE_MS=${recovery.leaseMs})`,
+              '< 10 s',
+              recovery.sinceLeasesExpiredSeconds < 10,
+            ],
+            [
+              'recovery',
+              `bookings made twice (${recovery.autobookBooked}/${recovery.autobookTasks} booked)`,
+              `${twice}`,
+              '0',
+              twice === 0 && recovery.autobookBooked === recovery.autobookTasks,
+            ],
+          );
+        });
+      }
+      await endEngineSession(s).catch(() => undefined);
+    }
+  }
+} finally {
+  await stack?.close();
+}
+
+const header = ['scenario', 'measure', 'result', 'target'];
+const cells = rows.map(([scenario, measure, result, target, ok]) => [scenario, measure, `${result}${mark(ok)}`, target]);
+const widths = [0, 1, 2, 3].map((i) => Math.max(header[i]!.length, ...cells.map((r) => r[i]!.length)));
+const line = (c: string[]) => `| ${c.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
+const table = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n');
+const summary = `${table}\n\nmachine: ${machine()}; load average at the end ${loadAverage().join(' ')}\n`;
+console.log(`\n${summary}`);
+await writeFile(path.join(resultsDir, 'summary.md'), summary);
+if (failures.length) console.error(`did not complete: ${failures.join(', ')}`);
+process.exitCode = rows.some((r) => r[4] === false) ? 1 : 0;
