@@ -254,7 +254,8 @@ export class OutboxDelivery {
       logger.info({ event: 'notify.user_unreachable', userId: row.userId, reason: failure.reason }, 'user unreachable; marked inactive');
       return this.giveUp(row, failure.reason, 'info');
     }
-    const maxAttempts = this.options.maxAttempts ?? 8;
+    // 12 attempts from 2 s doubling (capped at 15 min) ride out about half an hour of Telegram trouble.
+    const maxAttempts = this.options.maxAttempts ?? 12;
     if (failure.type === 'permanent' || row.attempts >= maxAttempts) return this.giveUp(row, failure.reason, 'warn');
     const base = this.options.retryBaseMs ?? 2_000;
     const backoff = Math.min(this.options.retryCapMs ?? 15 * 60_000, base * 2 ** (row.attempts - 1));
