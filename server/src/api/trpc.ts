@@ -46,7 +46,7 @@ export const protectedProcedure = t.procedure
       throw appError(result.code, result.languageHint ? resolveLanguage(result.languageHint) : ctx.language);
     }
     const user: User = await ctx.services.users.upsertFromTelegram(result.identity);
-  ctx.identify(user.id);
+    ctx.identify(user.id);
     return next({
       ctx: { ...ctx, user, language: user.language, logger: ctx.logger.child({ userId: user.id }) },
     });

@@ -161,7 +161,7 @@ export class ActorHost {
     const today = moscowToday();
     for (const taskId of taskIds) {
       const hosted = this.hosted.get(taskId);
-      if (!hosted || hosted.row.kind !== 'supply') continue;
+      if (hosted?.row.kind !== 'supply') continue;
       const snapshot = hosted.actor.getSnapshot();
       const value = snapshot.value as unknown;
       if (typeof value !== 'object' || value === null || (value as { polling?: string }).polling !== 'waiting') continue;

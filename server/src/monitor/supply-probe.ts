@@ -46,12 +46,10 @@ export function evaluateSupply(
   let best: { warehouseId: number; date: string; coefficient: number } | null = null;
   let match: { warehouseId: number; date: string; coefficient: number } | null = null;
   for (const warehouseId of criteria.warehouseIds) {
-    const cells = (pictures.get(warehouseId)?.cells ?? [])
-      .filter(
-        (c) => c.boxTypeId === criteria.boxTypeId && c.date >= from && c.date <= criteria.dateTo && !skip.has(c.date) && isBookable(c),
-      )
-      .sort((a, b) => a.date.localeCompare(b.date));
-    for (const cell of cells) {
+    const picture = pictures.get(warehouseId);
+    if (!picture) continue;
+    for (const cell of bookableCells(picture, criteria.boxTypeId)) {
+      if (cell.date < from || cell.date > criteria.dateTo || skip.has(cell.date)) continue;
       if (!best || cell.coefficient < best.coefficient) best = { warehouseId, date: cell.date, coefficient: cell.coefficient };
       if (!match && cell.coefficient <= criteria.maxCoefficient && !already.has(slotKey(warehouseId, cell.date))) {
         match = { warehouseId, date: cell.date, coefficient: cell.coefficient };
