@@ -74,6 +74,8 @@ export function installHandlers(bot: Bot<BotContext>, services: BotServices, sto
   bot.use(payments.composer);
   const direct = bot.chatType('private');
   direct.use(startHandlers(services), adminHandlers(services), tasks.composer, newTask.composer);
+  // Anything else typed in the chat (an unknown command, a stray word) points to /help.
+  direct.on('message:text', (ctx) => ctx.reply(ctx.t.common.notUnderstood));
 
   bot.on('callback_query:data', async (ctx) => {
     const data = parseCallbackData(ctx.callbackQuery.data);

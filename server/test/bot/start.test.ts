@@ -51,6 +51,9 @@ describe('bot: start, help, keys', () => {
 
     const keys = await roundTrip(fake, fake.message(user, '/keys'));
     expect(buttons(keys)).toEqual([{ text: 'Open keys', web_app: { url: `${PUBLIC_URL}/keys` } }]);
+
+    for (const text of ['/frobnicate', 'hello?'])
+      expect((await roundTrip(fake, fake.message(user, text))).payload.text).toBe('I did not get that. What I can do: /help');
   });
 
   it('refuses admin commands to everyone else, politely', async () => {

@@ -40,6 +40,7 @@ export const en: Texts = {
     unknownButton: 'This button no longer works. Open the menu again.',
     flowExpired: 'This task draft has expired. Start again: /new',
     notAdmin: 'This command is for SlotPilot administrators only.',
+    notUnderstood: 'I did not get that. What I can do: /help',
   },
 
   start: {

@@ -40,6 +40,7 @@ export const ru = {
     unknownButton: 'Эта кнопка больше не работает. Откройте меню заново.',
     flowExpired: 'Создание задачи устарело. Начните заново: /new',
     notAdmin: 'Эта команда только для администраторов SlotPilot.',
+    notUnderstood: 'Не понял. Что я умею: /help',
   },
 
   start: {
