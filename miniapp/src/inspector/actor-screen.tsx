@@ -31,7 +31,7 @@ export function ActorScreen({ id }: { id: string }) {
       {
         onStarted: () => setConnected(true),
         onData: (event) => {
-          const record = event.data as TransitionRecord;
+          const record = event.data;
           setLive((list) => [...list, record].slice(-200));
           // The context and the current state come with the actor; fetch them again for the new state.
           void queryClient.invalidateQueries({ queryKey: queryKeys.actor(id) });

@@ -36,7 +36,7 @@ export function useTaskStream(): void {
   const queryClient = useQueryClient();
   useEffect(() => {
     const subscription = api.tasks.onChange.subscribe(undefined, {
-      onData: (event) => applyTaskChange(queryClient, event.data as TaskChangeFields),
+      onData: (event) => applyTaskChange(queryClient, event.data),
       // The link reconnects by itself (resuming from the last event id); a refetch covers what the gap hid.
       onError: () => void queryClient.invalidateQueries({ queryKey: queryKeys.tasks }),
     });
