@@ -12,6 +12,7 @@ import {
   mountThemeParamsSync,
   mountViewport,
   retrieveRawInitData,
+  swipeBehavior,
 } from '@telegram-apps/sdk-react';
 import { isInsideTelegram, mockTelegramForDevelopment } from './dev-environment.ts';
 
@@ -47,6 +48,11 @@ export async function setupTelegram(): Promise<TelegramSession> {
   }
   backButton.mount.ifAvailable();
   mainButton.mount.ifAvailable();
+  // The screens scroll (long forms, the calendar): a downward swipe must scroll, not close the app.
+  if (swipeBehavior.mount.isAvailable()) {
+    swipeBehavior.mount();
+    swipeBehavior.disableVertical.ifAvailable();
+  }
   miniAppReady.ifAvailable();
   const initData = retrieveRawInitData() ?? '';
   const user = new URLSearchParams(initData).get('user');
