@@ -73,6 +73,8 @@ export interface TaskView {
   nextStepAt: number | null;
   reason: string | null;
   found: FoundSlot | null;
+  /** Where the seller can act when the task needs them (outcome needs-action). */
+  actionUrl: string | null;
   createdAt: string;
   updatedAt: string;
 }

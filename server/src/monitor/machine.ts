@@ -504,6 +504,8 @@ export interface MonitorDescription {
   bestSeen: BestSeen | null;
   found: FoundSlot | null;
   lastCheckAt: number | null;
+  /** Where the seller can act, when the task needs them (a captcha, a re-login). */
+  actionUrl: string | null;
 }
 
 const TASK_STATE_NAMES: ReadonlySet<string> = new Set<TaskState>(['idle', 'polling', 'backing-off', 'booking', 'done']);
@@ -528,6 +530,7 @@ export function describeSnapshot(snapshot: { value: MonitorStateValue; context: 
     bestSeen: context.bestSeen,
     found: context.found,
     lastCheckAt: context.lastCheckAt,
+    actionUrl: context.actionUrl ?? null,
   };
 }
 

@@ -22,6 +22,7 @@ import { WbPortalError, WbUnauthorizedError } from '../wb/errors.ts';
 import type { WbPortalClient } from '../wb/portal-client.ts';
 import type { ActorHost, TaskCommand } from './actor-host.ts';
 import { describeSnapshot, type MonitorSnapshot } from './machine.ts';
+import type { TransitionLog } from './transition-log.ts';
 
 export const MAX_ACTIVE_TASKS = 50;
 /** How far ahead a task may watch: WB shows 14 days, but sellers plan further and wait for the dates to appear. */
@@ -114,6 +115,13 @@ export class TaskService {
     return this.view(fresh);
   }
 
+  /** The task's recent transitions (event, from → to, time, summary), for its owner. */
+  async timeline(userId: number, id: string, transitions: TransitionLog) {
+    const owned = await this.deps.orm.em.fork().count(MonitoringTask, { id, user: userId });
+    if (!owned) throw new DomainError('NOT_FOUND');
+    return transitions.of(id).map(({ instanceId: _instance, userId: _user, ...record }) => record);
+  }
+
   /** The user's bookings and transfer orders, newest first. */
   async history(userId: number) {
     const em = this.deps.orm.em.fork();
@@ -180,6 +188,7 @@ export class TaskService {
       nextStepAt: description?.nextStepAt ?? null,
       reason: description?.reason ?? null,
       found: description?.found ?? null,
+      actionUrl: description?.actionUrl ?? null,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
     };

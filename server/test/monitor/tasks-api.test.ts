@@ -153,6 +153,12 @@ describe('monitoring tasks', () => {
     const cancelled = await server.client(owner).tasks.cancel.mutate({ id });
     expect({ state: cancelled.state, outcome: cancelled.outcome }).toEqual({ state: 'done', outcome: 'cancelled' });
     expect((await failure(server.client(owner).tasks.resume.mutate({ id }))).data?.appCode).toBe('TASK_FINISHED');
+    await vi.waitFor(async () => {
+      const timeline = await server.client(owner).tasks.timeline.query({ id });
+      expect(timeline.map((t) => t.to)).toEqual(['polling', 'idle', 'polling', 'done.cancelled']);
+      expect(timeline.map((t) => t.event)).toEqual(['START', 'PAUSE', 'RESUME', 'CANCEL']);
+    });
+    expect((await failure(server.client(stranger).tasks.timeline.query({ id }))).data?.appCode).toBe('NOT_FOUND');
   });
 
   it('streams task changes over SSE, authenticated through connection params', async () => {

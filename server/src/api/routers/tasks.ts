@@ -11,6 +11,9 @@ export const tasksRouter = router({
   get: protectedProcedure.input(TaskId).query(({ ctx, input }) => ctx.services.tasks.get(ctx.user.id, input.id)),
   pause: protectedProcedure.input(TaskId).mutation(({ ctx, input }) => ctx.services.tasks.command(ctx.user.id, input.id, 'PAUSE')),
   resume: protectedProcedure.input(TaskId).mutation(({ ctx, input }) => ctx.services.tasks.command(ctx.user.id, input.id, 'RESUME')),
+  timeline: protectedProcedure
+    .input(TaskId)
+    .query(({ ctx, input }) => ctx.services.tasks.timeline(ctx.user.id, input.id, ctx.services.transitions)),
   cancel: protectedProcedure.input(TaskId).mutation(({ ctx, input }) => ctx.services.tasks.command(ctx.user.id, input.id, 'CANCEL')),
 
   /**
