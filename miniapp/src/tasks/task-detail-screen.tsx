@@ -54,7 +54,8 @@ export function TaskDetailScreen({ id }: { id: string }) {
   const timeline = useTimeline(id);
   const task = useQuery({ queryKey: queryKeys.task(id), queryFn: () => api.tasks.get.query({ id }), refetchInterval: 15_000 });
   const isAdmin = me.data?.isAdmin === true;
-  const actor = useQuery({ queryKey: queryKeys.actor(id), queryFn: () => api.inspector.actor.query({ id }), enabled: isAdmin });
+  // The actor's own history (event, from → to, time), kept by the server for the task's owner.
+  const history = useQuery({ queryKey: ['timeline', id], queryFn: () => api.tasks.timeline.query({ id }), refetchInterval: 5_000 });
   const command = useTaskCommand(id);
 
   const state = task.data?.state;
@@ -102,6 +103,13 @@ export function TaskDetailScreen({ id }: { id: string }) {
             : t('task.best.none')}
         </p>
         {reason && <p className="hint">{t(reason.key)}</p>}
+        {view.actionUrl && (
+          <p className="task-line">
+            <a href={view.actionUrl} target="_blank" rel="noreferrer" data-testid="action-link">
+              {t('detail.actInPortal')}
+            </a>
+          </p>
+        )}
         <TaskControls task={view} />
       </section>
 
@@ -176,42 +184,30 @@ export function TaskDetailScreen({ id }: { id: string }) {
 
       <section className="card" aria-label={t('detail.timeline')} data-testid="timeline">
         <h2>{t('detail.timeline')}</h2>
-        {isAdmin && actor.data ? (
-          <ol className="timeline">
-            {actor.data.transitions.map((tr) => (
+        <ol className="timeline">
+          <li>
+            <time>{formatMoscowDateTime(view.createdAt, language)}</time>
+            <span>{t('detail.timeline.created')}</span>
+          </li>
+          {(history.data ?? []).map((tr) => {
+            const [state, outcome] = tr.to.split('.') as [typeof view.state, typeof view.outcome];
+            return (
               <li key={`${tr.at}-${tr.to}`}>
                 <time>{formatMoscowTime(tr.at, language)}</time>
                 <span>
-                  {tr.from || '·'} → <strong>{tr.to}</strong> <span className="hint">({tr.event})</span>
+                  {t(taskBadge({ state, outcome: outcome ?? null }).key)} <span className="hint">({tr.event})</span>
                 </span>
-                <span className="hint timeline-summary">{tr.summary}</span>
+                {isAdmin && <span className="hint timeline-summary">{tr.summary}</span>}
               </li>
-            ))}
-          </ol>
-        ) : (
-          <>
-            <ol className="timeline">
-              <li>
-                <time>{formatMoscowDateTime(view.createdAt, language)}</time>
-                <span>{t('detail.timeline.created')}</span>
-              </li>
-              {timeline.map((entry) => (
-                <li key={entry.at}>
-                  <time>{formatMoscowTime(entry.at, language)}</time>
-                  <span>{t(taskBadge(entry).key)}</span>
-                  {reasonPhrase(entry.reason) && <span className="hint timeline-summary">{t(reasonPhrase(entry.reason)!.key)}</span>}
-                </li>
-              ))}
-              {timeline.at(-1)?.state !== view.state && (
-                <li>
-                  <time>{formatMoscowDateTime(view.updatedAt, language)}</time>
-                  <span>{t(taskBadge(view).key)}</span>
-                </li>
-              )}
-            </ol>
-            <p className="hint">{t('detail.timeline.note')}</p>
-          </>
-        )}
+            );
+          })}
+          {history.data?.length === 0 && timeline.at(-1) && (
+            <li>
+              <time>{formatMoscowTime(timeline.at(-1)!.at, language)}</time>
+              <span>{t(taskBadge(timeline.at(-1)!).key)}</span>
+            </li>
+          )}
+        </ol>
         {isAdmin && (
           <button type="button" className="link-button" onClick={() => navigate(`/inspector/${id}`)}>
             {t('detail.openInspector')}
