@@ -228,9 +228,23 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         {
           // WB being down or disabled does not make this instance unready; it is reported for operators.
           name: 'feed',
+          critical: false,
           check: async () => {
             const status = await feed.sourceStatus();
-            return { source: status.state, reason: status.reason, sellers: status.sellers, leader: feed.isLeader };
+            const details = { source: status.state, reason: status.reason, sellers: status.sellers, leader: feed.isLeader };
+            if (status.state !== 'ok') throw Object.assign(new Error(`WB coefficient source is ${status.state}`), { details });
+            return details;
+          },
+        },
+        {
+          // Telegram being unreachable does not stop the API; it is reported so operators see it.
+          name: 'bot',
+          critical: false,
+          check: async () => {
+            if (!telegram) return { bot: 'off' };
+            const health = telegram.health();
+            if (!health.reachable) throw Object.assign(new Error('the Telegram Bot API does not answer'), { details: health });
+            return health;
           },
         },
         {

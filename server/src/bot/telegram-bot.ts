@@ -136,6 +136,17 @@ export class TelegramBot {
     };
   }
 
+  /** For /readyz: whether Telegram answers, how updates arrive, and what delivery has done. */
+  health() {
+    return {
+      reachable: this.unreachableSince === undefined && this.bot.isInited(),
+      mode: this.options.mode,
+      polling: this.runner !== undefined,
+      unreachableSince: this.unreachableSince ? new Date(this.unreachableSince).toISOString() : null,
+      delivery: { ...this.delivery.stats },
+    };
+  }
+
   start(): void {
     this.delivery.start();
     this.incidents.start();

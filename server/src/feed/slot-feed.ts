@@ -287,14 +287,17 @@ export class SlotFeed {
     const now = Date.now();
     for (const [id, until] of this.leaderInterest) if (until <= now) this.leaderInterest.delete(id);
     const watched = [...this.leaderInterest.keys()].sort((a, b) => a - b);
-    if (watched.length === 0) {
-      await this.setStatus(this.status.lastSuccessAt ? 'ok' : this.status.state, this.status.lastSuccessAt ? null : this.status.reason, 0);
-      return 1_000;
-    }
     const sellers = await this.sellerList();
     if (sellers.length === 0) {
       await this.setStatus('degraded', 'no_credentials', watched.length);
       return 2_000;
+    }
+    if (watched.length === 0) {
+      // Nothing to watch is not a problem of the source: keep the last verdict once it has answered, else "idle".
+      if (this.status.lastSuccessAt === null || this.status.reason === 'no_credentials' || this.status.reason === 'no_leader') {
+        await this.setStatus('ok', 'idle', 0);
+      }
+      return 1_000;
     }
     // Spread the sellers' calls evenly: with S sellers, one call every refill / S. Every call asks for all watched
     // warehouses, so a newly watched one rides along with the next call; jumping the queue would spend a budget the

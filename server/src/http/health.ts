@@ -3,6 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 
 export interface ReadinessCheck {
   name: string;
+  /** A failing critical check makes the instance not ready (503); a failing non-critical one only marks it degraded. */
+  critical?: boolean;
   /** Resolves with optional details when healthy; throws when not. */
   check(): Promise<Record<string, unknown> | undefined>;
 }
@@ -18,12 +20,22 @@ export const healthRoutes: FastifyPluginAsync<{ checks: ReadinessCheck[] }> = as
           const details = (await check()) ?? {};
           return [name, { status: 'ok', ms: Math.round(performance.now() - started), ...details }] as const;
         } catch (error) {
-          return [name, { status: 'error', ms: Math.round(performance.now() - started), error: (error as Error).message }] as const;
+          return [
+            name,
+            {
+              status: 'error',
+              ms: Math.round(performance.now() - started),
+              error: (error as Error).message,
+              ...(error as { details?: object }).details,
+            },
+          ] as const;
         }
       }),
     );
-    const ready = results.every(([, r]) => r.status === 'ok');
-    if (!ready) req.log.warn({ event: 'readiness.failed', checks: Object.fromEntries(results) }, 'not ready');
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) });
+    const failing = (critical: boolean) =>
+      results.some(([name, r]) => r.status !== 'ok' && (checks.find((c) => c.name === name)?.critical ?? true) === critical);
+    const status = failing(true) ? 'not_ready' : failing(false) ? 'degraded' : 'ready';
+    if (status !== 'ready') req.log.warn({ event: 'readiness.failed', status, checks: Object.fromEntries(results) }, status);
+    return reply.code(status === 'not_ready' ? 503 : 200).send({ status, checks: Object.fromEntries(results) });
   });
 };

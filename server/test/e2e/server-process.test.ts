@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ChildServer, spawnServer, startChildServer, stopChildServer } from '../harness/child-server.ts';
 
 describe('the server process on embedded defaults', () => {
@@ -49,6 +49,15 @@ describe('the server process on embedded defaults', () => {
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ checks: { database: { status: 'ok' }, redis: { status: 'ok', mode: 'memory' } } });
+    // Fully ready once the feed's first turn has run: WB sandbox source ok, bot off (no BOT_TOKEN).
+    await vi.waitFor(
+      async () =>
+        expect(await (await fetch(`${server!.url}/readyz`)).json()).toMatchObject({
+          status: 'ready',
+          checks: { feed: { status: 'ok', source: 'ok' }, bot: { status: 'ok', bot: 'off' } },
+        }),
+      { timeout: 10_000, interval: 100 },
+    );
     const me = await signIn(server.url);
     expect(me.status).toBe(200);
     expect(me.body.result?.data).toMatchObject({ id: 9001, firstName: 'Vera', credits: { trial: 2 } });

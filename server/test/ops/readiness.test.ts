@@ -18,7 +18,8 @@ describe('readiness follows its dependencies', () => {
   let postgres: EmbeddedDatabase;
   let redis: TestRedis;
   let server: TestServer;
-  const startPostgres = () => startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), password: 'ready', logger: pino({ level: 'silent' }), ephemeral: true, port });
+  const startPostgres = () =>
+    startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), password: 'ready', logger: pino({ level: 'silent' }), ephemeral: true, port });
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'slotpilot-ready-'));
@@ -38,21 +39,34 @@ describe('readiness follows its dependencies', () => {
     return { status: response.status, body: (await response.json()) as Readiness };
   };
   const expectReady = () =>
-    vi.waitFor(async () => expect(await readyz()).toMatchObject({ status: 200, body: { status: 'ready' } }), { timeout: 20_000, interval: 200 });
+    vi.waitFor(
+      async () =>
+        expect(await readyz()).toMatchObject({ status: 200, body: { checks: { database: { status: 'ok' }, redis: { status: 'ok' } } } }),
+      {
+        timeout: 20_000,
+        interval: 200,
+      },
+    );
 
   it('reports every dependency, the WB feed source included', async () => {
     await expectReady();
     const { body } = await readyz();
-    expect(Object.keys(body.checks).sort()).toEqual(expect.arrayContaining(['database', 'feed', 'redis']));
+    expect(Object.keys(body.checks).sort()).toEqual(['bot', 'database', 'feed', 'redis']);
     expect(body.checks.feed?.source).toEqual(expect.any(String));
+    // The test bot's Telegram is unreachable here: reported, and the instance stays in service, marked degraded.
+    expect(body.checks.bot).toMatchObject({ status: 'error', reachable: false });
+    expect(body.status).toBe('degraded');
   });
 
   it('turns not-ready when PostgreSQL stops and ready again when it is back', async () => {
     await postgres.stop();
-    await vi.waitFor(async () => expect(await readyz()).toMatchObject({ status: 503, body: { checks: { database: { status: 'error' } } } }), {
-      timeout: 10_000,
-      interval: 200,
-    });
+    await vi.waitFor(
+      async () => expect(await readyz()).toMatchObject({ status: 503, body: { checks: { database: { status: 'error' } } } }),
+      {
+        timeout: 10_000,
+        interval: 200,
+      },
+    );
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     postgres = await startPostgres();
     await expectReady();

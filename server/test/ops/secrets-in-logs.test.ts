@@ -28,9 +28,9 @@ describe('secrets never reach the log', () => {
     await client.keys.add.mutate({ kind: 'api_token', name: 'bad', secret: revoked }).catch(() => undefined);
     const initData = server.initData.sign(user);
     await fetch(`${server.url}/trpc/me.get`, { headers: { authorization: `tma ${initData}x` } });
-    await fetch(`${server.url}/trpc/tasks.onChange?connectionParams=${encodeURIComponent(JSON.stringify({ authorization: `tma ${initData}` }))}`).then(
-      (r) => r.body?.cancel(),
-    );
+    await fetch(
+      `${server.url}/trpc/tasks.onChange?connectionParams=${encodeURIComponent(JSON.stringify({ authorization: `tma ${initData}` }))}`,
+    ).then((r) => r.body?.cancel());
     const preorder = seller.preorders.find((p) => p.warehouseId === 507)!;
     await client.tasks.create.mutate({
       kind: 'supply',
