@@ -193,6 +193,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         logger,
       });
       billing.connect(telegram.stars);
+      const delivery = telegram.delivery;
+      metrics.gauge('slotpilot_outbox_deliveries', 'Notification deliveries by result, since start', ['result'], (set) => {
+        for (const [result, count] of Object.entries(delivery.stats)) set({ result }, count);
+      });
     } else {
       logger.info({ event: 'bot.off' }, 'BOT_TOKEN is not set: the Telegram bot and notification delivery are off');
     }

@@ -57,12 +57,6 @@ export function createMetrics() {
       labelNames: ['kind', 'outcome'] as const,
       registers,
     }),
-    outboxDeliveries: new Counter({
-      name: 'slotpilot_outbox_deliveries_total',
-      help: 'Notification delivery attempts by result',
-      labelNames: ['result'] as const,
-      registers,
-    }),
     /** A gauge whose values are read from `collect` at scrape time. */
     gauge<L extends string>(
       name: string,
