@@ -18,6 +18,7 @@ export function HistoryScreen() {
   const me = useMe();
   const name = useWarehouseName();
   const history = useQuery({ queryKey: queryKeys.history, queryFn: () => api.bookings.list.query() });
+  const ledger = useQuery({ queryKey: ['ledger'], queryFn: () => api.billing.ledger.query() });
   useMainButton(null);
 
   return (
@@ -26,6 +27,23 @@ export function HistoryScreen() {
       <section className="card" aria-labelledby="history-credits">
         <h2 id="history-credits">{t('history.credits')}</h2>
         <p>{me.data ? t('history.credits.left', { trial: me.data.credits.trial, paid: me.data.credits.paid }) : '…'}</p>
+        {ledger.data && ledger.data.length > 0 && (
+          <ul className="rows" data-testid="history-ledger">
+            {ledger.data.map((entry) => (
+              <li key={entry.id} className="row-item">
+                <span className={`badge badge-${entry.delta > 0 ? 'success' : entry.delta < 0 ? 'busy' : 'muted'}`}>
+                  {entry.delta > 0 ? `+${entry.delta}` : entry.delta}
+                </span>
+                <span className="grow">
+                  {t(`ledger.${entry.reason}`)}
+                  <span className="hint option-sub">
+                    {formatMoscowDateTime(entry.at, language)} · {t(`ledger.bucket.${entry.bucket}`)}: {entry.balanceAfter}
+                  </span>
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
       {history.isPending ? (
         <div className="skeleton skeleton-card" aria-busy="true" />

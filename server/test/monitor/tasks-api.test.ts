@@ -98,6 +98,12 @@ describe('monitoring tasks', () => {
     expect((await server.client(user).me.get.query()).credits).toEqual({ trial: 1, paid: 0 });
     const ledger = await server.orm.em.fork().find(LedgerEntry, { user: user.id }, { orderBy: { id: 'asc' } });
     expect(ledger.map((l) => l.reason)).toEqual(['trial_grant', 'reserve', 'commit']);
+    const shown = await server.client(user).billing.ledger.query();
+    expect(shown.map((l) => [l.reason, l.delta, l.balanceAfter])).toEqual([
+      ['commit', 0, 1],
+      ['reserve', -1, 1],
+      ['trial_grant', 2, 2],
+    ]);
     const history = await server.client(user).bookings.list.query();
     expect(history.bookings).toHaveLength(1);
     await wb.setCell({ warehouseId: 507, date: day, boxTypeId: 2, coefficient: -1, allowUnload: false });
