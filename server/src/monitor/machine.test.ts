@@ -988,6 +988,7 @@ describe('describeSnapshot', () => {
       bestSeen: null,
       found: null,
       lastCheckAt: null,
+      actionUrl: null,
     });
 
     h.send('START');
