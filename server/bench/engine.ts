@@ -55,8 +55,13 @@ async function resetSandbox(stack: Stack): Promise<void> {
   await stack.control.scenario({ running: false });
 }
 
+/** NODE_OPTIONS for the child: --cpu-prof when asked, plus anything in BENCH_NODE_OPTIONS (e.g. --heapsnapshot-signal). */
 function serverExtra(options: EngineOptions): Record<string, string> {
-  return options.cpuProfDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.cpuProfDir}` } : {};
+  const flags = [
+    ...(options.cpuProfDir ? [`--cpu-prof --cpu-prof-dir=${options.cpuProfDir}`] : []),
+    ...(process.env.BENCH_NODE_OPTIONS ? [process.env.BENCH_NODE_OPTIONS] : []),
+  ];
+  return flags.length ? { NODE_OPTIONS: flags.join(' ') } : {};
 }
 
 /** A user with this seller's keys: the API token lends the feed its budget (when `lend`), the portal session books. */

@@ -19,7 +19,7 @@ import {
 } from './machine.ts';
 import type { Redistribution } from './redistribution.ts';
 import type { SupplyAct } from './supply-act.ts';
-import type { SupplyProbe } from './supply-probe.ts';
+import { STALE_PICTURE_MS, type SupplyProbe } from './supply-probe.ts';
 import type { TransitionLog, TransitionRecord } from './transition-log.ts';
 
 export type TaskCommand = 'PAUSE' | 'RESUME' | 'CANCEL';
@@ -149,7 +149,7 @@ export class ActorHost {
     );
     await this.heartbeat();
     this.timer = setInterval(() => this.beat(), this.options.heartbeatMs ?? 5_000);
-    this.evaluator = setInterval(() => this.evaluate(this.supplyTasks()), this.options.evaluateEveryMs ?? 1_000);
+    this.evaluator = setInterval(() => this.evaluate(), this.options.evaluateEveryMs ?? 1_000);
   }
 
   /**
@@ -157,21 +157,28 @@ export class ActorHost {
    * pass (no actor events); only a task that matches is woken (FEED_UPDATED) and probes for real. This is what lets
    * 10,000 tasks evaluate at 1 Hz on one core: XState's per-event cost is paid per match, not per task per second.
    */
-  private evaluate(taskIds: Iterable<string>): void {
+  private evaluate(taskIds?: Iterable<string>): void {
     const today = moscowToday();
-    for (const taskId of taskIds) {
-      const hosted = this.hosted.get(taskId);
-      if (hosted?.row.kind !== 'supply') continue;
-      const snapshot = hosted.actor.getSnapshot();
-      const value = snapshot.value as unknown;
-      if (typeof value !== 'object' || value === null || (value as { polling?: string }).polling !== 'waiting') continue;
-      const result = this.options.supplyProbe.peek(hosted.row.criteria as SupplyCriteria, snapshot.context.notified, today);
-      if (result.type !== 'none') hosted.actor.send({ type: 'FEED_UPDATED' });
+    const freshSince = Date.now() - STALE_PICTURE_MS;
+    if (taskIds) {
+      for (const taskId of taskIds) {
+        const hosted = this.hosted.get(taskId);
+        if (hosted) this.wakeOnMatch(hosted, today, freshSince);
+      }
+    } else {
+      for (const hosted of this.hosted.values()) this.wakeOnMatch(hosted, today, freshSince);
     }
   }
 
-  private *supplyTasks(): Iterable<string> {
-    for (const [id, hosted] of this.hosted) if (hosted.row.kind === 'supply') yield id;
+  /** Allocation-free for the common case (a waiting task with nothing to act on): it runs 10,000 times a second. */
+  private wakeOnMatch(hosted: Hosted, today: string, freshSince: number): void {
+    if (hosted.row.kind !== 'supply') return;
+    const snapshot = hosted.actor.getSnapshot();
+    const value = snapshot.value as unknown;
+    if (typeof value !== 'object' || value === null || (value as { polling?: string }).polling !== 'waiting') return;
+    if (this.options.supplyProbe.wouldWake(hosted.row.criteria as SupplyCriteria, snapshot.context.notified, today, freshSince)) {
+      hosted.actor.send({ type: 'FEED_UPDATED' });
+    }
   }
 
   /** One heartbeat after whatever is running now (never two at once). */

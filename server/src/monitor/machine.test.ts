@@ -214,6 +214,17 @@ describe('polling.probing', () => {
     expect(h.context()).toMatchObject({ bestSeen: BEST, lastCheckAt: T0 + 25, nextPollAt: T0 + 25 + POLL_MS, found: null });
   });
 
+  it('draws each next poll within ±20 % of the interval, so actors started together do not stay in step', async () => {
+    for (const [random, factor] of [
+      [0, 0.8],
+      [0.99, 1.196],
+    ] as const) {
+      const h = harness({ random });
+      await h.toWaiting(BEST);
+      expect(h.context().nextPollAt).toBe(h.context().lastCheckAt! + Math.round(POLL_MS * factor));
+    }
+  });
+
   it('none with nothing visible clears the best cell', async () => {
     const h = harness();
     await h.toWaiting(BEST);

@@ -278,7 +278,14 @@ export function createMonitorMachine(env: MonitorEnvironment = REAL_ENVIRONMENT)
           return result?.type === 'match' ? result.slot : context.found;
         },
       }),
-      scheduleNextPoll: assign({ nextPollAt: ({ context }) => env.now() + context.pollIntervalMs }),
+      /**
+       * One poll interval from now, give or take 20 % (centred, so the average interval is unchanged): thousands of actors
+       * started or restored in the same second would otherwise keep waking in the same second, a burst of probes every
+       * interval (issue 8's scale benchmark); a fresh draw each time spreads them out within a cycle or two.
+       */
+      scheduleNextPoll: assign({
+        nextPollAt: ({ context }) => env.now() + Math.round(context.pollIntervalMs * (0.8 + 0.4 * env.random())),
+      }),
       /**
        * Run on the transition into `backing-off`, not on its entry: REARM re-enters the state after a restore and must
        * keep the stored deadline rather than draw a new one.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { SlotFeed } from '../feed/slot-feed.ts';
 import type { WarehouseSlots } from '../feed/warehouse-slots.ts';
-import { evaluateSupply } from './supply-probe.ts';
+import { evaluateSupply, STALE_PICTURE_MS, SupplyProbe } from './supply-probe.ts';
 
 const picture = (warehouseId: number, cells: Array<[string, number, boolean?, number?]>): WarehouseSlots => ({
   warehouseId,
@@ -71,5 +72,54 @@ describe('evaluateSupply', () => {
       ],
     ]);
     expect(evaluateSupply(criteria, pictures, [], '2026-11-26')).toMatchObject({ type: 'match', slot: { date: '2026-11-29' } });
+  });
+});
+
+describe("SupplyProbe.wouldWake (the host's 1 Hz pass)", () => {
+  it('says yes exactly when evaluateSupply would say anything but none, over many random pictures and tasks', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const day = (offset: number) => new Date(Date.parse(`${today}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+    const warehouses = [507, 117501, 900101, 900102, 900103];
+    let wakes = 0;
+    for (let world = 0; world < 50; world++) {
+      const pictures = new Map<number, WarehouseSlots>();
+      for (const id of warehouses) {
+        const cells: Array<[string, number, boolean, number]> = [];
+        for (let d = -1; d < 14; d++)
+          for (const box of [2, 5, 6]) cells.push([day(d), random() < 0.3 ? -1 : Math.floor(random() * 5), random() < 0.8, box]);
+        const slots = picture(
+          id,
+          cells.sort(() => random() - 0.5),
+        );
+        if (random() < 0.1) slots.fetchedAt -= STALE_PICTURE_MS + 1_000;
+        pictures.set(id, slots);
+      }
+      const probe = new SupplyProbe({ peek: (id: number) => pictures.get(id) } as unknown as SlotFeed);
+      const fresh = new Map([...pictures].filter(([, p]) => p.fetchedAt >= Date.now() - STALE_PICTURE_MS));
+      for (let t = 0; t < 50; t++) {
+        const dateFrom = day(Math.floor(random() * 16) - 3);
+        const task = {
+          ...criteria,
+          warehouseIds: warehouses.filter(() => random() < 0.4),
+          boxTypeId: [2, 5, 6][Math.floor(random() * 3)] as 2 | 5 | 6,
+          dateFrom,
+          dateTo: day(Math.floor(random() * 16) - 2),
+          skipDates: random() < 0.5 ? [dateFrom] : [],
+          maxCoefficient: Math.floor(random() * 4),
+          keepWatching: true,
+        };
+        const notified = random() < 0.5 ? [`${warehouses[Math.floor(random() * 5)]}:${day(Math.floor(random() * 14))}`] : [];
+        const expected = evaluateSupply(task, fresh, notified, today).type !== 'none';
+        expect(probe.wouldWake(task, notified, today, Date.now() - STALE_PICTURE_MS)).toBe(expected);
+        if (expected) wakes++;
+      }
+    }
+    // Both answers occur often enough for the comparison to mean something.
+    expect(wakes).toBeGreaterThan(500);
+    expect(wakes).toBeLessThan(2_000);
   });
 });

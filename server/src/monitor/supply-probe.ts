@@ -10,23 +10,35 @@ export const slotKey = (warehouseId: number, date: string) => `${warehouseId}:${
 /** A picture older than this says nothing about now (the feed refreshes every 10 s or faster): never act on it. */
 export const STALE_PICTURE_MS = 45_000;
 
-/** Bookable cells of a picture, per box type, sorted by date: computed once per picture, shared by every task. */
-const bookableIndex = new WeakMap<WarehouseSlots, Map<number, WarehouseSlots['cells']>>();
+/** A picture's bookable cells of one box type, sorted by date, and the cheapest coefficient among them. */
+interface BookableList {
+  cells: WarehouseSlots['cells'];
+  minCoefficient: number;
+}
 
-function bookableCells(slots: WarehouseSlots, boxTypeId: number): WarehouseSlots['cells'] {
+/** Bookable cells of a picture, per box type, sorted by date: computed once per picture, shared by every task. */
+const bookableIndex = new WeakMap<WarehouseSlots, Map<number, BookableList>>();
+const NOTHING_BOOKABLE: BookableList = { cells: [], minCoefficient: Number.POSITIVE_INFINITY };
+
+function bookableList(slots: WarehouseSlots, boxTypeId: number): BookableList {
   let index = bookableIndex.get(slots);
   if (!index) {
     index = new Map();
     for (const cell of slots.cells) {
       if (!isBookable(cell)) continue;
-      const list = index.get(cell.boxTypeId) ?? [];
-      list.push(cell);
+      const list = index.get(cell.boxTypeId) ?? { cells: [], minCoefficient: Number.POSITIVE_INFINITY };
+      list.cells.push(cell);
+      list.minCoefficient = Math.min(list.minCoefficient, cell.coefficient);
       index.set(cell.boxTypeId, list);
     }
-    for (const list of index.values()) list.sort((a, b) => a.date.localeCompare(b.date));
+    for (const list of index.values()) list.cells.sort((a, b) => a.date.localeCompare(b.date));
     bookableIndex.set(slots, index);
   }
-  return index.get(boxTypeId) ?? [];
+  return index.get(boxTypeId) ?? NOTHING_BOOKABLE;
+}
+
+function bookableCells(slots: WarehouseSlots, boxTypeId: number): WarehouseSlots['cells'] {
+  return bookableList(slots, boxTypeId).cells;
 }
 
 /**
@@ -62,7 +74,7 @@ export function evaluateSupply(
 export class SupplyProbe {
   constructor(private readonly feed: SlotFeed) {}
 
-  /** The same evaluation from in-process copies only, synchronously: the host runs it for every task every second. */
+  /** The same evaluation from in-process copies only, synchronously. */
   peek(criteria: SupplyCriteria, notified: readonly string[], today = moscowToday()): ProbeResult {
     const freshSince = Date.now() - STALE_PICTURE_MS;
     const pictures = new Map<number, WarehouseSlots>();
@@ -71,6 +83,30 @@ export class SupplyProbe {
       if (slots && slots.fetchedAt >= freshSince) pictures.set(id, slots);
     }
     return evaluateSupply(criteria, pictures, notified, today);
+  }
+
+  /**
+   * Whether `evaluateSupply` on the in-process pictures would say anything but `none` (a match, or the range is over):
+   * what the host asks of every waiting task every second. It builds no result and allocates nothing, and a warehouse
+   * whose cheapest bookable cell is above the task's threshold — nearly always — costs one lookup.
+   */
+  wouldWake(criteria: SupplyCriteria, notified: readonly string[], today: string, freshSince: number): boolean {
+    if (criteria.dateTo < today) return true;
+    const from = criteria.dateFrom > today ? criteria.dateFrom : today;
+    const skip: readonly string[] = criteria.skipDates ?? [];
+    for (const warehouseId of criteria.warehouseIds) {
+      const slots = this.feed.peek(warehouseId);
+      if (!slots || slots.fetchedAt < freshSince) continue;
+      const list = bookableList(slots, criteria.boxTypeId);
+      if (list.minCoefficient > criteria.maxCoefficient) continue;
+      for (const cell of list.cells) {
+        if (cell.date > criteria.dateTo) break;
+        if (cell.date < from || cell.coefficient > criteria.maxCoefficient || skip.includes(cell.date)) continue;
+        if (notified.length > 0 && notified.includes(slotKey(warehouseId, cell.date))) continue;
+        return true;
+      }
+    }
+    return false;
   }
 
   async run(criteria: SupplyCriteria, notified: readonly string[]): Promise<ProbeResult> {
