@@ -275,7 +275,7 @@ export class ActorHost {
 
     // 2. Claim tasks nobody holds (new, released, or left by a dead instance), batch after batch while there are more.
     for (let batch = 0; batch < 20 && !this.stopped; batch++) {
-      const claimed = await this.claimBatch(conn, ttl);
+      const claimed = await this.claimBatch();
       for (const row of claimed) this.host(toRow(row), row.snapshot === null);
       if (claimed.length < (this.options.claimBatch ?? 1_000)) break;
     }
@@ -285,49 +285,37 @@ export class ActorHost {
     if (warehouses.length) this.options.feed.watch(warehouses);
   }
 
-  private claimBatch(conn: ReturnType<ReturnType<MikroORM['em']['fork']>['getConnection']>, ttl: string) {
-    return conn.execute<
-      Array<{
-        id: string;
-        user_id: string;
-        kind: TaskRow['kind'];
-        mode: TaskMode;
-        criteria: TaskRow['criteria'];
-        snapshot: MonitorSnapshot | null;
-      }>
-    >(
-      `update monitoring_tasks set lease_owner = ?, lease_until = now() + ?::interval
-       where id in (select id from monitoring_tasks
-                    where state <> 'done' and (lease_until is null or lease_until < now())
-                    order by updated_at limit ? for update skip locked)
-       returning id, user_id, kind, mode, criteria, snapshot`,
-      [this.options.instanceId, ttl, this.options.claimBatch ?? 1_000],
+  /** One batch of tasks nobody holds (never leased, released, or expired), now leased to this instance. */
+  private claimBatch(): Promise<ClaimedRow[]> {
+    return this.claim(
+      `id in (select id from monitoring_tasks
+              where state <> 'done' and (lease_until is null or lease_until < now())
+              order by updated_at limit ? for update skip locked)`,
+      [this.options.claimBatch ?? 1_000],
     );
   }
 
+  /** Take one task here if no live instance holds it. */
   private async claimOne(taskId: string): Promise<boolean> {
-    const rows = await this.options.orm.em
-      .fork()
-      .getConnection()
-      .execute<
-        Array<{
-          id: string;
-          user_id: string;
-          kind: TaskRow['kind'];
-          mode: TaskMode;
-          criteria: TaskRow['criteria'];
-          snapshot: MonitorSnapshot | null;
-        }>
-      >(
-        `update monitoring_tasks set lease_owner = ?, lease_until = now() + ?::interval
-         where id = ? and state <> 'done' and (lease_until is null or lease_until < now() or lease_owner = ?)
-         returning id, user_id, kind, mode, criteria, snapshot`,
-        [this.options.instanceId, `${this.leaseTtlMs} milliseconds`, taskId, this.options.instanceId],
-      );
-    const row = rows[0];
+    const [row] = await this.claim(`id = ? and state <> 'done' and (lease_until is null or lease_until < now() or lease_owner = ?)`, [
+      taskId,
+      this.options.instanceId,
+    ]);
     if (!row) return false;
     if (!this.hosted.has(taskId)) this.host(toRow(row), row.snapshot === null);
     return true;
+  }
+
+  private claim(where: string, params: unknown[]): Promise<ClaimedRow[]> {
+    return this.options.orm.em
+      .fork()
+      .getConnection()
+      .execute<ClaimedRow[]>(
+        `update monitoring_tasks set lease_owner = ?, lease_until = now() + ?::interval
+         where ${where}
+         returning id, user_id, kind, mode, criteria, snapshot`,
+        [this.options.instanceId, `${Math.round(this.leaseTtlMs)} milliseconds`, ...params],
+      );
   }
 
   private host(row: TaskRow, fresh: boolean): void {
@@ -491,14 +479,17 @@ export class ActorHost {
   }
 }
 
-function toRow(row: {
+/** A task row as the lease claims return it. */
+interface ClaimedRow {
   id: string;
   user_id: string;
   kind: TaskRow['kind'];
   mode: TaskMode;
   criteria: TaskRow['criteria'];
   snapshot: MonitorSnapshot | null;
-}): TaskRow {
+}
+
+function toRow(row: ClaimedRow): TaskRow {
   return { id: row.id, userId: Number(row.user_id), kind: row.kind, mode: row.mode, criteria: row.criteria, snapshot: row.snapshot };
 }
 

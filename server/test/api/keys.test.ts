@@ -1,25 +1,12 @@
-// keys.add / list / remove over real HTTP with the WB sandbox: every rejection specific, secrets never shown again.
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppRouter } from '../../src/api/router.ts';
 import { Credential } from '../../src/db/entities/credential.ts';
 import { encodeWbToken, TOKEN_CATEGORY_BITS } from '../../src/wb/token.ts';
 import type { SandboxSeller } from '../harness/sandbox.ts';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
+import { failure } from '../harness/trpc-failure.ts';
 
 const seller1 = { id: 8101, firstName: 'Олег', languageCode: 'ru' };
 const seller2 = { id: 8102, firstName: 'Emma', languageCode: 'en' };
-
-async function failure(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCClientError);
-  return error as TRPCClientError<AppRouter>;
-}
 
 describe('keys', () => {
   let server: TestServer;

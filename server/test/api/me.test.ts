@@ -1,23 +1,10 @@
-// me.get end to end over real HTTP: Telegram init data in, the user (created on first sight) out.
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppRouter } from '../../src/api/router.ts';
 import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
 import { User } from '../../src/db/entities/user.ts';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
+import { failure } from '../harness/trpc-failure.ts';
 
 const ann = { id: 7001, firstName: 'Анна', lastName: 'Иванова', username: 'anna_wb', languageCode: 'ru' };
-
-async function failure(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCClientError);
-  return error as TRPCClientError<AppRouter>;
-}
 
 describe('me.get', () => {
   let server: TestServer;

@@ -1,6 +1,6 @@
 // Tasks end to end in one server (embedded WB sandbox over HTTP, real Postgres): create, watch, act, command, stream.
 import { addDays, moscowToday } from '@slotpilot/shared';
-import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AppRouter } from '../../src/api/router.ts';
@@ -8,21 +8,11 @@ import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
 import { OutboxMessage } from '../../src/db/entities/outbox-message.ts';
 import { sandboxControl } from '../harness/sandbox-control.ts';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
+import { failure } from '../harness/trpc-failure.ts';
 
 const ADMIN = 9_900;
 const today = moscowToday();
 const day = addDays(today, 4);
-
-async function failure(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCClientError);
-  return error as TRPCClientError<AppRouter>;
-}
 
 describe('monitoring tasks', () => {
   let server: TestServer;
