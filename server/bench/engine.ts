@@ -8,6 +8,7 @@ import type { SandboxSeller } from '../test/harness/sandbox.ts';
 import {
   ACTIVE_WAREHOUSES,
   addDaysIso,
+  BOX_TYPES,
   cellKey,
   insertBulkTasks,
   loadAverage,
@@ -38,6 +39,10 @@ export interface EngineOptions {
   leaseMs: number;
   /** A folder for the child's --cpu-prof output (written when it stops gracefully). */
   cpuProfDir: string | undefined;
+  /** Before measuring: one housekeeping poll cycle (30 s ± 20 %) after every task started, so start-up is not counted. */
+  warmupSeconds?: number;
+  /** Dear cells (x2…x20 or closed) changed at WB per second during the scale run, as WB's calendar moves all day. */
+  churnPerSecond?: number;
 }
 
 const COEFFICIENTS_REFILL_MS = 10_000;
@@ -203,6 +208,8 @@ export interface EngineSession {
   bulkUsers: number[];
   bulkTasks: number;
   latency: Array<{ taskId: string; preorderId: string; warehouseId: number; boxTypeId: number; date: string }>;
+  /** Cells the latency and recovery runs open and close themselves: the churn leaves them alone. */
+  reserved: ReadonlySet<string>;
   feedPeriodMs: number;
   claimSeconds: number;
   options: EngineOptions;
@@ -226,61 +233,73 @@ export async function startEngineSession(stack: Stack, options: EngineOptions, l
     extra: serverExtra(options),
   });
 
-  const sellers: SandboxSeller[] = [];
-  const sellerCount = Math.max(latencySellers, options.sellers);
-  for (let i = 0; i < sellerCount; i++) {
-    const seller = await stack.control.createSeller();
-    sellers.push(seller);
-    await connectSeller(server, 6_000_000 + i, seller, i < options.sellers);
-  }
-
-  const inserted = Date.now();
-  const { users: bulkUsers } = await insertBulkTasks(databaseUrl, {
-    count: options.tasks,
-    firstUserId: BULK_FIRST_USER,
-    warehouses: ACTIVE_WAREHOUSES,
-    maxWarehousesPerTask: 3,
-    today,
-    seed: 42,
-  });
-  await sql(databaseUrl, 'update users set paid_credits = 20 where id >= 6000000');
-
-  const latency: EngineSession['latency'] = [];
-  for (let i = 0; i < latencySellers; i++) {
-    const seller = sellers[i]!;
-    const date = addDaysIso(today, 1 + i);
-    for (const preorder of seller.preorders) {
-      if (latency.length >= latencySamples) break;
-      const { id } = await server.api(6_000_000 + i).tasks.create.mutate({
-        kind: 'supply',
-        mode: 'autobook',
-        warehouseIds: [preorder.warehouseId],
-        boxTypeId: preorder.boxTypeId as 2 | 5 | 6,
-        dateFrom: date,
-        dateTo: date,
-        maxCoefficient: 1,
-        preorderId: String(preorder.id),
-      });
-      latency.push({ taskId: id, preorderId: String(preorder.id), warehouseId: preorder.warehouseId, boxTypeId: preorder.boxTypeId, date });
+  try {
+    const sellers: SandboxSeller[] = [];
+    const sellerCount = Math.max(latencySellers, options.sellers);
+    for (let i = 0; i < sellerCount; i++) {
+      const seller = await stack.control.createSeller();
+      sellers.push(seller);
+      await connectSeller(server, 6_000_000 + i, seller, i < options.sellers);
     }
+
+    const inserted = Date.now();
+    const { users: bulkUsers } = await insertBulkTasks(databaseUrl, {
+      count: options.tasks,
+      firstUserId: BULK_FIRST_USER,
+      warehouses: ACTIVE_WAREHOUSES,
+      maxWarehousesPerTask: 3,
+      today,
+      seed: 42,
+    });
+    await sql(databaseUrl, 'update users set paid_credits = 20 where id >= 6000000');
+
+    const latency: EngineSession['latency'] = [];
+    for (let i = 0; i < latencySellers; i++) {
+      const seller = sellers[i]!;
+      const date = addDaysIso(today, 1 + i);
+      for (const preorder of seller.preorders) {
+        if (latency.length >= latencySamples) break;
+        const { id } = await server.api(6_000_000 + i).tasks.create.mutate({
+          kind: 'supply',
+          mode: 'autobook',
+          warehouseIds: [preorder.warehouseId],
+          boxTypeId: preorder.boxTypeId as 2 | 5 | 6,
+          dateFrom: date,
+          dateTo: date,
+          maxCoefficient: 1,
+          preorderId: String(preorder.id),
+        });
+        latency.push({
+          taskId: id,
+          preorderId: String(preorder.id),
+          warehouseId: preorder.warehouseId,
+          boxTypeId: preorder.boxTypeId,
+          date,
+        });
+      }
+    }
+    // Every task hosted and polling: the bulk ones were claimed by the heartbeat in batches.
+    await waitForActors(server, options.tasks + latency.length, 180_000);
+    const claimSeconds = (Date.now() - inserted) / 1000;
+    await feedReady(server, options.sellers);
+    console.error(`  engine: ${options.tasks + latency.length} actors polling ${claimSeconds.toFixed(1)} s after the insert`);
+    return {
+      stack,
+      server,
+      databaseUrl,
+      today,
+      bulkUsers,
+      bulkTasks: options.tasks,
+      latency,
+      reserved: latencyCells,
+      feedPeriodMs: COEFFICIENTS_REFILL_MS / options.sellers,
+      claimSeconds,
+      options,
+    };
+  } catch (error) {
+    await stopServer(server);
+    throw error;
   }
-  // Every task hosted and polling: the bulk ones were claimed by the heartbeat in batches.
-  await waitForActors(server, options.tasks + latency.length, 180_000);
-  const claimSeconds = (Date.now() - inserted) / 1000;
-  await feedReady(server, options.sellers);
-  console.error(`  engine: ${options.tasks + latency.length} actors polling ${claimSeconds.toFixed(1)} s after the insert`);
-  return {
-    stack,
-    server,
-    databaseUrl,
-    today,
-    bulkUsers,
-    bulkTasks: options.tasks,
-    latency,
-    feedPeriodMs: COEFFICIENTS_REFILL_MS / options.sellers,
-    claimSeconds,
-    options,
-  };
 }
 
 export interface ScaleResult {
@@ -298,6 +317,8 @@ export interface ScaleResult {
   cpuPercentByWindow: number[];
   actorsPolling: number;
   claimSeconds: number;
+  warmupSeconds: number;
+  cellsChangedPerSecond: number;
   /** Busy share of the whole machine during the run (all processes, both cores): how noisy the figures may be. */
   machineBusyPercent: number;
   loadAverage: { before: number[]; after: number[] };
@@ -322,8 +343,12 @@ export interface LatencyResult {
 export async function runScaleAndLatency(session: EngineSession): Promise<{ scale: ScaleResult; latency: LatencyResult }> {
   const { server, stack, options } = session;
   const durationMs = options.scaleSeconds * 1000;
-  // Let the start-up burst (first probes, snapshot writes) settle before measuring.
-  await sleep(10_000);
+  // Let start-up settle (first probes, snapshot writes, the first housekeeping cycle with every picture in place).
+  await sleep((options.warmupSeconds ?? 40) * 1000);
+  const churn = prng(1234);
+  const churnPerSecond = options.churnPerSecond ?? 5;
+  let nextChurn = Date.now();
+  let churned = 0;
   const random = prng(99);
   const margin = Math.min(8_000, durationMs / 4);
   const openings = session.latency
@@ -356,6 +381,20 @@ export async function runScaleAndLatency(session: EngineSession): Promise<{ scal
           allowUnload: true,
         }),
       );
+    }
+    if (churnPerSecond > 0 && now >= nextChurn) {
+      for (let i = 0; i < churnPerSecond; i++) {
+        const warehouseId = ACTIVE_WAREHOUSES[Math.floor(churn() * ACTIVE_WAREHOUSES.length)]!;
+        const date = addDaysIso(session.today, Math.floor(churn() * 14));
+        const boxTypeId = BOX_TYPES[Math.floor(churn() * BOX_TYPES.length)]!;
+        if (session.reserved.has(cellKey(warehouseId, date, boxTypeId))) continue;
+        const open = churn() < 0.55;
+        churned++;
+        pendingPosts.push(
+          stack.control.setCell({ warehouseId, date, boxTypeId, coefficient: open ? 2 + Math.floor(churn() * 19) : -1, allowUnload: open }),
+        );
+      }
+      nextChurn += 1_000;
     }
     if (now >= nextSample) {
       samples.push(procSample(server.pid));
@@ -420,6 +459,8 @@ export async function runScaleAndLatency(session: EngineSession): Promise<{ scal
     cpuPercentByWindow,
     actorsPolling,
     claimSeconds: Number(session.claimSeconds.toFixed(1)),
+    warmupSeconds: options.warmupSeconds ?? 40,
+    cellsChangedPerSecond: Number((churned / elapsedS).toFixed(1)),
     machineBusyPercent: Number((((machineEnd.busy - machineStart.busy) / (machineEnd.total - machineStart.total)) * 100).toFixed(1)),
     loadAverage: { before: loadBefore, after: loadAverage() },
     pass: { lag: lagP99 < 50, rss: rssMaxMb < 500, cpu: cpu < 60 },

@@ -36,6 +36,8 @@ const options: EngineOptions = {
   economySeconds: env('BENCH_ECONOMY_SECONDS', 60),
   leaseMs: env('BENCH_LEASE_MS', 15_000),
   cpuProfDir: process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined,
+  warmupSeconds: env('BENCH_WARMUP_SECONDS', 40),
+  churnPerSecond: env('BENCH_CHURN', 5),
 };
 const apiSeconds = env('BENCH_API_SECONDS', 30);
 const latencySamples = env('BENCH_LATENCY_SAMPLES', 52);
@@ -227,4 +229,5 @@ const summary = `${table}\n\nmachine: ${machine()}; load average at the end ${lo
 console.log(`\n${summary}`);
 await writeFile(path.join(resultsDir, 'summary.md'), summary);
 if (failures.length) console.error(`did not complete: ${failures.join(', ')}`);
-process.exitCode = rows.some((r) => r[4] === false) ? 1 : 0;
+// Exit now: nothing the bench started may linger (and a missed target is a failed run).
+process.exit(rows.some((r) => r[4] === false) ? 1 : 0);

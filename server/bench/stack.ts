@@ -94,6 +94,12 @@ export interface ServerEnv {
  * Starts src/main.ts as a child process. No BOT_TOKEN: the bot stays off (there is no Telegram here, and the bench must
  * not reach for it); the development bot token written into DATA_DIR beforehand signs init data, as in development.
  */
+/** Servers started and not yet stopped: killed if the bench itself exits early, so none outlives it. */
+const running = new Set<ChildServer>();
+process.on('exit', () => {
+  for (const child of running) child.process.kill('SIGKILL');
+});
+
 export async function startServer(stack: Stack, env: ServerEnv): Promise<Server> {
   await mkdir(env.dataDir, { recursive: true });
   const tokenFile = path.join(env.dataDir, 'dev-bot-token');
@@ -121,18 +127,24 @@ export async function startServer(stack: Stack, env: ServerEnv): Promise<Server>
     LOG_LEVEL: 'warn',
     ...env.extra,
   });
+  running.add(child);
+  void child.exited.then(() => running.delete(child));
   const url = `http://127.0.0.1:${port}`;
   // At LOG_LEVEL=warn there is no "listening" line to wait for: ask /healthz instead.
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.process.exitCode !== null || child.process.signalCode !== null) {
+      running.delete(child);
       throw new Error(`server exited before it was up:\n${child.stderr.slice(-3000)}\n${child.stdout.slice(-20).join('\n')}`);
     }
     const ok = await fetch(`${url}/healthz`)
       .then((r) => r.ok)
       .catch(() => false);
     if (ok) break;
-    if (Date.now() > deadline) throw new Error(`server did not answer /healthz within 120 s:\n${child.stderr.slice(-3000)}`);
+    if (Date.now() > deadline) {
+      await stopChildServer(child, 'SIGKILL');
+      throw new Error(`server did not answer /healthz within 120 s:\n${child.stderr.slice(-3000)}`);
+    }
     await sleep(100);
   }
   child.url = url;
