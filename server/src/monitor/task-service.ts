@@ -28,6 +28,21 @@ export const MAX_ACTIVE_TASKS = 50;
 /** How far ahead a task may watch: WB shows 14 days, but sellers plan further and wait for the dates to appear. */
 export const MAX_DAYS_AHEAD = 90;
 
+/** What a task's view is made of: an entity, or a row read without the ORM. */
+type TaskRecord = Pick<MonitoringTask, 'id' | 'kind' | 'mode' | 'state' | 'outcome' | 'criteria' | 'snapshot' | 'createdAt' | 'updatedAt'>;
+
+interface TaskListRow {
+  id: string;
+  kind: MonitoringTask['kind'];
+  mode: MonitoringTask['mode'];
+  state: MonitoringTask['state'];
+  outcome: MonitoringTask['outcome'];
+  criteria: MonitoringTask['criteria'];
+  snapshot: MonitoringTask['snapshot'];
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
 export interface TaskServiceDeps {
   orm: MikroORM;
   host: ActorHost;
@@ -74,9 +89,29 @@ export class TaskService {
     return { id: task.id };
   }
 
+  /**
+   * Plain rows, not entities: the list is read-only and fetched on every visit, and hydrating its entities (JSON columns
+   * copied for change tracking) cost more than the query itself (issue 8's API benchmark).
+   */
   async list(userId: number): Promise<TaskView[]> {
-    const rows = await this.deps.orm.em.fork().find(MonitoringTask, { user: userId }, { orderBy: { createdAt: 'desc' }, limit: 200 });
-    return rows.map((row) => this.view(row));
+    const rows = await this.deps.orm.em.getConnection().execute<TaskListRow[]>(
+      `select id, kind, mode, state, outcome, criteria, snapshot, created_at, updated_at
+       from monitoring_tasks where user_id = ? order by created_at desc limit 200`,
+      [userId],
+    );
+    return rows.map((row) =>
+      this.view({
+        id: row.id,
+        kind: row.kind,
+        mode: row.mode,
+        state: row.state,
+        outcome: row.outcome,
+        criteria: row.criteria,
+        snapshot: row.snapshot,
+        createdAt: new Date(row.created_at),
+        updatedAt: new Date(row.updated_at),
+      }),
+    );
   }
 
   async get(userId: number, id: string): Promise<TaskView & { bookings: unknown[] }> {
@@ -173,7 +208,7 @@ export class TaskService {
     }
   }
 
-  view(row: MonitoringTask): TaskView {
+  view(row: TaskRecord): TaskView {
     const live = this.deps.host.describe(row.id);
     const description = live ?? (row.snapshot ? describeSnapshot(row.snapshot as unknown as MonitorSnapshot) : undefined);
     return {

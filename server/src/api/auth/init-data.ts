@@ -1,7 +1,7 @@
 // Telegram Mini App authentication: `Authorization: tma <initData>` signed by our bot's token.
 
 import type { ErrorCode } from '@slotpilot/shared';
-import { sign, validate } from '@telegram-apps/init-data-node';
+import { hashToken, sign, validate } from '@telegram-apps/init-data-node';
 import { z } from 'zod';
 import type { TelegramIdentity } from '../../accounts/telegram-identity.ts';
 
@@ -38,7 +38,12 @@ export function initDataFromHeader(header: string | undefined): string | undefin
 }
 
 export class InitDataVerifier {
-  constructor(private readonly botToken: string) {}
+  /** HMAC-SHA256 of the token keyed "WebAppData" (hex): the same for every request, so computed once, not per call. */
+  private readonly hashedToken: string;
+
+  constructor(private readonly botToken: string) {
+    this.hashedToken = hashToken(botToken).toString('hex');
+  }
 
   verify(header: string | undefined): InitDataResult {
     const initData = initDataFromHeader(header);
@@ -46,7 +51,7 @@ export class InitDataVerifier {
     const user = userOf(initData);
     const languageHint = user?.language_code;
     try {
-      validate(initData, this.botToken, { expiresIn: INIT_DATA_MAX_AGE_S });
+      validate(initData, this.hashedToken, { expiresIn: INIT_DATA_MAX_AGE_S, tokenHashed: true });
     } catch (error) {
       const expired = (error as Error).name === 'ExpiredError';
       return { ok: false, code: expired ? 'AUTH_EXPIRED' : 'AUTH_INVALID', languageHint };
