@@ -1,8 +1,29 @@
-// API under load: `tasks.list` and `me.get` at a fixed rate (autocannon, latencies corrected for coordinated omission)
-// against the server while it runs every stored task, each request signed as one of many users with 50 tasks each.
+// API under load: `tasks.list` and `me.get` at 200 requests/s against the server while it runs every stored task, each
+// request signed as one of many users with 50 tasks each.
+//
+// The figure that counts comes from an open-loop generator: one request every 5 ms whatever is outstanding, latency
+// measured from when the request was due (so a stalled server is charged for every request that waited, no coordinated
+// omission). autocannon runs too, for comparison: its `overallRate` lets each connection fire its per-second quota
+// back to back at each second's start (10-deep bursts, not 200/s), and its latency correction for that mode inflates
+// slow samples (it takes 1/rate seconds as milliseconds), so its p99 says more about the tool than the server.
 import autocannon from 'autocannon';
+import { Agent, request } from 'undici';
 import type { EngineSession } from './engine.ts';
-import { loadAverage, procSample } from './stack.ts';
+import { loadAverage, percentile, procSample, sleep } from './stack.ts';
+
+interface ProcedureResult {
+  procedure: string;
+  requests: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  failed: number;
+  achievedRatePerSecond: number;
+  serverCpuPercent: number;
+  loadAverage: number[];
+  autocannon: { p50Ms: number; p99Ms: number; requestsPerSecond: number; failed: number };
+}
 
 export interface ApiResult {
   scenario: 'api';
@@ -10,42 +31,38 @@ export interface ApiResult {
   secondsPerProcedure: number;
   tasksStored: number;
   tasksPerUser: number;
-  procedures: Array<{
-    procedure: string;
-    p50Ms: number;
-    p90Ms: number;
-    p99Ms: number;
-    maxMs: number;
-    requestsPerSecond: number;
-    non2xx: number;
-    errors: number;
-    serverCpuPercent: number;
-    loadAverage: number[];
-  }>;
+  procedures: ProcedureResult[];
   pass: boolean;
 }
 
 export async function runApiLoad(session: EngineSession, seconds: number, rate = 200): Promise<ApiResult> {
   const { server } = session;
   const auths = session.bulkUsers.slice(0, 40).map((id) => server.authorization(id));
-  const procedures: ApiResult['procedures'] = [];
+  const procedures: ProcedureResult[] = [];
   for (const procedure of ['tasks.list', 'me.get']) {
     // A short warm-up so JIT and connection pools are in their steady state, as in a server that has been up a while.
-    await cannon(server.url, procedure, auths, 3, rate);
+    await paced(server.url, procedure, auths, 3, rate);
     const before = procSample(server.pid);
-    const result = await cannon(server.url, procedure, auths, seconds, rate);
+    const result = await paced(server.url, procedure, auths, seconds, rate);
     const after = procSample(server.pid);
+    const cannon = await autocannon({
+      url: `${server.url}/trpc/${procedure}`,
+      connections: 10,
+      duration: Math.min(seconds, 10),
+      overallRate: rate,
+      requests: [{ method: 'GET', setupRequest: (r) => ({ ...r, headers: { ...r.headers, authorization: auths[0]! } }) }],
+    });
     procedures.push({
       procedure,
-      p50Ms: result.latency.p50,
-      p90Ms: result.latency.p90,
-      p99Ms: result.latency.p99,
-      maxMs: result.latency.max,
-      requestsPerSecond: Number(result.requests.average.toFixed(1)),
-      non2xx: result.non2xx,
-      errors: result.errors + result.timeouts,
+      ...result,
       serverCpuPercent: Number((((after.cpuSeconds - before.cpuSeconds) / ((after.at - before.at) / 1000)) * 100).toFixed(1)),
       loadAverage: loadAverage(),
+      autocannon: {
+        p50Ms: cannon.latency.p50,
+        p99Ms: cannon.latency.p99,
+        requestsPerSecond: Number(cannon.requests.average.toFixed(1)),
+        failed: cannon.non2xx + cannon.errors + cannon.timeouts,
+      },
     });
     console.error(`  api: ${JSON.stringify(procedures.at(-1))}`);
   }
@@ -56,22 +73,49 @@ export async function runApiLoad(session: EngineSession, seconds: number, rate =
     tasksStored: session.bulkTasks + session.latency.length,
     tasksPerUser: 50,
     procedures,
-    pass: procedures.every((p) => p.p99Ms < 25 && p.non2xx === 0 && p.errors === 0 && p.requestsPerSecond >= rate * 0.95),
+    pass: procedures.every((p) => p.p99Ms < 25 && p.failed === 0 && p.achievedRatePerSecond >= rate * 0.97),
   };
 }
 
-function cannon(url: string, procedure: string, auths: string[], seconds: number, rate: number) {
-  let next = 0;
-  return autocannon({
-    url: `${url}/trpc/${procedure}`,
-    connections: 10,
-    duration: seconds,
-    overallRate: rate,
-    requests: [
-      {
-        method: 'GET',
-        setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: auths[next++ % auths.length]! } }),
-      },
-    ],
-  });
+/** Open loop: request i is due at start + i / rate; latency runs from then to the last byte of the answer. */
+async function paced(url: string, procedure: string, auths: string[], seconds: number, rate: number) {
+  const agent = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
+  const interval = 1000 / rate;
+  const total = Math.round(seconds * rate);
+  const latencies: number[] = [];
+  const inflight: Promise<void>[] = [];
+  let failed = 0;
+  const start = performance.now() + 20;
+  for (let i = 0; i < total; ) {
+    const now = performance.now();
+    for (; i < total && start + i * interval <= now; i++) {
+      const due = start + i * interval;
+      inflight.push(
+        request(`${url}/trpc/${procedure}`, { dispatcher: agent, headers: { authorization: auths[i % auths.length]! } }).then(
+          async (response) => {
+            await response.body.text();
+            if (response.statusCode !== 200) failed++;
+            else latencies.push(performance.now() - due);
+          },
+          () => {
+            failed++;
+          },
+        ),
+      );
+    }
+    await sleep(1);
+  }
+  await Promise.all(inflight);
+  const elapsedS = (performance.now() - start) / 1000;
+  await agent.close();
+  const round = (v: number) => Number(v.toFixed(1));
+  return {
+    requests: total,
+    p50Ms: round(percentile(latencies, 50)),
+    p90Ms: round(percentile(latencies, 90)),
+    p99Ms: round(percentile(latencies, 99)),
+    maxMs: round(Math.max(...latencies)),
+    failed,
+    achievedRatePerSecond: round(total / elapsedS),
+  };
 }

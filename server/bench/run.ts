@@ -160,10 +160,10 @@ try {
           for (const p of api.procedures) {
             rows.push([
               'API',
-              `\`${p.procedure}\` at ${api.ratePerSecond} req/s for ${api.secondsPerProcedure} s, ${n(api.tasksStored)} tasks stored (${api.tasksPerUser} per user)`,
-              `p99 ${p.p99Ms} ms (p50 ${p.p50Ms} ms${p.non2xx + p.errors ? `, ${p.non2xx + p.errors} failed` : ''})`,
+              `\`${p.procedure}\` at ${api.ratePerSecond} req/s (open loop) for ${api.secondsPerProcedure} s, ${n(api.tasksStored)} tasks stored, ${api.tasksPerUser} per user`,
+              `p99 ${p.p99Ms} ms (p50 ${p.p50Ms} ms${p.failed ? `, ${p.failed} failed` : ''}; autocannon p99 ${p.autocannon.p99Ms} ms)`,
               '< 25 ms',
-              p.p99Ms < 25 && p.non2xx + p.errors === 0,
+              p.p99Ms < 25 && p.failed === 0,
             ]);
           }
         });

@@ -112,6 +112,11 @@ export class ActorHost {
     return this.options.instanceId;
   }
 
+  /** Whether this instance runs the task now. */
+  runs(taskId: string): boolean {
+    return this.hosted.has(taskId);
+  }
+
   /** Task ids this instance runs now. */
   owned(): string[] {
     return [...this.hosted.keys()];

@@ -39,6 +39,8 @@ interface TaskListRow {
   outcome: MonitoringTask['outcome'];
   criteria: MonitoringTask['criteria'];
   snapshot: MonitoringTask['snapshot'];
+  /** Leased by this instance (so, nearly always, running here). */
+  ours: boolean | null;
   created_at: Date | string;
   updated_at: Date | string;
 }
@@ -91,14 +93,28 @@ export class TaskService {
 
   /**
    * Plain rows, not entities: the list is read-only and fetched on every visit, and hydrating its entities (JSON columns
-   * copied for change tracking) cost more than the query itself (issue 8's API benchmark).
+   * copied for change tracking) cost more than the query itself. The stored snapshot is left out for the tasks this
+   * instance runs — their live state is described from the actor — unless one turns out not to be running here after
+   * all (issue 8's API benchmark).
    */
   async list(userId: number): Promise<TaskView[]> {
-    const rows = await this.deps.orm.em.getConnection().execute<TaskListRow[]>(
-      `select id, kind, mode, state, outcome, criteria, snapshot, created_at, updated_at
+    const conn = this.deps.orm.em.getConnection();
+    const me = this.deps.host.instanceId;
+    const rows = await conn.execute<TaskListRow[]>(
+      `select id, kind, mode, state, outcome, criteria, created_at, updated_at,
+              case when lease_owner = ? then null else snapshot end as snapshot, lease_owner = ? as ours
        from monitoring_tasks where user_id = ? order by created_at desc limit 200`,
-      [userId],
+      [me, me, userId],
     );
+    const unhosted = rows.filter((row) => row.ours && !this.deps.host.runs(row.id)).map((row) => row.id);
+    if (unhosted.length) {
+      const stored = await conn.execute<Array<{ id: string; snapshot: TaskListRow['snapshot'] }>>(
+        `select id, snapshot from monitoring_tasks where id in (${unhosted.map(() => '?').join(', ')})`,
+        unhosted,
+      );
+      const byId = new Map(stored.map((r) => [r.id, r.snapshot]));
+      for (const row of rows) if (byId.has(row.id)) row.snapshot = byId.get(row.id) ?? null;
+    }
     return rows.map((row) =>
       this.view({
         id: row.id,
