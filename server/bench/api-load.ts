@@ -9,7 +9,7 @@
 import autocannon from 'autocannon';
 import { Agent, request } from 'undici';
 import type { EngineSession } from './engine.ts';
-import { loadAverage, percentile, procSample, sleep } from './stack.ts';
+import { loadAverage, metric, percentile, procSample, scrape, sleep } from './stack.ts';
 
 interface ProcedureResult {
   procedure: string;
@@ -21,6 +21,11 @@ interface ProcedureResult {
   failed: number;
   achievedRatePerSecond: number;
   serverCpuPercent: number;
+  /** The server's event-loop delay during the run (prom-client's histogram, reset at the start): where a tail comes from. */
+  serverLoopDelayP99Ms: number;
+  serverLoopDelayMaxMs: number;
+  /** How late this generator itself sent its most delayed request: a tail the server did not cause. */
+  generatorLateMaxMs: number;
   loadAverage: number[];
   autocannon: { p50Ms: number; p99Ms: number; requestsPerSecond: number; failed: number };
 }
@@ -42,9 +47,11 @@ export async function runApiLoad(session: EngineSession, seconds: number, rate =
   for (const procedure of ['tasks.list', 'me.get']) {
     // A short warm-up so JIT and connection pools are in their steady state, as in a server that has been up a while.
     await paced(server.url, procedure, auths, 3, rate);
+    await scrape(server.url);
     const before = procSample(server.pid);
     const result = await paced(server.url, procedure, auths, seconds, rate);
     const after = procSample(server.pid);
+    const loop = await scrape(server.url);
     const cannon = await autocannon({
       url: `${server.url}/trpc/${procedure}`,
       connections: 10,
@@ -56,6 +63,8 @@ export async function runApiLoad(session: EngineSession, seconds: number, rate =
       procedure,
       ...result,
       serverCpuPercent: Number((((after.cpuSeconds - before.cpuSeconds) / ((after.at - before.at) / 1000)) * 100).toFixed(1)),
+      serverLoopDelayP99Ms: Number((metric(loop, 'nodejs_eventloop_lag_p99_seconds') * 1000).toFixed(1)),
+      serverLoopDelayMaxMs: Number((metric(loop, 'nodejs_eventloop_lag_max_seconds') * 1000).toFixed(1)),
       loadAverage: loadAverage(),
       autocannon: {
         p50Ms: cannon.latency.p50,
@@ -85,11 +94,13 @@ async function paced(url: string, procedure: string, auths: string[], seconds: n
   const latencies: number[] = [];
   const inflight: Promise<void>[] = [];
   let failed = 0;
+  let lateMax = 0;
   const start = performance.now() + 20;
   for (let i = 0; i < total; ) {
     const now = performance.now();
     for (; i < total && start + i * interval <= now; i++) {
       const due = start + i * interval;
+      lateMax = Math.max(lateMax, now - due);
       inflight.push(
         request(`${url}/trpc/${procedure}`, { dispatcher: agent, headers: { authorization: auths[i % auths.length]! } }).then(
           async (response) => {
@@ -117,5 +128,6 @@ async function paced(url: string, procedure: string, auths: string[], seconds: n
     maxMs: round(Math.max(...latencies)),
     failed,
     achievedRatePerSecond: round(total / elapsedS),
+    generatorLateMaxMs: round(lateMax),
   };
 }
