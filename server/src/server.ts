@@ -332,6 +332,11 @@ function registerStateMetrics(
   metrics.gauge('slotpilot_actors', 'Task actors run by this instance, by state', ['state'], (set) => {
     for (const [state, count] of host.countByState()) set({ state }, count);
   });
+  metrics.gauge('slotpilot_actors_residency', 'Task actors running in XState now, and parked at rest', ['residency'], (set) => {
+    const { live, parked } = host.residency();
+    set({ residency: 'live' }, live);
+    set({ residency: 'parked' }, parked);
+  });
   metrics.gauge('slotpilot_leases_owned', 'Task leases held by this instance', ['instance'], (set) =>
     set({ instance: host.instanceId }, host.owned().length),
   );

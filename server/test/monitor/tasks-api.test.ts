@@ -69,6 +69,30 @@ describe('monitoring tasks', () => {
     expect((await server.client(user).me.get.query()).credits).toEqual({ trial: 2, paid: 0 });
   });
 
+  it('a task at rest is parked, not a live actor, and still polls, obeys commands and catches a slot', async () => {
+    const user = newUser();
+    const client = server.client(user);
+    const { id } = await client.tasks.create.mutate(supply({ warehouseIds: [117501], boxTypeId: 6, maxCoefficient: 1 }));
+    await waitForTask(user, id, 'polling');
+    await vi.waitFor(() => expect(server.host.residencyOf(id)).toBe('parked'), { timeout: 10_000, interval: 20 });
+    // Parked between polls: its housekeeping poll still runs (lastCheckAt moves on).
+    const { lastCheckAt } = await client.tasks.get.query({ id });
+    await vi.waitFor(async () => expect((await client.tasks.get.query({ id })).lastCheckAt).toBeGreaterThan(lastCheckAt ?? 0), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    // A command reaches a parked task and is persisted; paused, it is parked with no timer at all.
+    expect((await client.tasks.pause.mutate({ id })).state).toBe('idle');
+    await vi.waitFor(() => expect(server.host.residencyOf(id)).toBe('parked'), { timeout: 10_000, interval: 20 });
+    expect((await client.tasks.resume.mutate({ id })).state).toBe('polling');
+    await vi.waitFor(() => expect(server.host.residencyOf(id)).toBe('parked'), { timeout: 10_000, interval: 20 });
+    // The detection pass wakes it when its slot opens.
+    await wb.setCell({ warehouseId: 117501, date: day, boxTypeId: 6, coefficient: 0, allowUnload: true });
+    const done = await waitForTask(user, id, 'done', 'notified');
+    expect(done.found).toEqual({ warehouseId: 117501, date: day, coefficient: 0 });
+    expect(server.host.residencyOf(id)).toBeUndefined();
+  });
+
   it('autobook: books the slot through the portal exactly once, charging one credit in the ledger', async () => {
     const user = newUser();
     const seller = await wb.createSeller({ name: 'ООО Автобронь' });
