@@ -20,8 +20,8 @@ import {
   type MonitorSnapshot,
   monitorMachine,
   type ProbeInput,
-  persistedSnapshotOf,
   type ProbeResult,
+  persistedSnapshotOf,
 } from './machine.ts';
 import type { Redistribution } from './redistribution.ts';
 import type { SupplyAct } from './supply-act.ts';
