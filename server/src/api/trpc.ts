@@ -3,7 +3,6 @@
 import { DomainError, errorMessage, resolveLanguage } from '@slotpilot/shared';
 import { initTRPC } from '@trpc/server';
 import { z } from 'zod';
-import type { User } from '../db/entities/user.ts';
 import type { Context } from './context.ts';
 import { appCodeOf, appError, fromDomainError } from './errors.ts';
 
@@ -38,14 +37,18 @@ const domainErrors = t.middleware(async ({ ctx, next }) => {
 
 export const publicProcedure = t.procedure.use(domainErrors);
 
-/** Signed-in Telegram users: init data verified, the user upserted, the language set from their profile. */
+/**
+ * Signed-in Telegram users: init data verified, the user upserted, the language set from their profile. Both steps are
+ * usually answered from memory (see InitDataVerifier and UserService.signIn): `ctx.user` is who the user is, not
+ * their balances.
+ */
 export const protectedProcedure = t.procedure
   .use(async ({ ctx, next }) => {
     const result = ctx.services.initData.verify(ctx.authorization);
     if (!result.ok) {
       throw appError(result.code, result.languageHint ? resolveLanguage(result.languageHint) : ctx.language);
     }
-    const user: User = await ctx.services.users.upsertFromTelegram(result.identity);
+    const user = await ctx.services.users.signIn(result.identity);
     ctx.identify(user.id);
     return next({
       ctx: { ...ctx, user, language: user.language, logger: ctx.logger.child({ userId: user.id }) },

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { reserveCredit } from '../../src/accounts/credit-ledger.ts';
 import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
 import { User } from '../../src/db/entities/user.ts';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
@@ -51,6 +52,35 @@ describe('me.get', () => {
     await server.client({ ...ann, firstName: 'Аня', languageCode: 'en' }).me.get.query();
     const me = await server.client({ ...ann, firstName: 'Аня', languageCode: 'en' }).me.get.query();
     expect(me).toMatchObject({ firstName: 'Аня', language: 'en', credits: { trial: 2, paid: 0 } });
+  });
+
+  it('signs a returning user in without touching the users table, and writes a changed profile at once', async () => {
+    const cleo = { id: 7004, firstName: 'Cleo', username: 'cleo', languageCode: 'en' };
+    const client = server.client(cleo);
+    await client.tasks.list.query();
+    const spy = vi.spyOn(server.orm.em.getDriver().getConnection(), 'execute');
+    const usersTable = () => spy.mock.calls.map((call) => String(call[0])).filter((sql) => /"users"/.test(sql));
+    try {
+      await client.tasks.list.query();
+      expect(usersTable()).toEqual([]);
+      const me = await server.client({ ...cleo, firstName: 'Cleopatra', languageCode: 'ru' }).me.get.query();
+      expect(me).toMatchObject({ firstName: 'Cleopatra', language: 'ru' });
+      expect(usersTable().length).toBeGreaterThan(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const stored = await server.orm.em.fork().findOneOrFail(User, cleo.id);
+    expect(stored).toMatchObject({ firstName: 'Cleopatra', languageCode: 'ru', language: 'ru' });
+  });
+
+  it('shows credits changed elsewhere at once, however recently the user signed in', async () => {
+    const dan = { id: 7005, firstName: 'Dan', languageCode: 'en' };
+    const client = server.client(dan);
+    expect(await client.me.get.query()).toMatchObject({ credits: { trial: 2, paid: 0 } });
+    await server.orm.em.fork().transactional((em) => reserveCredit(em, dan.id, 'test booking'));
+    expect(await client.me.get.query()).toMatchObject({ credits: { trial: 1, paid: 0 } });
+    await server.orm.em.fork().nativeUpdate(User, { id: dan.id }, { paidCredits: 10 });
+    expect(await client.me.get.query()).toMatchObject({ credits: { trial: 1, paid: 10 } });
   });
 
   it('tells admins they are admins', async () => {
