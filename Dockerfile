@@ -25,6 +25,8 @@ RUN pnpm install --frozen-lockfile --prod --filter @slotpilot/server...
 
 FROM node:24-slim AS runtime
 ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0
+# The heap budget (server/src/platform/heap-budget.ts says why); override NODE_OPTIONS to give an instance more.
+ENV NODE_OPTIONS="--max-semi-space-size=16 --max-old-space-size=320"
 WORKDIR /app
 COPY --from=prod-deps --chown=node:node /app /app
 COPY --from=build --chown=node:node /app/shared/src shared/src

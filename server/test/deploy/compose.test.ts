@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SERVER_HEAP_FLAGS } from '../../src/platform/heap-budget.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -32,6 +33,14 @@ describe('docker-compose.yml', () => {
     expect(service('server')).toMatch(/condition: service_completed_successfully/);
     expect(service('migrate')).toMatch(/restart: 'no'|restart: "no"|restart: no/);
     expect(service('proxy')).toMatch(/Caddyfile/);
+  });
+
+  it('runs the server with the same heap budget in the image, in `pnpm start` and in the benchmarks', () => {
+    const dockerfile = readFileSync(`${repoRoot}Dockerfile`, 'utf8');
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+    expect(runtime).toContain(`ENV NODE_OPTIONS="${SERVER_HEAP_FLAGS.join(' ')}"`);
+    const start = JSON.parse(readFileSync(`${repoRoot}server/package.json`, 'utf8')).scripts.start as string;
+    expect(start).toBe(`node ${SERVER_HEAP_FLAGS.join(' ')} --import tsx src/main.ts`);
   });
 
   it('builds the server as a non-root user on Node 24', () => {
