@@ -37,6 +37,11 @@ function bookableList(slots: WarehouseSlots, boxTypeId: number): BookableList {
   return index.get(boxTypeId) ?? NOTHING_BOOKABLE;
 }
 
+/** The cheapest bookable coefficient of one box type in a picture (Infinity when nothing is bookable). */
+export function cheapestBookable(slots: WarehouseSlots, boxTypeId: number): number {
+  return bookableList(slots, boxTypeId).minCoefficient;
+}
+
 function bookableCells(slots: WarehouseSlots, boxTypeId: number): WarehouseSlots['cells'] {
   return bookableList(slots, boxTypeId).cells;
 }

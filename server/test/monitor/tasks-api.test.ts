@@ -93,6 +93,29 @@ describe('monitoring tasks', () => {
     expect(server.host.residencyOf(id)).toBeUndefined();
   });
 
+  it('tasks on the same warehouse and box type are each judged by their own threshold', async () => {
+    const user = newUser();
+    const client = server.client(user);
+    const strict = await client.tasks.create.mutate(supply({ warehouseIds: [300461], boxTypeId: 5, maxCoefficient: 1 }));
+    const lenient = await client.tasks.create.mutate(supply({ warehouseIds: [300461], boxTypeId: 5, maxCoefficient: 5 }));
+    await waitForTask(user, strict.id, 'polling');
+    await waitForTask(user, lenient.id, 'polling');
+    await wb.setCell({ warehouseId: 300461, date: day, boxTypeId: 5, coefficient: 3, allowUnload: true });
+    const done = await waitForTask(user, lenient.id, 'done', 'notified');
+    expect(done.found).toEqual({ warehouseId: 300461, date: day, coefficient: 3 });
+    // The strict task saw the same cell (as its best so far) and keeps waiting.
+    await vi.waitFor(
+      async () => {
+        const waiting = await client.tasks.get.query({ id: strict.id });
+        expect({ state: waiting.state, best: waiting.bestSeen }).toEqual({
+          state: 'polling',
+          best: { warehouseId: 300461, date: day, coefficient: 3 },
+        });
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+  });
+
   it('autobook: books the slot through the portal exactly once, charging one credit in the ledger', async () => {
     const user = newUser();
     const seller = await wb.createSeller({ name: 'ООО Автобронь' });
