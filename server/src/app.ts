@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { type ApiServices, contextFactory } from './api/context.ts';
+import { type ApiServices, contextFactory, signedInUserOf } from './api/context.ts';
 import { type AppRouter, appRouter } from './api/router.ts';
 import { devLoginRoutes } from './http/dev-login.ts';
 import { healthRoutes, type ReadinessCheck } from './http/health.ts';
@@ -61,6 +61,7 @@ export async function buildApp(deps: AppDeps) {
     req.log.info(
       {
         event: 'http.request',
+        userId: signedInUserOf(req),
         method: req.method,
         url: scrubUrl(req.url),
         statusCode: reply.statusCode,
@@ -86,7 +87,10 @@ export async function buildApp(deps: AppDeps) {
       createContext: contextFactory(deps.services),
       onError({ error, path, ctx }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
-          (ctx?.logger ?? deps.logger).error({ event: 'api.error', path, err: error.cause ?? error }, 'API call failed');
+          (ctx?.logger ?? deps.logger).error(
+            { event: 'api.error', path, userId: ctx?.userId, err: error.cause ?? error },
+            'API call failed',
+          );
         }
       },
     },

@@ -51,7 +51,7 @@ export const protectedProcedure = t.procedure
     const user = await ctx.services.users.signIn(result.identity);
     ctx.identify(user.id);
     return next({
-      ctx: { ...ctx, user, language: user.language, logger: ctx.logger.child({ userId: user.id }) },
+      ctx: { ...ctx, user, language: user.language },
     });
   })
   .use(domainErrors);

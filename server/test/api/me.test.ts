@@ -129,4 +129,13 @@ describe('me.get', () => {
     expect(response.headers.get('x-request-id')).toBe('req-abc-123');
     expect(server.logs.events().some((e) => e.reqId === 'req-abc-123' && e.event === 'http.request')).toBe(true);
   });
+
+  it('puts the signed-in user on the access log line', async () => {
+    const dora = { id: 7_401, firstName: 'Dora' };
+    await fetch(`${server.url}/trpc/me.get`, {
+      headers: { 'x-request-id': 'req-dora-1', authorization: `tma ${server.initData.sign(dora)}` },
+    });
+    const line = server.logs.events().find((e) => e.reqId === 'req-dora-1' && e.event === 'http.request');
+    expect(line).toMatchObject({ userId: 7_401, statusCode: 200 });
+  });
 });
