@@ -585,7 +585,8 @@ export async function runRecovery(session: EngineSession): Promise<RecoveryResul
   await stopServer(server, 'SIGKILL');
   const [{ until }] = (await sql<{ until: string }>(
     databaseUrl,
-    `select extract(epoch from max(lease_until)) * 1000 as until from monitoring_tasks where state <> 'done'`,
+    // The dead instance's one lease row: its tasks are free once it lapses.
+    'select extract(epoch from max(lease_until)) * 1000 as until from monitor_instances',
   )) as [{ until: string }];
   await stack.control.clearFaults();
 

@@ -156,8 +156,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       warehouses,
       portal: wb.portal,
       logger,
-      // Tasks start leased to the instance that created them, for as long as any lease lasts.
-      leaseTtlMs: options.monitor?.leaseTtlMs ?? config.monitorLeaseMs,
     });
     const shutdown = new AbortController();
     registerStateMetrics(metrics, { feed, host, orm });

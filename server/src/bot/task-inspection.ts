@@ -3,6 +3,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { MonitoringTask } from '../db/entities/monitoring-task.ts';
 import type { ActorHost } from '../monitor/actor-host.ts';
+import { leasesOf } from '../monitor/instance-leases.ts';
 import { describeSnapshot, type MonitorSnapshot } from '../monitor/machine.ts';
 import type { TransitionLog, TransitionRecord } from '../monitor/transition-log.ts';
 
@@ -26,8 +27,10 @@ export class TaskInspection {
   constructor(private readonly deps: { orm: MikroORM; host: ActorHost; transitions: TransitionLog }) {}
 
   async read(taskId: string): Promise<TaskInspectionView | undefined> {
-    const row = await this.deps.orm.em.fork().findOne(MonitoringTask, taskId);
+    const em = this.deps.orm.em.fork();
+    const row = await em.findOne(MonitoringTask, taskId);
     if (!row) return undefined;
+    const leases = await leasesOf(em, [row.leaseOwner]);
     const live = this.deps.host.describe(taskId);
     const description = live ?? (row.snapshot ? describeSnapshot(row.snapshot as unknown as MonitorSnapshot) : undefined);
     return {
@@ -38,7 +41,7 @@ export class TaskInspection {
       state: description?.state ?? row.state,
       outcome: description?.outcome ?? row.outcome ?? null,
       owner: row.leaseOwner ?? null,
-      leaseUntil: row.leaseUntil?.getTime() ?? null,
+      leaseUntil: (row.leaseOwner && leases.get(row.leaseOwner)?.getTime()) || null,
       nextStepAt: description?.nextStepAt ?? null,
       lastCheckAt: description?.lastCheckAt ?? null,
       reason: description?.reason ?? null,

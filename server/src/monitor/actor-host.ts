@@ -1,6 +1,7 @@
-// Runs the actors of the tasks this instance owns. Ownership is a lease row in Postgres (claimed with SKIP LOCKED,
-// renewed by heartbeat, released on stop, taken over after expiry); every top-level state change is persisted as the
-// actor's snapshot (fenced by the lease) and published on the bus; commands reach the owner over the bus.
+// Runs the actors of the tasks this instance owns. A task is owned through its `lease_owner` (claimed with SKIP LOCKED,
+// released on stop) while the owner's one lease row in `monitor_instances` is live (renewed by heartbeat); when an
+// instance's lease lapses its tasks are free for the others to claim. Every top-level state change is persisted as the
+// actor's snapshot (fenced by `lease_owner`) and published on the bus; commands reach the owner over the bus.
 //
 // An actor at rest (waiting for its next poll, backing off, paused: nothing invoked) is parked: its persisted snapshot
 // and one timer for its next deadline stay, the XState actor is stopped, and it is restored from that snapshot the
@@ -104,6 +105,9 @@ const CHANNEL_TASK_COMMAND = 'tasks:command';
 const CHANNEL_TASK_ACK = 'tasks:ack';
 /** An instance stopping gracefully released its leases: claim them now rather than at the next heartbeat. */
 const CHANNEL_TASKS_RELEASED = 'tasks:released';
+/** A task (aliased `t`) whose owner, if any, has no live lease. */
+const UNHELD = `(t.lease_owner is null or not exists (
+  select 1 from monitor_instances i where i.id = t.lease_owner and i.lease_until > now()))`;
 /** An actor whose next deadline is nearer than this stays running instead of being parked. */
 const PARK_MIN_AHEAD_MS = 50;
 
@@ -277,10 +281,9 @@ export class ActorHost {
     }
     const ids = [...this.hosted.keys()];
     await Promise.all(ids.map((id) => this.unhost(id, { persist: true })));
-    await this.options.orm.em
-      .fork()
-      .getConnection()
-      .execute('update monitoring_tasks set lease_owner = null, lease_until = null where lease_owner = ?', [this.options.instanceId]);
+    const conn = this.options.orm.em.fork().getConnection();
+    await conn.execute('update monitoring_tasks set lease_owner = null where lease_owner = ?', [this.options.instanceId]);
+    await conn.execute('delete from monitor_instances where id = ?', [this.options.instanceId]);
     await this.options.shared.bus.publish(CHANNEL_TASKS_RELEASED, { by: this.options.instanceId }).catch(() => undefined);
     for (const off of this.unsubscribes.splice(0)) await off();
   }
@@ -341,13 +344,32 @@ export class ActorHost {
     const me = this.options.instanceId;
     const ttl = `${Math.round(this.leaseTtlMs)} milliseconds`;
 
-    // 1. Renew what we hold; anything we no longer hold was taken over: stop it here without writing.
+    // 1. Renew this instance's lease: one row, however many tasks it runs.
     const renewed = await conn.execute<{ id: string }[]>(
-      `update monitoring_tasks set lease_until = now() + ?::interval where lease_owner = ? and state <> 'done' returning id`,
+      'update monitor_instances set lease_until = now() + ?::interval where id = ? and lease_until > now() returning id',
       [ttl, me],
     );
-    const stillOurs = new Set(renewed.map((r) => r.id));
-    for (const id of [...this.hosted.keys()]) if (!stillOurs.has(id)) await this.unhost(id, { persist: false });
+    if (renewed.length === 0) {
+      // The first beat, or the lease lapsed (a long pause) and others may have claimed some of our tasks: register
+      // again first (nothing can be claimed from us after that), then stop whatever is no longer ours, without writing.
+      await conn.execute(
+        `insert into monitor_instances (id, lease_until) values (?, now() + ?::interval)
+         on conflict (id) do update set lease_until = excluded.lease_until`,
+        [me, ttl],
+      );
+      // Rows of instances long gone that own nothing any more (every process start adds one).
+      await conn.execute(
+        `delete from monitor_instances i where i.lease_until < now() - interval '1 hour'
+         and not exists (select 1 from monitoring_tasks t where t.lease_owner = i.id)`,
+      );
+      if (this.hosted.size > 0) {
+        const ours = await conn.execute<{ id: string }[]>(`select id from monitoring_tasks where lease_owner = ? and state <> 'done'`, [
+          me,
+        ]);
+        const stillOurs = new Set(ours.map((r) => r.id));
+        for (const id of [...this.hosted.keys()]) if (!stillOurs.has(id)) await this.unhost(id, { persist: false });
+      }
+    }
 
     // 2. Claim tasks nobody holds (new, released, or left by a dead instance), batch after batch while there are more.
     for (let batch = 0; batch < 20 && !this.stopped; batch++) {
@@ -361,22 +383,23 @@ export class ActorHost {
     if (warehouses.length) this.options.feed.watch(warehouses);
   }
 
-  /** One batch of tasks nobody holds (never leased, released, or expired), now leased to this instance. */
+  /** One batch of tasks nobody holds (never leased, released, or owned by an instance whose lease lapsed), now ours. */
   private claimBatch(): Promise<ClaimedRow[]> {
     return this.claim(
-      `id in (select id from monitoring_tasks
-              where state <> 'done' and (lease_until is null or lease_until < now())
-              order by updated_at limit ? for update skip locked)`,
+      `id in (select t.id from monitoring_tasks t
+              where t.state <> 'done' and ${UNHELD}
+              order by t.updated_at limit ? for update skip locked)`,
       [this.options.claimBatch ?? 1_000],
     );
   }
 
   /** Take one task here if no live instance holds it. */
   private async claimOne(taskId: string): Promise<boolean> {
-    const [row] = await this.claim(`id = ? and state <> 'done' and (lease_until is null or lease_until < now() or lease_owner = ?)`, [
-      taskId,
-      this.options.instanceId,
-    ]);
+    const [row] = await this.claim(
+      `id in (select t.id from monitoring_tasks t
+              where t.id = ? and t.state <> 'done' and (t.lease_owner = ? or ${UNHELD}) for update)`,
+      [taskId, this.options.instanceId],
+    );
     if (!row) return false;
     if (!this.hosted.has(taskId)) this.host(toRow(row), row.snapshot === null);
     return true;
@@ -387,10 +410,10 @@ export class ActorHost {
       .fork()
       .getConnection()
       .execute<ClaimedRow[]>(
-        `update monitoring_tasks set lease_owner = ?, lease_until = now() + ?::interval
+        `update monitoring_tasks set lease_owner = ?
          where ${where}
          returning id, user_id, kind, mode, criteria, snapshot`,
-        [this.options.instanceId, `${Math.round(this.leaseTtlMs)} milliseconds`, ...params],
+        [this.options.instanceId, ...params],
       );
   }
 
@@ -575,10 +598,9 @@ export class ActorHost {
         `update monitoring_tasks
          set snapshot = ?::jsonb, state = ?, outcome = ?, updated_at = now(),
              finished_at = case when ? then now() else null end,
-             lease_owner = case when ? then null else lease_owner end,
-             lease_until = case when ? then null else lease_until end
+             lease_owner = case when ? then null else lease_owner end
          where id = ? and lease_owner = ? returning id`,
-        [JSON.stringify(snapshot), description.state, description.outcome, done, done, done, taskId, this.options.instanceId],
+        [JSON.stringify(snapshot), description.state, description.outcome, done, done, taskId, this.options.instanceId],
       );
     return rows.length === 1;
   }

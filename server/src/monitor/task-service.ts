@@ -52,7 +52,6 @@ export interface TaskServiceDeps {
   warehouses: WarehouseDirectory;
   portal: WbPortalClient;
   logger: Logger;
-  leaseTtlMs?: number;
 }
 
 export class TaskService {
@@ -83,7 +82,6 @@ export class TaskService {
       state: 'idle',
       // Claimed by this instance at once, so the creator's instance runs it without waiting for a claim cycle.
       leaseOwner: this.deps.host.instanceId,
-      leaseUntil: new Date(Date.now() + (this.deps.leaseTtlMs ?? 15_000)),
     });
     await em.flush();
     await this.deps.host.adopt({ id: task.id, userId, kind: input.kind, mode, criteria, snapshot: null });

@@ -24,6 +24,7 @@ describe('migrations', () => {
       'credentials',
       'ledger_entries',
       'mikro_orm_migrations',
+      'monitor_instances',
       'monitoring_tasks',
       'outbox',
       'payments',

@@ -116,6 +116,28 @@ describe('monitoring tasks', () => {
     );
   });
 
+  it('an instance whose lease lapsed gives up the tasks another instance claimed meanwhile, and keeps the rest', async () => {
+    const user = newUser();
+    const client = server.client(user);
+    const taken = await client.tasks.create.mutate(supply({ warehouseIds: [300461], boxTypeId: 6 }));
+    const kept = await client.tasks.create.mutate(supply({ warehouseIds: [300461], boxTypeId: 6 }));
+    await waitForTask(user, taken.id, 'polling');
+    const conn = server.orm.em.fork().getConnection();
+    // This instance stalls past its lease; another instance claims one of its tasks before it beats again.
+    await conn.execute(`update monitor_instances set lease_until = now() - interval '1 second' where id = ?`, [server.host.instanceId]);
+    await conn.execute(`insert into monitor_instances (id, lease_until) values ('other-instance', now() + interval '1 hour')`);
+    await conn.execute(`update monitoring_tasks set lease_owner = 'other-instance' where id = ?`, [taken.id]);
+    await vi.waitFor(() => expect(server.host.residencyOf(taken.id)).toBeUndefined(), { timeout: 20_000, interval: 100 });
+    expect(server.host.residencyOf(kept.id)).toBeDefined();
+    const [lease] = await conn.execute<{ live: boolean }[]>('select lease_until > now() as live from monitor_instances where id = ?', [
+      server.host.instanceId,
+    ]);
+    expect(lease?.live).toBe(true);
+    // Leave no task behind for the other tests: the stand-in instance goes, and its task is claimed back.
+    await client.tasks.cancel.mutate({ id: kept.id });
+    await conn.execute(`delete from monitor_instances where id = 'other-instance'`);
+  });
+
   it('autobook: books the slot through the portal exactly once, charging one credit in the ledger', async () => {
     const user = newUser();
     const seller = await wb.createSeller({ name: 'ООО Автобронь' });

@@ -3,6 +3,7 @@ import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { MonitoringTask } from '../../db/entities/monitoring-task.ts';
 import { CHANNEL_TASK_TRANSITION } from '../../monitor/actor-host.ts';
+import { leasesOf } from '../../monitor/instance-leases.ts';
 import { describeSnapshot, MACHINE_STATES, type MonitorSnapshot } from '../../monitor/machine.ts';
 import type { TransitionRecord } from '../../monitor/transition-log.ts';
 import { busStream } from '../bus-stream.ts';
@@ -10,9 +11,15 @@ import { adminProcedure, router } from '../trpc.ts';
 
 export const inspectorRouter = router({
   actors: adminProcedure.input(z.object({ includeDone: z.boolean().default(false) }).optional()).query(async ({ ctx, input }) => {
-    const rows = await ctx.services.orm.em
-      .fork()
-      .find(MonitoringTask, input?.includeDone ? {} : { state: { $ne: 'done' } }, { orderBy: { updatedAt: 'desc' }, limit: 1_000 });
+    const em = ctx.services.orm.em.fork();
+    const rows = await em.find(MonitoringTask, input?.includeDone ? {} : { state: { $ne: 'done' } }, {
+      orderBy: { updatedAt: 'desc' },
+      limit: 1_000,
+    });
+    const leases = await leasesOf(
+      em,
+      rows.map((row) => row.leaseOwner),
+    );
     return rows.map((row) => {
       const d = row.snapshot ? describeSnapshot(row.snapshot as unknown as MonitorSnapshot) : undefined;
       return {
@@ -23,15 +30,17 @@ export const inspectorRouter = router({
         state: row.state,
         outcome: row.outcome ?? null,
         owner: row.leaseOwner ?? null,
-        leaseUntil: row.leaseUntil?.toISOString() ?? null,
+        leaseUntil: (row.leaseOwner && leases.get(row.leaseOwner)?.toISOString()) || null,
         nextStepAt: d?.nextStepAt ?? null,
         updatedAt: row.updatedAt.toISOString(),
       };
     });
   }),
   actor: adminProcedure.input(z.object({ id: z.uuid() })).query(async ({ ctx, input }) => {
-    const row = await ctx.services.orm.em.fork().findOne(MonitoringTask, input.id);
+    const em = ctx.services.orm.em.fork();
+    const row = await em.findOne(MonitoringTask, input.id);
     if (!row) return null;
+    const leases = await leasesOf(em, [row.leaseOwner]);
     const snapshot = row.snapshot as unknown as MonitorSnapshot | null;
     return {
       id: row.id,
@@ -40,7 +49,7 @@ export const inspectorRouter = router({
       mode: row.mode,
       criteria: row.criteria,
       owner: row.leaseOwner ?? null,
-      leaseUntil: row.leaseUntil?.toISOString() ?? null,
+      leaseUntil: (row.leaseOwner && leases.get(row.leaseOwner)?.toISOString()) || null,
       description: snapshot ? describeSnapshot(snapshot) : null,
       context: (snapshot as { context?: unknown } | null)?.context ?? null,
       value: (snapshot as { value?: unknown } | null)?.value ?? null,

@@ -1,13 +1,24 @@
 import { BookingResult } from './booking-result.ts';
 import { Credential } from './credential.ts';
 import { LedgerEntry } from './ledger-entry.ts';
+import { MonitorInstance } from './monitor-instance.ts';
 import { MonitoringTask } from './monitoring-task.ts';
 import { OutboxMessage } from './outbox-message.ts';
 import { Payment } from './payment.ts';
 import { RedistributionOrder } from './redistribution-order.ts';
 import { User } from './user.ts';
 
-export { BookingResult, Credential, LedgerEntry, MonitoringTask, OutboxMessage, Payment, RedistributionOrder, User };
+export { BookingResult, Credential, LedgerEntry, MonitorInstance, MonitoringTask, OutboxMessage, Payment, RedistributionOrder, User };
 
 /** Every entity of the model, in one list for the ORM. */
-export const entities = [User, Credential, MonitoringTask, BookingResult, RedistributionOrder, LedgerEntry, Payment, OutboxMessage];
+export const entities = [
+  User,
+  Credential,
+  MonitoringTask,
+  MonitorInstance,
+  BookingResult,
+  RedistributionOrder,
+  LedgerEntry,
+  Payment,
+  OutboxMessage,
+];

@@ -6,7 +6,7 @@ import { User } from './user.ts';
 const MonitoringTaskSchema = defineEntity({
   name: 'MonitoringTask',
   tableName: 'monitoring_tasks',
-  indexes: [{ properties: ['user', 'createdAt'] }, { properties: ['state', 'leaseUntil'] }],
+  indexes: [{ properties: ['user', 'createdAt'] }, { properties: ['leaseOwner'] }],
   properties: {
     id: p
       .uuid()
@@ -21,9 +21,8 @@ const MonitoringTaskSchema = defineEntity({
     outcome: p.enum(TASK_OUTCOMES).nullable(),
     /** `actor.getPersistedSnapshot()`, written on every state change. */
     snapshot: p.json<Record<string, unknown>>().nullable(),
-    /** The instance that runs this task's actor, until `leaseUntil`; another may take over after that. */
+    /** The instance that runs this task's actor while that instance's lease (`monitor_instances`) is live. */
     leaseOwner: p.string().length(128).nullable(),
-    leaseUntil: p.datetime().nullable(),
     createdAt: p
       .datetime()
       .defaultRaw('now()')
