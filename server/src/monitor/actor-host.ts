@@ -18,6 +18,7 @@ import {
   type ActInput,
   type ActResult,
   describeSnapshot,
+  type MonitorDescription,
   type MonitorSnapshot,
   monitorMachine,
   type ProbeInput,
@@ -92,7 +93,11 @@ export interface ActorHostOptions {
   leaseTtlMs?: number;
   heartbeatMs?: number;
   claimBatch?: number;
-  /** The supply actors' own probe timer: housekeeping (expiry, a missed update); detection runs in `evaluate`. */
+  /**
+   * The supply actors' own probe timer (default 2 min). Detection runs every second in `evaluate`, and so does expiry at
+   * the day's turn; this probe only refreshes the "best so far" the seller sees. Each one restores a parked actor, so
+   * at 10,000 tasks a 30 s timer cost 333 actor restores a second (issue 8's API tail).
+   */
   pollIntervalMs?: number;
   /** How often every waiting supply task is evaluated against the feed (the 1 Hz of the design). */
   evaluateEveryMs?: number;
@@ -108,6 +113,7 @@ const CHANNEL_TASKS_RELEASED = 'tasks:released';
 /** A task (aliased `t`) whose owner, if any, has no live lease. */
 const UNHELD = `(t.lease_owner is null or not exists (
   select 1 from monitor_instances i where i.id = t.lease_owner and i.lease_until > now()))`;
+const SUPPLY_HOUSEKEEPING_MS = 120_000;
 /** An actor whose next deadline is nearer than this stays running instead of being parked. */
 const PARK_MIN_AHEAD_MS = 50;
 
@@ -118,6 +124,8 @@ export class ActorHost {
    * whose cheapest bookable cell is above every threshold in it — nearly always — with one lookup. */
   private readonly groups = new Map<string, WatchGroup>();
   private lastFullPassDay = '';
+  /** When the last 1 Hz pass ran (epoch ms; 0 before the first). */
+  private lastPassAt = 0;
   private readonly waitingAcks = new Map<string, (ok: boolean) => void>();
   private readonly unsubscribes: Array<Unsubscribe | (() => void)> = [];
   private timer: NodeJS.Timeout | undefined;
@@ -149,6 +157,11 @@ export class ActorHost {
   /** Whether this instance runs the task now. */
   runs(taskId: string): boolean {
     return this.hosted.has(taskId);
+  }
+
+  /** The criteria of a task this instance runs (parsed once, when it was claimed). */
+  criteriaOf(taskId: string): TaskRow['criteria'] | undefined {
+    return this.hosted.get(taskId)?.row.criteria;
   }
 
   /** Task ids this instance runs now. */
@@ -223,6 +236,7 @@ export class ActorHost {
       }
       return;
     }
+    this.lastPassAt = Date.now();
     if (today !== this.lastFullPassDay) {
       this.lastFullPassDay = today;
       for (const hosted of this.hosted.values()) this.wakeOnMatch(hosted, today, freshSince);
@@ -318,9 +332,19 @@ export class ActorHost {
   }
 
   /** The live description of a task this instance runs, if it runs it. */
-  describe(taskId: string) {
+  describe(taskId: string): MonitorDescription | undefined {
     const hosted = this.hosted.get(taskId);
-    return hosted ? describeSnapshot(snapshotOf(hosted)) : undefined;
+    if (!hosted) return undefined;
+    const description = describeSnapshot(snapshotOf(hosted));
+    // A waiting supply task was last checked by the latest detection pass, if a fresh picture of one of its warehouses
+    // was there to check it against; its own (housekeeping) probe is rarer.
+    const passAt = this.lastPassAt;
+    if (hosted.row.kind !== 'supply' || description.state !== 'polling' || passAt <= (description.lastCheckAt ?? 0)) return description;
+    const freshSince = passAt - STALE_PICTURE_MS;
+    const checked = (hosted.row.criteria as SupplyCriteria).warehouseIds.some(
+      (id) => (this.options.feed.peek(id)?.fetchedAt ?? 0) >= freshSince,
+    );
+    return checked ? { ...description, lastCheckAt: passAt } : description;
   }
 
   private async onRemoteCommand({ taskId, command, requestId }: { taskId: string; command: TaskCommand; requestId: string }) {
@@ -466,7 +490,8 @@ export class ActorHost {
       taskId: row.id,
       mode: row.mode,
       keepWatching: row.kind === 'supply' && (row.criteria as SupplyCriteria).keepWatching === true,
-      pollIntervalMs: row.kind === 'supply' ? (this.options.pollIntervalMs ?? 30_000) : (this.options.redistributionPollMs ?? 5_000),
+      pollIntervalMs:
+        row.kind === 'supply' ? (this.options.pollIntervalMs ?? SUPPLY_HOUSEKEEPING_MS) : (this.options.redistributionPollMs ?? 5_000),
     };
     const actor = createActor(this.machine, {
       input,

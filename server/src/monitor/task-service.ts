@@ -29,7 +29,15 @@ export const MAX_ACTIVE_TASKS = 50;
 export const MAX_DAYS_AHEAD = 90;
 
 /** What a task's view is made of: an entity, or a row read without the ORM. */
-type TaskRecord = Pick<MonitoringTask, 'id' | 'kind' | 'mode' | 'state' | 'outcome' | 'criteria' | 'snapshot' | 'createdAt' | 'updatedAt'>;
+type TaskRecord = Pick<MonitoringTask, 'id' | 'kind' | 'mode' | 'state' | 'outcome' | 'criteria' | 'snapshot'> & {
+  /** A Date from an entity, or the ISO text the list query formats itself. */
+  createdAt: Date | string;
+  updatedAt: Date | string;
+};
+
+/** A timestamptz column as the ISO 8601 text `Date.prototype.toISOString` gives (UTC, milliseconds, `Z`). */
+const ISO_UTC = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const iso = (at: Date | string) => (typeof at === 'string' ? at : at.toISOString());
 
 interface TaskListRow {
   id: string;
@@ -41,8 +49,8 @@ interface TaskListRow {
   snapshot: MonitoringTask['snapshot'];
   /** Leased by this instance (so, nearly always, running here). */
   ours: boolean | null;
-  created_at: Date | string;
-  updated_at: Date | string;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface TaskServiceDeps {
@@ -91,27 +99,33 @@ export class TaskService {
 
   /**
    * Plain rows, not entities: the list is read-only and fetched on every visit, and hydrating its entities (JSON columns
-   * copied for change tracking) cost more than the query itself. The stored snapshot is left out for the tasks this
-   * instance runs — their live state is described from the actor — unless one turns out not to be running here after
-   * all (issue 8's API benchmark).
+   * copied for change tracking) cost more than the query itself. For the tasks this instance runs, the criteria and
+   * state come from the actor host (already parsed), so their JSON columns are not even read; timestamps arrive as the
+   * ISO text the API sends (issue 8's API benchmark).
    */
   async list(userId: number): Promise<TaskView[]> {
     const conn = this.deps.orm.em.getConnection();
     const me = this.deps.host.instanceId;
     const rows = await conn.execute<TaskListRow[]>(
-      `select id, kind, mode, state, outcome, criteria, created_at, updated_at,
-              case when lease_owner = ? then null else snapshot end as snapshot, lease_owner = ? as ours
-       from monitoring_tasks where user_id = ? order by created_at desc limit 200`,
-      [me, me, userId],
+      `select id, kind, mode, state, outcome, lease_owner = ? as ours,
+              case when lease_owner = ? then null else criteria end as criteria,
+              case when lease_owner = ? then null else snapshot end as snapshot,
+              ${ISO_UTC('created_at')} as created_at, ${ISO_UTC('updated_at')} as updated_at
+       from monitoring_tasks where user_id = ? order by monitoring_tasks.created_at desc limit 200`,
+      [me, me, me, userId],
     );
-    const unhosted = rows.filter((row) => row.ours && !this.deps.host.runs(row.id)).map((row) => row.id);
-    if (unhosted.length) {
-      const stored = await conn.execute<Array<{ id: string; snapshot: TaskListRow['snapshot'] }>>(
-        `select id, snapshot from monitoring_tasks where id in (${unhosted.map(() => '?').join(', ')})`,
-        unhosted,
+    // Leased here but not running here (just released or being stopped): read what was left out.
+    const missing = rows.filter((row) => row.ours && !this.deps.host.runs(row.id)).map((row) => row.id);
+    if (missing.length) {
+      const stored = await conn.execute<Array<Pick<TaskListRow, 'id' | 'criteria' | 'snapshot'>>>(
+        `select id, criteria, snapshot from monitoring_tasks where id in (${missing.map(() => '?').join(', ')})`,
+        missing,
       );
-      const byId = new Map(stored.map((r) => [r.id, r.snapshot]));
-      for (const row of rows) if (byId.has(row.id)) row.snapshot = byId.get(row.id) ?? null;
+      const byId = new Map(stored.map((r) => [r.id, r]));
+      for (const row of rows) {
+        const found = byId.get(row.id);
+        if (found) Object.assign(row, { criteria: found.criteria, snapshot: found.snapshot, ours: false });
+      }
     }
     return rows.map((row) =>
       this.view({
@@ -120,10 +134,10 @@ export class TaskService {
         mode: row.mode,
         state: row.state,
         outcome: row.outcome,
-        criteria: row.criteria,
+        criteria: (row.ours ? this.deps.host.criteriaOf(row.id) : undefined) ?? row.criteria,
         snapshot: row.snapshot,
-        createdAt: new Date(row.created_at),
-        updatedAt: new Date(row.updated_at),
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
       }),
     );
   }
@@ -238,8 +252,8 @@ export class TaskService {
       reason: description?.reason ?? null,
       found: description?.found ?? null,
       actionUrl: description?.actionUrl ?? null,
-      createdAt: row.createdAt.toISOString(),
-      updatedAt: row.updatedAt.toISOString(),
+      createdAt: iso(row.createdAt),
+      updatedAt: iso(row.updatedAt),
     };
   }
 
