@@ -140,8 +140,14 @@ describe('notification delivery', () => {
     // Backoff with equal jitter from 2 s: the first retry after at least 1 s, the second after at least 2 s.
     expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(1_000);
     expect(calls[2]!.at - calls[1]!.at).toBeGreaterThanOrEqual(2_000);
-    const row = await server.orm.em.fork().findOneOrFail(OutboxMessage, { user: user.id, kind: 'slot_found' });
-    expect({ attempts: row.attempts, sent: row.sentAt instanceof Date }).toEqual({ attempts: 3, sent: true });
+    // Telegram answered; the worker marks the message sent right after (not before the fake has recorded the call).
+    await vi.waitFor(
+      async () => {
+        const row = await server.orm.em.fork().findOneOrFail(OutboxMessage, { user: user.id, kind: 'slot_found' });
+        expect({ attempts: row.attempts, sent: row.sentAt instanceof Date }).toEqual({ attempts: 3, sent: true });
+      },
+      { timeout: 5_000, interval: 50 },
+    );
   });
 
   it('sends at most one message per second to a chat, without holding up other chats', async () => {
@@ -174,9 +180,14 @@ describe('notification delivery', () => {
     await enqueue(user, 'slot_found', slot(10));
     const em = () => server.orm.em.fork();
     await vi.waitFor(async () => expect((await em().findOneOrFail(User, user.id)).active).toBe(false), { timeout: 10_000, interval: 50 });
-    const first = await em().findOneOrFail(OutboxMessage, { user: user.id });
-    expect(first.failedAt).toBeInstanceOf(Date);
-    expect(first.lastError).toMatch(/403: Forbidden: bot was blocked by the user/);
+    await vi.waitFor(
+      async () => {
+        const first = await em().findOneOrFail(OutboxMessage, { user: user.id });
+        expect(first.failedAt).toBeInstanceOf(Date);
+        expect(first.lastError).toMatch(/403: Forbidden: bot was blocked by the user/);
+      },
+      { timeout: 5_000, interval: 50 },
+    );
 
     // While inactive, messages are given up without calling Telegram.
     const calls = fake.callsOf('sendMessage', toChat(user)).length;
