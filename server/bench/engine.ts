@@ -496,7 +496,7 @@ export interface RecoveryResult {
   restartSeconds: number;
   /** From SIGKILL until every task that was polling polls again on the new process. */
   sinceKillSeconds: number;
-  /** The same, from the moment the dead process's leases expired (they must, before anyone may take the tasks). */
+  /** The same, from when the dead process's lease would have lapsed: negative when the restart ended it at once. */
   sinceLeasesExpiredSeconds: number;
   autobookTasks: number;
   autobookBooked: number;
@@ -640,7 +640,7 @@ export async function runRecovery(session: EngineSession): Promise<RecoveryResul
     autobookTasks: tasks.length,
     autobookBooked: booked,
     doubleBookings,
-    pass: sinceExpiry < 10 && booked === tasks.length && Object.values(doubleBookings).every((n) => n === 0),
+    pass: sinceKill < 10 && booked === tasks.length && Object.values(doubleBookings).every((n) => n === 0),
   };
 }
 

@@ -199,9 +199,9 @@ try {
             [
               'recovery',
               `SIGKILL with ${n(recovery.activeTasks)} tasks (${recovery.bookingsInFlightAtKill} bookings in flight), restart: every task polling again`,
-              `${recovery.sinceLeasesExpiredSeconds} s after the dead instance's leases expired (${recovery.sinceKillSeconds} s after SIGKILL, MONITOR_LEASE_MS=${recovery.leaseMs})`,
+              `${recovery.sinceKillSeconds} s after SIGKILL (server up after ${recovery.restartSeconds} s; it ends its dead predecessor's lease at once)`,
               '< 10 s',
-              recovery.sinceLeasesExpiredSeconds < 10,
+              recovery.sinceKillSeconds < 10,
             ],
             [
               'recovery',

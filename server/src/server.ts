@@ -18,6 +18,7 @@ import type { Config } from './config.ts';
 import { SlotFeed } from './feed/slot-feed.ts';
 import { WarehouseDirectory } from './feed/warehouse-directory.ts';
 import { ActorHost } from './monitor/actor-host.ts';
+import { newInstanceId } from './monitor/instance-leases.ts';
 import { Redistribution } from './monitor/redistribution.ts';
 import { SupplyAct } from './monitor/supply-act.ts';
 import { SupplyProbe } from './monitor/supply-probe.ts';
@@ -124,7 +125,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         else await credentials.markRejected(credentialId, reason);
       },
     };
-    const instanceId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    const instanceId = newInstanceId(os.hostname(), process.pid, randomBytes(3).toString('hex'));
     const feed = new SlotFeed({ shared, official: wb.official, credentials: feedCredentials, logger, instanceId });
     await feed.start();
     stops.push({ name: 'slot feed', stop: () => feed.stop() });

@@ -14,6 +14,7 @@ import { type Actor, createActor, fromPromise } from 'xstate';
 import type { SlotFeed } from '../feed/slot-feed.ts';
 import type { SharedState, Unsubscribe } from '../platform/kv/types.ts';
 import type { Metrics } from '../platform/metrics.ts';
+import { isDeadPredecessor, processAlive } from './instance-leases.ts';
 import {
   type ActInput,
   type ActResult,
@@ -114,6 +115,8 @@ const CHANNEL_TASKS_RELEASED = 'tasks:released';
 const UNHELD = `(t.lease_owner is null or not exists (
   select 1 from monitor_instances i where i.id = t.lease_owner and i.lease_until > now()))`;
 const SUPPLY_HOUSEKEEPING_MS = 120_000;
+/** Past another instance's lease end before looking: its clock (Postgres's `now()`) is the same, the timer is not exact. */
+const LAPSE_MARGIN_MS = 100;
 /** An actor whose next deadline is nearer than this stays running instead of being parked. */
 const PARK_MIN_AHEAD_MS = 50;
 
@@ -130,6 +133,7 @@ export class ActorHost {
   private readonly unsubscribes: Array<Unsubscribe | (() => void)> = [];
   private timer: NodeJS.Timeout | undefined;
   private evaluator: NodeJS.Timeout | undefined;
+  private lapseTimer: NodeJS.Timeout | undefined;
   private cycle: Promise<void> = Promise.resolve();
   private stopped = true;
   private readonly machine;
@@ -288,6 +292,7 @@ export class ActorHost {
     this.stopped = true;
     clearInterval(this.timer);
     clearInterval(this.evaluator);
+    clearTimeout(this.lapseTimer);
     await this.cycle.catch(() => undefined);
     const deadline = Date.now() + actGraceMs;
     while (Date.now() < deadline && [...this.hosted.values()].some((h) => describeSnapshot(snapshotOf(h)).state === 'booking')) {
@@ -381,6 +386,14 @@ export class ActorHost {
          on conflict (id) do update set lease_until = excluded.lease_until`,
         [me, ttl],
       );
+      // A predecessor on this host whose process is gone (a restart, a crash) holds its tasks until its lease lapses:
+      // end its lease now, so this start takes them over at once.
+      const others = await conn.execute<{ id: string }[]>('select id from monitor_instances where id <> ? and lease_until > now()', [me]);
+      const dead = others.map((r) => r.id).filter((id) => isDeadPredecessor(id, me, processAlive));
+      if (dead.length) {
+        await conn.execute(`update monitor_instances set lease_until = now() where id in (${dead.map(() => '?').join(', ')})`, dead);
+        this.options.logger.info({ event: 'host.predecessor_gone', instances: dead }, 'taking over from a stopped instance');
+      }
       // Rows of instances long gone that own nothing any more (every process start adds one).
       await conn.execute(
         `delete from monitor_instances i where i.lease_until < now() - interval '1 hour'
@@ -405,6 +418,19 @@ export class ActorHost {
     // 3. Keep the feed watching every warehouse our supply tasks need.
     const warehouses = [...this.byWarehouse.keys()];
     if (warehouses.length) this.options.feed.watch(warehouses);
+
+    // 4. Beat again the moment another instance's lease would lapse with tasks in it: if it died, its tasks are
+    // claimed then, not up to a heartbeat later. A live instance renews first and the timer is set again.
+    const [next] = await conn.execute<{ at: string | null }[]>(
+      `select extract(epoch from min(i.lease_until)) * 1000 as at from monitor_instances i
+       where i.id <> ? and exists (select 1 from monitoring_tasks t where t.lease_owner = i.id and t.state <> 'done')`,
+      [me],
+    );
+    clearTimeout(this.lapseTimer);
+    if (next?.at && !this.stopped) {
+      this.lapseTimer = setTimeout(() => this.beat(), Math.max(0, Number(next.at) - Date.now()) + LAPSE_MARGIN_MS);
+      this.lapseTimer.unref();
+    }
   }
 
   /** One batch of tasks nobody holds (never leased, released, or owned by an instance whose lease lapsed), now ours. */
