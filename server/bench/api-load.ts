@@ -12,21 +12,12 @@ import type { EngineSession } from './engine.ts';
 import type { PacedResult } from './paced-load.ts';
 import { loadAverage, metric, procSample, scrape } from './stack.ts';
 
-interface ProcedureResult {
+interface ProcedureResult extends PacedResult {
   procedure: string;
-  requests: number;
-  p50Ms: number;
-  p90Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  failed: number;
-  achievedRatePerSecond: number;
   serverCpuPercent: number;
   /** The server's event-loop delay during the run (prom-client's histogram, reset at the start): where a tail comes from. */
   serverLoopDelayP99Ms: number;
   serverLoopDelayMaxMs: number;
-  /** How late this generator itself sent its most delayed request: a tail the server did not cause. */
-  generatorLateMaxMs: number;
   loadAverage: number[];
   autocannon: { p50Ms: number; p99Ms: number; requestsPerSecond: number; failed: number };
 }
