@@ -502,8 +502,8 @@ export class ActorHost {
       this.options.feed.watch(criteria.warehouseIds);
     }
     const stored = row.snapshot;
-    const initial = describeSnapshot(stored ?? { value: 'idle', context: { outcome: null } as MonitorSnapshot['context'] });
-    hosted.lastKey = `${initial.state}|${initial.outcome ?? ''}`;
+    // A new task starts in `idle`, with no outcome.
+    hosted.lastKey = stored ? stateKey(describeSnapshot(stored)) : 'idle|';
     // A task restored at rest is parked straight from its row: taking over 10,000 tasks creates no actor at all.
     if (!fresh && stored && atRest(stored)) this.park(hosted, stored);
     else this.startActor(hosted, fresh ? undefined : (stored ?? undefined), fresh ? 'START' : 'REARM');
@@ -591,7 +591,7 @@ export class ActorHost {
     if (hosted.stopping) return;
     if (atRest(snapshot)) this.parkWhenSettled(hosted);
     const description = describeSnapshot(snapshot);
-    const key = `${description.state}|${description.outcome ?? ''}`;
+    const key = stateKey(description);
     const best = JSON.stringify(description.bestSeen);
     const { row } = hosted;
     if (key === hosted.lastKey) {
@@ -733,6 +733,11 @@ interface ClaimedRow {
 
 function toRow(row: ClaimedRow): TaskRow {
   return { id: row.id, userId: Number(row.user_id), kind: row.kind, mode: row.mode, criteria: row.criteria, snapshot: row.snapshot };
+}
+
+/** What counts as a change of state (persisted, logged as a transition): the top-level state and the outcome. */
+function stateKey(description: MonitorDescription): string {
+  return `${description.state}|${description.outcome ?? ''}`;
 }
 
 /** The task's state now: the running actor's snapshot, or the parked one. */
