@@ -43,6 +43,12 @@ describe('docker-compose.yml', () => {
     expect(start).toBe(`node ${SERVER_HEAP_FLAGS.join(' ')} --import tsx src/main.ts`);
   });
 
+  it('tunes the garbage collector before any other module of the server runs', () => {
+    const main = readFileSync(`${repoRoot}server/src/main.ts`, 'utf8');
+    const firstImport = main.split('\n').find((line) => line.startsWith('import '));
+    expect(firstImport).toBe("import './platform/gc-tuning.ts';");
+  });
+
   it('builds the server as a non-root user on Node 24', () => {
     const dockerfile = readFileSync(`${repoRoot}Dockerfile`, 'utf8');
     expect(dockerfile).toMatch(/^FROM node:24-slim AS runtime$/m);
