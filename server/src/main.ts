@@ -1,5 +1,4 @@
 // Composition root: config → logger → server; signals → graceful stop.
-import './platform/gc-tuning.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SERVER_HEAP_FLAGS } from '../../src/platform/heap-budget.ts';
+import { SERVER_HEAP_FLAGS, SERVER_V8_FLAGS } from '../../src/platform/heap-budget.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -35,18 +35,15 @@ describe('docker-compose.yml', () => {
     expect(service('proxy')).toMatch(/Caddyfile/);
   });
 
-  it('runs the server with the same heap budget in the image, in `pnpm start` and in the benchmarks', () => {
+  it('runs the server with the same heap budget and GC flags in the image, in `pnpm start` and in the benchmarks', () => {
     const dockerfile = readFileSync(`${repoRoot}Dockerfile`, 'utf8');
     const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
     expect(runtime).toContain(`ENV NODE_OPTIONS="${SERVER_HEAP_FLAGS.join(' ')}"`);
+    expect(runtime).toContain(
+      `CMD ${JSON.stringify(['node', ...SERVER_V8_FLAGS, '--import', 'tsx', 'server/src/main.ts']).replaceAll(',', ', ')}`,
+    );
     const start = JSON.parse(readFileSync(`${repoRoot}server/package.json`, 'utf8')).scripts.start as string;
-    expect(start).toBe(`node ${SERVER_HEAP_FLAGS.join(' ')} --import tsx src/main.ts`);
-  });
-
-  it('tunes the garbage collector before any other module of the server runs', () => {
-    const main = readFileSync(`${repoRoot}server/src/main.ts`, 'utf8');
-    const firstImport = main.split('\n').find((line) => line.startsWith('import '));
-    expect(firstImport).toBe("import './platform/gc-tuning.ts';");
+    expect(start).toBe(`node ${[...SERVER_HEAP_FLAGS, ...SERVER_V8_FLAGS].join(' ')} --import tsx src/main.ts`);
   });
 
   it('builds the server as a non-root user on Node 24', () => {

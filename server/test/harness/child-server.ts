@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../src/platform/db/embedded-postgres.ts';
-import { SERVER_HEAP_FLAGS } from '../../src/platform/heap-budget.ts';
+import { SERVER_HEAP_FLAGS, SERVER_V8_FLAGS } from '../../src/platform/heap-budget.ts';
 
 const SERVER_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -36,7 +36,7 @@ export function spawnServer(env: Record<string, string>): ChildServer {
   for (const key of INHERITED_TO_DROP) delete base[key];
   // The production heap budget first, so NODE_OPTIONS given by the caller (a benchmark's experiment) can override it.
   const nodeOptions = [...SERVER_HEAP_FLAGS, base.NODE_OPTIONS ?? '', env.NODE_OPTIONS ?? ''].join(' ').trim();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...SERVER_V8_FLAGS, '--import', 'tsx', 'src/main.ts'], {
     cwd: SERVER_DIR,
     env: { ...base, LOG_LEVEL: 'info', ...env, NODE_OPTIONS: nodeOptions },
     stdio: ['ignore', 'pipe', 'pipe'],
