@@ -78,10 +78,10 @@ export async function runApiLoad(session: EngineSession, seconds: number, rate =
   };
 }
 
-/** Open loop: request i is due at start + i / rate; latency runs from then to the last byte of the answer. */
 /**
- * The open-loop generator runs on its own thread: this process also serves the WB sandbox, and a pause of that event
- * loop would otherwise be charged to the server as latency (it measured itself up to 25 ms late before).
+ * Open loop: request i is due at start + i / rate; latency runs from then to the last byte of the answer. The generator
+ * runs on its own thread: this process also serves the WB sandbox, and a pause of that event loop would otherwise be
+ * charged to the server as latency (it measured itself up to 25 ms late before).
  */
 function paced(url: string, procedure: string, auths: string[], seconds: number, rate: number): Promise<PacedResult> {
   return new Promise((resolve, reject) => {
