@@ -20,6 +20,6 @@ export const SERVER_HEAP_FLAGS = ['--max-semi-space-size=16', '--max-old-space-s
  * decided so, every row of every later query (50 per `tasks.list`) went to old space and died there: a major GC every
  * ~5 s, and the API's p99 followed those pauses. Objects that outlived a scavenge in 15 s at 200 `tasks.list` calls a
  * second (issue 8, a sampling heap profile): 126 MB, 53 MB of them pg rows → 36–43 MB, 3 MB of pg rows. Set from
- * inside the process instead, after the module graph had loaded, it helped less (sites decided while loading stay so).
+ * inside the process instead (v8.setFlagsFromString, after the module graph had loaded), the p99 did not improve.
  */
 export const SERVER_V8_FLAGS = ['--no-allocation-site-pretenuring'] as const;
