@@ -5,6 +5,8 @@
 //   BENCH_SECONDS=20 BENCH_ECONOMY_SECONDS=15 BENCH_API_SECONDS=5 BENCH_FEED_SECONDS=20 pnpm bench
 // BENCH_SCENARIOS picks some of: feed, economy, scale (with latency), api, miniapp, recovery.
 // BENCH_CPU_PROF=<dir> runs the server with --cpu-prof (profiles are written when it stops gracefully).
+// A run with any BENCH_ variable set is an experiment: it writes to bench/results/experiments/ (not kept in git), so it
+// never overwrites the full run's figures that README quotes.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +27,8 @@ import { type FeedFreshnessResult, runFeedFreshness } from './feed-freshness.ts'
 import { type MiniAppResult, runMiniApp } from './miniapp.ts';
 import { loadAverage, machine, startStack } from './stack.ts';
 
-const resultsDir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+const experiment = Object.entries(process.env).filter(([name]) => name.startsWith('BENCH_'));
+const resultsDir = fileURLToPath(new URL(experiment.length ? '../../bench/results/experiments/' : '../../bench/results/', import.meta.url));
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ALL = ['feed', 'economy', 'scale', 'api', 'miniapp', 'recovery'];
 const selected = new Set((process.env.BENCH_SCENARIOS ?? ALL.join(',')).split(',').map((s) => s.trim()));
@@ -225,9 +228,13 @@ const cells = rows.map(([scenario, measure, result, target, ok]) => [scenario, m
 const widths = [0, 1, 2, 3].map((i) => Math.max(header[i]!.length, ...cells.map((r) => r[i]!.length)));
 const line = (c: string[]) => `| ${c.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
 const table = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n');
-const summary = `${table}\n\nmachine: ${machine()}; load average at the end ${loadAverage().join(' ')}\n`;
+const settings = experiment.map(([name, value]) => `${name}=${value}`).join(' ');
+const summary = `${table}\n\nmachine: ${machine()}; load average at the end ${loadAverage().join(' ')}\n${
+  settings ? `experiment: ${settings}\n` : ''
+}`;
 console.log(`\n${summary}`);
 await writeFile(path.join(resultsDir, 'summary.md'), summary);
+console.error(`results: ${path.relative(process.cwd(), resultsDir)}`);
 if (failures.length) console.error(`did not complete: ${failures.join(', ')}`);
 // Exit now: nothing the bench started may linger (and a missed target is a failed run).
 process.exit(rows.some((r) => r[4] === false) ? 1 : 0);
