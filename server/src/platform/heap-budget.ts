@@ -7,8 +7,10 @@
 // (issue 8, bench/results/scale.json). 320 MB of old space is ~4× what 10,000 parked tasks need; raise it with
 // NODE_OPTIONS for an instance that must hold much more.
 
-/** In NODE_OPTIONS, so operators can override them. Young generation: 16 MB semi-spaces (scavenges stay short; V8's
- * default here is 64 MB). Old space: 320 MB. */
+/**
+ * In NODE_OPTIONS, so operators can override them. Young generation: 16 MB semi-spaces (scavenges stay short; V8's
+ * default here is 64 MB). Old space: 320 MB.
+ */
 export const SERVER_HEAP_FLAGS = ['--max-semi-space-size=16', '--max-old-space-size=320'] as const;
 
 /**
