@@ -7,3 +7,4 @@ export * from './language.ts';
 export * from './slots.ts';
 export * from './tasks.ts';
 export * from './user.ts';
+export * from './portal-session.ts';

@@ -57,28 +57,5 @@ export function encodeWbToken(claims: { sid: string; id: string; exp: number; ac
   return `${part({ alg: 'ES256', typ: 'JWT', kid: 'sandbox' })}.${part(claims)}.${Buffer.from(claims.id).toString('base64url')}`;
 }
 
-/** A portal session as sellers copy it from the browser: the cookie string. */
-export interface PortalSession {
-  token: string;
-  validationKey: string;
-  supplierId: string;
-}
-
-export function parsePortalSession(raw: string): PortalSession | undefined {
-  const cookies = new Map(
-    raw
-      .split(';')
-      .map((c) => c.trim().split('='))
-      .filter((kv): kv is [string, string] => kv.length >= 2 && Boolean(kv[0]))
-      .map(([k, ...v]) => [k.trim(), v.join('=').trim()]),
-  );
-  const token = cookies.get('WBTokenV3');
-  const validationKey = cookies.get('wbx-validation-key');
-  const supplierId = cookies.get('x-supplier-id');
-  if (!token || !validationKey || !supplierId) return undefined;
-  return { token, validationKey, supplierId };
-}
-
-export function formatPortalSession(session: PortalSession): string {
-  return `WBTokenV3=${session.token}; wbx-validation-key=${session.validationKey}; x-supplier-id=${session.supplierId}`;
-}
+/** Portal sessions: the key format lives in @slotpilot/shared, so the Mini App checks a paste exactly as the server does. */
+export { formatPortalSession, type PortalSession, parsePortalSession, parsePortalSessionInput } from '@slotpilot/shared';
