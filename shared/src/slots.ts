@@ -1,20 +1,29 @@
 // The calendar's contract: which coefficients the Mini App shows for chosen warehouses, box type and dates.
 import { z } from 'zod';
-import { IsoDate } from './calendar.ts';
+import { WB_HORIZON_DAYS } from './calendar.ts';
 import { BoxTypeId } from './domain.ts';
+import { bilingual, daysInRange, InputDate } from './validation.ts';
 
 export const CalendarInput = z
   .object({
     warehouseIds: z
       .array(z.number().int().positive())
-      .min(1, 'choose at least one warehouse')
-      .max(10, 'at most 10 warehouses at once')
-      .refine((ids) => new Set(ids).size === ids.length, 'a warehouse is listed twice'),
+      .min(1)
+      .max(10)
+      .refine((ids) => new Set(ids).size === ids.length, bilingual('a warehouse is listed twice', 'склад указан дважды')),
     boxTypeId: BoxTypeId,
-    dateFrom: IsoDate.optional(),
-    dateTo: IsoDate.optional(),
+    dateFrom: InputDate.optional(),
+    dateTo: InputDate.optional(),
   })
-  .refine((v) => !v.dateFrom || !v.dateTo || v.dateFrom <= v.dateTo, { error: 'the end date is before the start date', path: ['dateTo'] });
+  .refine((v) => !v.dateFrom || !v.dateTo || v.dateFrom <= v.dateTo, {
+    ...bilingual('the end date is before the start date', 'дата окончания раньше даты начала'),
+    path: ['dateTo'],
+  })
+  // WB publishes 14 days: a longer calendar is only empty days, and its cost grows with the range (issue 14).
+  .refine((v) => !v.dateFrom || !v.dateTo || v.dateTo < v.dateFrom || daysInRange(v.dateFrom, v.dateTo) <= WB_HORIZON_DAYS, {
+    ...bilingual(`at most ${WB_HORIZON_DAYS} days`, `не больше ${WB_HORIZON_DAYS} дней`),
+    path: ['dateTo'],
+  });
 export type CalendarInput = z.infer<typeof CalendarInput>;
 
 export interface CalendarCell {
