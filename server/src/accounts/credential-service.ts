@@ -1,6 +1,15 @@
 // Sellers' WB credentials: validated against WB when added, stored only encrypted, shown masked, never returned.
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { type AddKeyInput, DomainError, type KeySummary, MAX_KEYS_PER_KIND } from '@slotpilot/shared';
+import {
+  type AddKeyInput,
+  DomainError,
+  formatPortalSession,
+  type KeySummary,
+  MAX_KEYS_PER_KIND,
+  PORTAL_SESSION_PROBLEM_CODES,
+  type PortalSession,
+  parsePortalSessionInput,
+} from '@slotpilot/shared';
 import type { Logger } from 'pino';
 import { Credential } from '../db/entities/credential.ts';
 import { OutboxMessage } from '../db/entities/outbox-message.ts';
@@ -34,14 +43,19 @@ export class CredentialService {
 
   async add(userId: number, input: AddKeyInput): Promise<KeySummary> {
     const { orm, vault } = this.deps;
-    const secret = input.secret.trim();
+    const pasted = input.secret.trim();
+    this.deps.scrubber.add(pasted);
+    // A portal session is kept in its one normal form (the three cookies), never the whole paste: a cURL command carries
+    // other cookies and headers we have no business keeping, and one session pasted two ways must be one key.
+    const portal = input.kind === 'portal_session' ? this.readPortalSession(pasted) : undefined;
+    const secret = portal ? formatPortalSession(portal.session) : pasted;
     this.deps.scrubber.add(secret);
     const em = orm.em.fork();
     const fingerprint = vault.fingerprint(secret);
     if (await em.count(Credential, { user: userId, fingerprint })) throw new DomainError('KEY_DUPLICATE');
     if ((await em.count(Credential, { user: userId, kind: input.kind })) >= MAX_KEYS_PER_KIND) throw new DomainError('KEY_LIMIT');
 
-    const seller = input.kind === 'api_token' ? await this.checkApiToken(secret) : await this.checkPortalSession(secret);
+    const seller = portal ? await this.checkPortalSession(secret, portal.expiresAt) : await this.checkApiToken(secret);
     const id = crypto.randomUUID();
     const credential = em.create(Credential, {
       id,
@@ -55,7 +69,8 @@ export class CredentialService {
       hint: maskSecret(input.kind, secret),
       expiresAt: seller.expiresAt ?? null,
       valid: true,
-      shareFeed: input.kind === 'api_token' ? (input.shareFeed ?? true) : false,
+      // Sharing is the seller's explicit choice for every kind (SHARE_FEED_EXPLANATION): off unless asked for.
+      shareFeed: input.shareFeed ?? false,
       lastUsedAt: new Date(),
     });
     await em.flush();
@@ -105,12 +120,12 @@ export class CredentialService {
   async portalSessions(userId: number): Promise<Array<{ credentialId: string; sid: string | null; session: string }>> {
     const rows = await this.deps.orm.em
       .fork()
-      .find(Credential, { user: userId, kind: 'portal_session', valid: true }, { orderBy: { lastUsedAt: 'desc' } });
+      .find(Credential, { user: userId, ...livePortalSession() }, { orderBy: { lastUsedAt: 'desc' } });
     return rows.map((row) => ({ credentialId: row.id, sid: row.sellerSid ?? null, session: this.decrypt(row) }));
   }
 
   async hasValidPortalSession(userId: number): Promise<boolean> {
-    return (await this.deps.orm.em.fork().count(Credential, { user: userId, kind: 'portal_session', valid: true })) > 0;
+    return (await this.deps.orm.em.fork().count(Credential, { user: userId, ...livePortalSession() })) > 0;
   }
 
   async touch(credentialId: string): Promise<void> {
@@ -160,15 +175,37 @@ export class CredentialService {
     }
   }
 
-  private async checkPortalSession(raw: string): Promise<{ sid: string; name: string | undefined; expiresAt: undefined }> {
-    if (!parsePortalSession(raw)) throw new DomainError('KEY_BAD_SESSION');
+  /** A pasted session, read as the Mini App reads it; each problem has its own message saying what to copy. */
+  private readPortalSession(pasted: string): { session: PortalSession; expiresAt: Date | undefined } {
+    const parsed = parsePortalSessionInput(pasted);
+    if (!parsed.ok) throw new DomainError(PORTAL_SESSION_PROBLEM_CODES[parsed.problem]);
+    // The parts travel on their own too (the authorizev3 header carries the token alone): keep each out of the logs.
+    this.deps.scrubber.add(parsed.session.token);
+    this.deps.scrubber.add(parsed.session.validationKey);
+    return parsed;
+  }
+
+  private async checkPortalSession(
+    session: string,
+    expiresAt: Date | undefined,
+  ): Promise<{ sid: string; name: string | undefined; expiresAt: Date | undefined }> {
     try {
-      const result = await this.deps.portal.validate(raw);
-      return { sid: result.supplierId, name: result.supplierName, expiresAt: undefined };
+      const result = await this.deps.portal.validate(session);
+      // The token's own expiry, when it has one, is when the key stops working: the Keys screen shows it.
+      return { sid: result.supplierId, name: result.supplierName, expiresAt };
     } catch (error) {
       throw wbFailure(error, 'KEY_SESSION_REJECTED');
     }
   }
+}
+
+/** A portal session WB may still accept: not marked invalid, and its token not past its own expiry. */
+function livePortalSession() {
+  return {
+    kind: 'portal_session' as const,
+    valid: true,
+    $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }],
+  };
 }
 
 function wbFailure(error: unknown, rejected: 'KEY_REJECTED' | 'KEY_SESSION_REJECTED'): Error {
