@@ -83,34 +83,6 @@ export const ERROR_MESSAGES = {
     ru: 'Срок этой сессии уже истёк. Войдите в кабинет WB заново и скопируйте свежую.',
     en: 'This session has already expired. Sign in to the WB portal again and copy a fresh one.',
   },
-  KEY_SESSION_EMPTY: {
-    ru: 'Вставьте сессию кабинета WB: команду «Copy as cURL» запроса к seller.wildberries.ru или значение его заголовка Cookie.',
-    en: 'Paste your WB portal session: the "Copy as cURL" command of a seller.wildberries.ru request, or its Cookie header value.',
-  },
-  KEY_SESSION_TOO_LONG: {
-    ru: 'Вставлено слишком много текста. Скопируйте один запрос («Copy as cURL») или только значение заголовка Cookie.',
-    en: 'That is too much text. Copy a single request ("Copy as cURL") or only the Cookie header value.',
-  },
-  KEY_SESSION_NO_TOKEN: {
-    ru: 'В тексте нет WBTokenV3. Скопируйте запрос к seller.wildberries.ru целиком («Copy as cURL») или весь заголовок Cookie: WBTokenV3 в нём есть, пока вы вошли в кабинет.',
-    en: 'There is no WBTokenV3 in it. Copy a whole seller.wildberries.ru request ("Copy as cURL") or the whole Cookie header: it holds WBTokenV3 while you are signed in.',
-  },
-  KEY_SESSION_BAD_TOKEN: {
-    ru: 'WBTokenV3 обрезан или повреждён (он длинный и начинается с «eyJ»). Скопируйте его заново целиком, без пробелов и переносов.',
-    en: 'WBTokenV3 is cut short or damaged (it is long and starts with "eyJ"). Copy it again whole, without spaces or line breaks.',
-  },
-  KEY_SESSION_NO_VALIDATION_KEY: {
-    ru: 'Нет cookie wbx-validation-key. Скопируйте весь заголовок Cookie запроса к seller.wildberries.ru, а не только WBTokenV3.',
-    en: 'The wbx-validation-key cookie is missing. Copy the whole Cookie header of a seller.wildberries.ru request, not only WBTokenV3.',
-  },
-  KEY_SESSION_NO_SUPPLIER_ID: {
-    ru: 'Нет cookie x-supplier-id (какой кабинет продавца выбран). Откройте нужный кабинет на seller.wildberries.ru и скопируйте весь заголовок Cookie заново.',
-    en: 'The x-supplier-id cookie (which seller account is chosen) is missing. Open the right account on seller.wildberries.ru and copy the whole Cookie header again.',
-  },
-  KEY_SESSION_EXPIRED: {
-    ru: 'Срок этой сессии уже истёк. Войдите в кабинет WB заново и скопируйте свежую.',
-    en: 'This session has already expired. Sign in to the WB portal again and copy a fresh one.',
-  },
   KEY_DUPLICATE: {
     ru: 'Этот ключ уже добавлен.',
     en: 'This key has already been added.',
@@ -166,18 +138,6 @@ export const ERROR_MESSAGES = {
   PREORDER_ALREADY_PLANNED: {
     ru: 'Предзаказ {id} уже запланирован на {date}.',
     en: 'Preorder {id} is already planned for {date}.',
-  },
-  PREORDER_GOODS_REJECTED: {
-    ru: 'WB не принял список товаров. Проверьте баркоды (как в карточках товаров) и количества.',
-    en: 'WB did not accept the goods. Check the barcodes (as on your product cards) and the quantities.',
-  },
-  PREORDER_REFUSED: {
-    ru: 'WB не создал предзаказ на склад {warehouse} с этим типом упаковки. Выберите другой склад или тип упаковки.',
-    en: 'WB did not create a preorder for warehouse {warehouse} with this box type. Choose another warehouse or box type.',
-  },
-  PORTAL_NEEDS_SELLER: {
-    ru: 'WB просит подтвердить действие в кабинете продавца. Откройте seller.wildberries.ru, сделайте это там и повторите.',
-    en: 'WB asks you to confirm this in the seller portal. Open seller.wildberries.ru, do it there and try again.',
   },
   PREORDER_GOODS_REJECTED: {
     ru: 'WB не принял список товаров. Проверьте баркоды (как в карточках товаров) и количества.',
