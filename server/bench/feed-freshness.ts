@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pino from 'pino';
+import { OfficialSource } from '../src/feed/official-source.ts';
 import { SlotFeed } from '../src/feed/slot-feed.ts';
 import { createMemorySharedState } from '../src/platform/kv/memory.ts';
 import { startSandbox } from '../src/sandbox/sandbox-app.ts';
@@ -38,14 +39,22 @@ export async function runFeedFreshness(durationS: number): Promise<FeedFreshness
     limiter: new SellerRateLimiter(shared),
   });
   const sellers = [0, 1, 2].map((i) => sandbox.world.createSeller({ name: `Bench seller ${i}` }));
+  // The official method is off on today's WB (and so in the sandbox by default); this scenario measures the official
+  // source for the day WB turns it back on.
+  await fetch(`${sandbox.url}/__sandbox/official`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ enabled: true }),
+  });
+  const logger = pino({ level: 'warn' });
+  const credentials = {
+    list: async () => sellers.map((s) => ({ sid: s.sid, token: s.apiToken, credentialId: s.sid })),
+    rejected: async () => {},
+  };
   const feed = new SlotFeed({
     shared,
-    official,
-    credentials: {
-      list: async () => sellers.map((s) => ({ sid: s.sid, token: s.apiToken, credentialId: s.sid })),
-      rejected: async () => {},
-    },
-    logger: pino({ level: 'warn' }),
+    sources: [new OfficialSource({ official, credentials, logger })],
+    logger,
     instanceId: randomUUID(),
   });
   await feed.start();

@@ -15,6 +15,8 @@ import { miniAppLinks } from './bot/mini-app-links.ts';
 import { TaskInspection } from './bot/task-inspection.ts';
 import { TelegramBot } from './bot/telegram-bot.ts';
 import type { Config } from './config.ts';
+import { OfficialSource } from './feed/official-source.ts';
+import { PortalSource } from './feed/portal-source.ts';
 import { SlotFeed } from './feed/slot-feed.ts';
 import { WarehouseDirectory } from './feed/warehouse-directory.ts';
 import { ActorHost } from './monitor/actor-host.ts';
@@ -126,7 +128,30 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       },
     };
     const instanceId = newInstanceId(os.hostname(), process.pid, randomBytes(3).toString('hex'));
-    const feed = new SlotFeed({ shared, official: wb.official, credentials: feedCredentials, logger, instanceId });
+    const feed = new SlotFeed({
+      shared,
+      sources: [
+        new OfficialSource({ official: wb.official, credentials: feedCredentials, logger }),
+        new PortalSource({
+          portal: wb.portal,
+          intervalMs: config.wb.portalReadIntervalMs,
+          logger,
+          sessions: {
+            // In sandbox mode the simulator's demo seller lends its portal session (shared), so the calendar is alive on
+            // first start even with WB's official method switched off, as it is today.
+            list: async () => [
+              ...(sandboxSeller
+                ? [{ credentialId: sandboxSeller.credentialId, userId: 0, sid: sandboxSeller.sid, session: sandboxSeller.portalSession, share: true }]
+                : []),
+              ...(await credentials.feedPortalSessions()),
+            ],
+            rejected: feedCredentials.rejected,
+          },
+        }),
+      ],
+      logger,
+      instanceId,
+    });
     await feed.start();
     stops.push({ name: 'slot feed', stop: () => feed.stop() });
     const warehouses = new WarehouseDirectory({ shared, official: wb.official, credentials: feedCredentials, logger });
@@ -156,6 +181,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       credentials,
       warehouses,
       portal: wb.portal,
+      feed,
       logger,
     });
     const shutdown = new AbortController();

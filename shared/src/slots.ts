@@ -43,7 +43,17 @@ export type FeedSourceState = 'ok' | 'rate-limited' | 'degraded' | 'disabled';
 
 export interface CalendarAnswer {
   days: CalendarDay[];
-  source: { state: FeedSourceState; reason: string | null; fetchedAt: number | null };
+  /**
+   * Where the calendar's data comes from (`kind`, `updatedAt`: the freshest picture shown) and the feed's state;
+   * `reason` says why there is none (see TaskSource), `fetchedAt` is the oldest picture shown.
+   */
+  source: {
+    kind: 'official' | 'portal' | 'none';
+    updatedAt: number | null;
+    state: FeedSourceState;
+    reason: string | null;
+    fetchedAt: number | null;
+  };
   /** Warehouses the feed had no picture of yet (the calendar fills in on the next refresh). */
   pendingWarehouses: number[];
 }

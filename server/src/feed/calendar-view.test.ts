@@ -5,6 +5,8 @@ const slots = (warehouseId: number, cells: Array<[string, number, number, boolea
   warehouseId,
   warehouseName: `W${warehouseId}`,
   fetchedAt: 0,
+  source: 'official' as const,
+  freshUntil: 0,
   cells: cells.map(([date, boxTypeId, coefficient, allowUnload]) => ({ date, boxTypeId, coefficient, allowUnload })),
 });
 

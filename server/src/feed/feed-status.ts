@@ -1,17 +1,33 @@
-// The state of the coefficient source, as users and operators see it.
+// The state of the feed's slot sources, as users and operators see it. Since WB switched the official coefficients
+// method off (release note 570) the feed has two sources; the feed is `ok` while either of them delivers.
 
 export type FeedSourceState = 'ok' | 'rate-limited' | 'degraded' | 'disabled';
+export type FeedSourceKind = 'official' | 'portal';
+export const FEED_SOURCE_KINDS: readonly FeedSourceKind[] = ['official', 'portal'];
+
+export interface SourceStatus {
+  state: FeedSourceState;
+  /** Why it is not ok: no_credentials, no_sessions, upstream_failing, all_budgets_spent, wb_throttled, wb_disabled. */
+  reason: string | null;
+  /** Seller accounts whose budgets (official) or sessions (portal) this source may spend. */
+  sellers: number;
+  lastSuccessAt: number | null;
+}
 
 export interface FeedStatus {
+  /** The best state among the sources. */
   state: FeedSourceState;
-  /** Why it is not ok: no_credentials, upstream_failing, all_budgets_spent, wb_disabled, no_leader. */
+  /** Why no source is ok (the official source's reason when neither has anything better to say). */
   reason: string | null;
-  /** Seller accounts whose budgets the feed may spend. */
+  /** Seller accounts behind all sources together. */
   sellers: number;
   watchedWarehouses: number;
   lastSuccessAt: number | null;
   updatedAt: number;
+  sources: Record<FeedSourceKind, SourceStatus>;
 }
+
+const NO_SOURCE: SourceStatus = { state: 'degraded', reason: 'no_leader', sellers: 0, lastSuccessAt: null };
 
 export const INITIAL_STATUS: FeedStatus = {
   state: 'degraded',
@@ -20,4 +36,31 @@ export const INITIAL_STATUS: FeedStatus = {
   watchedWarehouses: 0,
   lastSuccessAt: null,
   updatedAt: 0,
+  sources: { official: NO_SOURCE, portal: NO_SOURCE },
 };
+
+const RANK: Record<FeedSourceState, number> = { ok: 0, 'rate-limited': 1, degraded: 2, disabled: 3 };
+
+/** The feed's overall status from its sources': ok when any is ok; otherwise the most telling reason. */
+export function combineStatus(sources: Record<FeedSourceKind, SourceStatus>, watchedWarehouses: number, now: number): FeedStatus {
+  const { official, portal } = sources;
+  const best = RANK[official.state] <= RANK[portal.state] ? official : portal;
+  const lastSuccessAt = Math.max(official.lastSuccessAt ?? 0, portal.lastSuccessAt ?? 0) || null;
+  // With no portal session at all, what matters is why the official source fails (e.g. disabled by WB).
+  const telling = best.state === 'ok' ? best : portal.reason === 'no_sessions' ? official : best;
+  let state = telling.state;
+  let reason = telling.reason;
+  if (state !== 'ok' && official.state === 'disabled' && portal.reason === 'no_sessions') {
+    state = 'disabled';
+    reason = 'wb_disabled_no_portal';
+  }
+  return {
+    state,
+    reason: state === 'ok' ? null : reason,
+    sellers: official.sellers + portal.sellers,
+    watchedWarehouses,
+    lastSuccessAt,
+    updatedAt: now,
+    sources,
+  };
+}

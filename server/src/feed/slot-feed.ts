@@ -1,30 +1,22 @@
-// The shared slot feed. One leader at a time (a lease) keeps the coefficients of every watched warehouse fresh by
-// spending, in turn, the WB budgets of all sellers who allow it: with S sellers the picture refreshes every 10 s / S.
-// Everyone else reads: in-process cache (L1), then shared cache (L2), then waits for the leader's next update, so any
-// number of readers of a warehouse costs one upstream call. Updates are published per warehouse on the bus.
+// The shared slot feed. One leader at a time (a lease) keeps the coefficients of every watched warehouse fresh from
+// whichever sources are alive (feed-source.ts): WB's official method, rotating through sellers' API budgets, and the
+// seller portal's report, rotating through sellers' portal sessions. Everyone else reads: in-process copy (L1), then
+// shared cache (L2), then waits for the leader's next update, so any number of readers of a warehouse costs nothing
+// upstream. Updates are published per warehouse on the bus; a picture from a session its owner did not share is
+// published for that owner only.
 import { EventEmitter } from 'node:events';
-import { isoDateOfWb } from '@slotpilot/shared';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { SharedState, Unsubscribe } from '../platform/kv/types.ts';
-import { OFFICIAL_ENDPOINTS } from '../wb/endpoints.ts';
-import { WbDisabledError, WbRateLimitedError, WbUnauthorizedError } from '../wb/errors.ts';
-import type { WbApiCredential, WbOfficialClient } from '../wb/official-client.ts';
-import type { AcceptanceCoefficient } from '../wb/official-schemas.ts';
-import { type FeedSourceState, type FeedStatus, INITIAL_STATUS } from './feed-status.ts';
-import { cellsSignature, type SlotCell, type WarehouseSlots } from './warehouse-slots.ts';
+import type { FeedSource, SourceReading } from './feed-source.ts';
+import { combineStatus, FEED_SOURCE_KINDS, type FeedSourceKind, type FeedStatus, INITIAL_STATUS, type SourceStatus } from './feed-status.ts';
+import { cellsSignature, freshFor, type WarehouseSlots } from './warehouse-slots.ts';
 
-export interface FeedCredentialSource {
-  /** Decrypted API tokens the feed may spend, one per seller account. */
-  list(): Promise<Array<WbApiCredential & { credentialId: string }>>;
-  /** WB answered 401 for this credential. */
-  rejected(credentialId: string, reason: string): Promise<void>;
-}
+export type { FeedCredentialSource } from './official-source.ts';
 
 export interface SlotFeedOptions {
   shared: SharedState;
-  official: WbOfficialClient;
-  credentials: FeedCredentialSource;
+  sources: readonly FeedSource[];
   logger: Logger;
   /** Unique per process: the lease owner. */
   instanceId: string;
@@ -33,7 +25,7 @@ export interface SlotFeedOptions {
   interestTtlMs?: number;
   /** How long a fetched picture stays in the shared cache. */
   sharedTtlMs?: number;
-  /** How long an instance trusts its in-process copy without a bus update. */
+  /** How long an instance trusts its in-process copy without a bus update before it looks in the shared cache. */
   localTtlMs?: number;
 }
 
@@ -47,6 +39,13 @@ export interface FeedCounters {
   updatesPublished: number;
 }
 
+/** Where a task's or a calendar's data comes from right now. */
+export interface SourceOfData {
+  kind: FeedSourceKind | 'none';
+  /** When the freshest picture behind it was fetched (ms since epoch), or null when there is none. */
+  updatedAt: number | null;
+}
+
 interface UpdateMessage {
   slots: WarehouseSlots;
   changed: boolean;
@@ -57,7 +56,7 @@ const CHANNEL_INTEREST = 'feed:interest';
 const CHANNEL_INTEREST_REQUEST = 'feed:interest-request';
 const LEASE = 'feed:leader';
 const STATUS_KEY = 'feed:status';
-const COEFFICIENTS_REFILL_MS = OFFICIAL_ENDPOINTS.coefficients.refillMs;
+const NO_PICTURES: readonly WarehouseSlots[] = [];
 
 export class SlotFeed {
   readonly counters: FeedCounters = {
@@ -70,30 +69,32 @@ export class SlotFeed {
     updatesPublished: 0,
   };
   private readonly events = new EventEmitter();
+  /** Shared pictures by warehouse. Kept long: consumers judge a picture by its own `freshUntil`. */
   private readonly l1: LRUCache<number, WarehouseSlots>;
-  private readonly l2Reads = new Map<number, Promise<WarehouseSlots | undefined>>();
+  /** Private pictures: warehouse → user → picture. Bounded by the users with unshared sessions and watched warehouses. */
+  private readonly privateL1 = new Map<number, Map<number, WarehouseSlots>>();
+  private readonly l2Reads = new Map<string, Promise<WarehouseSlots | undefined>>();
   private readonly arrivals = new Map<number, Promise<WarehouseSlots | undefined>>();
   private readonly localInterest = new Map<number, number>();
   private readonly lastUpdate = new Map<number, number>();
   private readonly unsubscribes: Unsubscribe[] = [];
   private interestTimer: NodeJS.Timeout | undefined;
   private stopped = true;
-  private loop: Promise<void> | undefined;
-  private wakeLeader: (() => void) | undefined;
+  private loops: Promise<void>[] = [];
+  private readonly wakers = new Set<() => void>();
   private cachedStatus: { value: FeedStatus; at: number } | undefined;
 
   // Leader-only state.
   private leading = false;
   private readonly leaderInterest = new Map<number, number>();
-  private readonly lastFetched = new Map<number, { at: number; signature: string; name: string }>();
-  private sellers: { list: Array<WbApiCredential & { credentialId: string }>; at: number } | undefined;
-  private nextSeller = 0;
-  private lastCallAt = 0;
-  private consecutiveFailures = 0;
+  /** Signature and name of the last published picture per (audience, warehouse), to tell changes from repeats. */
+  private readonly lastPublished = new Map<string, { signature: string; name: string }>();
+  /** The latest reading of each audience, so a newly watched warehouse is answered at once from it. */
+  private readonly lastReadings = new Map<string, SourceReading>();
   private status: FeedStatus = { ...INITIAL_STATUS };
 
   constructor(private readonly options: SlotFeedOptions) {
-    this.l1 = new LRUCache({ max: 10_000, ttl: options.localTtlMs ?? 5_000 });
+    this.l1 = new LRUCache({ max: 10_000, ttl: options.sharedTtlMs ?? 15 * 60_000 });
     this.events.setMaxListeners(0);
   }
 
@@ -112,14 +113,14 @@ export class SlotFeed {
     // Re-announce what this instance watches, so a new leader learns it within seconds of taking over.
     this.interestTimer = setInterval(() => void this.announceInterest(), 5_000);
     this.interestTimer.unref();
-    this.loop = this.leaderLoop();
+    this.loops = [this.leaderLoop(), ...this.options.sources.map((source) => this.sourceLoop(source))];
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.interestTimer);
-    this.wakeLeader?.();
-    await this.loop;
+    for (const wake of this.wakers) wake();
+    await Promise.all(this.loops);
     if (this.leading) await this.options.shared.leases.release(LEASE, this.options.instanceId).catch(() => undefined);
     this.leading = false;
     await Promise.allSettled(this.unsubscribes.splice(0).map((off) => off()));
@@ -133,29 +134,71 @@ export class SlotFeed {
     if (renewed.length) void this.options.shared.bus.publish(CHANNEL_INTEREST, { ids: renewed, until }).catch(() => undefined);
   }
 
-  /** Called on every update of a warehouse (from any instance's leader). */
+  /** Called on every update of a warehouse (from any instance's leader), shared or one user's own. */
   onWarehouseUpdate(listener: (slots: WarehouseSlots, changed: boolean) => void): () => void {
     this.events.on('update', listener);
     return () => this.events.off('update', listener);
   }
 
-  /** The in-process copy of a warehouse's picture, if there is a recent one: synchronous, for hot loops. */
-  peek(warehouseId: number): WarehouseSlots | undefined {
-    return this.l1.get(warehouseId);
+  /**
+   * The in-process picture of a warehouse a user's tasks may use: the shared one, or the user's own (from a session
+   * they did not share) when that is newer. Synchronous and allocation-free, for hot loops.
+   */
+  peek(warehouseId: number, userId?: number): WarehouseSlots | undefined {
+    const shared = this.l1.get(warehouseId);
+    if (userId === undefined) return shared;
+    const own = this.privateL1.get(warehouseId)?.get(userId);
+    if (!own) return shared;
+    return !shared || own.fetchedAt > shared.fetchedAt ? own : shared;
   }
 
-  /** The latest known picture of a warehouse, without waiting for WB. */
-  async get(warehouseId: number): Promise<WarehouseSlots | undefined> {
-    const local = this.l1.get(warehouseId);
-    if (local) {
+  /** Every in-process picture of a warehouse (shared and private): what a whole group of tasks may be matched on. */
+  pictures(warehouseId: number): readonly WarehouseSlots[] {
+    const shared = this.l1.get(warehouseId);
+    const own = this.privateL1.get(warehouseId);
+    if (!own?.size) return shared ? [shared] : NO_PICTURES;
+    return shared ? [shared, ...own.values()] : [...own.values()];
+  }
+
+  /** Where the data for these warehouses comes from for this user: the freshest picture, if any is still actionable. */
+  sourceOf(warehouseIds: readonly number[], userId: number | undefined, now = Date.now()): SourceOfData {
+    let freshest: WarehouseSlots | undefined;
+    let latest: number | null = null;
+    for (const id of warehouseIds) {
+      const slots = this.peek(id, userId);
+      if (!slots) continue;
+      latest = Math.max(latest ?? 0, slots.fetchedAt);
+      if (slots.freshUntil > now && (!freshest || slots.fetchedAt > freshest.fetchedAt)) freshest = slots;
+    }
+    return freshest ? { kind: freshest.source, updatedAt: freshest.fetchedAt } : { kind: 'none', updatedAt: latest };
+  }
+
+  /** The latest known picture of a warehouse for a user (or everyone), without waiting for WB. */
+  async get(warehouseId: number, userId?: number): Promise<WarehouseSlots | undefined> {
+    const local = this.peek(warehouseId, userId);
+    if (local && Date.now() - local.fetchedAt < (this.options.localTtlMs ?? 5_000)) {
       this.counters.l1Hits++;
       return local;
     }
     this.counters.l1Misses++;
-    let pending = this.l2Reads.get(warehouseId);
+    // Older than an update would be: a bus message may have been missed, so look in the shared cache too.
+    const [shared, own] = await Promise.all([
+      this.readShared(warehouseId, undefined),
+      userId === undefined ? undefined : this.readShared(warehouseId, userId),
+    ]);
+    const best = [local, shared, own].reduce<WarehouseSlots | undefined>(
+      (a, b) => (!b ? a : !a || b.fetchedAt > a.fetchedAt ? b : a),
+      undefined,
+    );
+    return best;
+  }
+
+  private readShared(warehouseId: number, userId: number | undefined): Promise<WarehouseSlots | undefined> {
+    const key = slotsKey(warehouseId, userId);
+    let pending = this.l2Reads.get(key);
     if (!pending) {
       pending = this.options.shared.cache
-        .get(slotsKey(warehouseId))
+        .get(key)
         .then((raw) => {
           if (!raw) {
             this.counters.l2Misses++;
@@ -163,28 +206,28 @@ export class SlotFeed {
           }
           this.counters.l2Hits++;
           const slots = JSON.parse(raw) as WarehouseSlots;
-          this.l1.set(warehouseId, slots);
+          this.remember(slots);
           return slots;
         })
-        .finally(() => this.l2Reads.delete(warehouseId));
-      this.l2Reads.set(warehouseId, pending);
+        .finally(() => this.l2Reads.delete(key));
+      this.l2Reads.set(key, pending);
     }
     return pending;
   }
 
   /**
-   * Pictures of these warehouses, watching them from now on. Unknown ones are waited for (up to `waitMs`) until the
-   * leader's next update; all readers waiting for a warehouse share that one update.
+   * Pictures of these warehouses for a user, watching them from now on. Unknown ones are waited for (up to `waitMs`)
+   * until the leader's next update; all readers waiting for a warehouse share that one update.
    */
-  async read(warehouseIds: readonly number[], { waitMs = 5_000 } = {}): Promise<Map<number, WarehouseSlots>> {
+  async read(warehouseIds: readonly number[], { waitMs = 5_000, userId }: { waitMs?: number; userId?: number } = {}): Promise<Map<number, WarehouseSlots>> {
     this.watch(warehouseIds);
     const found = await Promise.all(
-      warehouseIds.map(async (id) => [id, (await this.get(id)) ?? (await this.nextArrival(id, waitMs))] as const),
+      warehouseIds.map(async (id) => [id, (await this.get(id, userId)) ?? (await this.nextArrival(id, waitMs))] as const),
     );
     return new Map(found.filter((entry): entry is readonly [number, WarehouseSlots] => entry[1] !== undefined));
   }
 
-  /** The source's state as the leader last saw it (any instance may ask). */
+  /** The sources' state as the leader last saw it (any instance may ask). */
   async sourceStatus(): Promise<FeedStatus> {
     if (this.leading) return this.status;
     if (this.cachedStatus && Date.now() - this.cachedStatus.at < 1_000) return this.cachedStatus.value;
@@ -206,7 +249,7 @@ export class SlotFeed {
           resolve(slots);
         };
         const listener = (slots: WarehouseSlots) => {
-          if (slots.warehouseId === warehouseId) done(slots);
+          if (slots.warehouseId === warehouseId && slots.userId === undefined) done(slots);
         };
         this.events.on('update', listener);
       });
@@ -215,25 +258,48 @@ export class SlotFeed {
     return pending;
   }
 
-  /** Seconds since WB last answered for each warehouse this instance has heard about (for /metrics). */
+  /** Seconds since a source last answered for each shared warehouse this instance has heard about (for /metrics). */
   freshness(now = Date.now()): Array<{ warehouseId: number; ageSeconds: number }> {
     return [...this.lastUpdate].map(([warehouseId, at]) => ({ warehouseId, ageSeconds: (now - at) / 1000 }));
   }
 
+  private remember(slots: WarehouseSlots): void {
+    if (slots.userId === undefined) {
+      const current = this.l1.get(slots.warehouseId);
+      if (!current || current.fetchedAt <= slots.fetchedAt) this.l1.set(slots.warehouseId, slots);
+      return;
+    }
+    let byUser = this.privateL1.get(slots.warehouseId);
+    if (!byUser) {
+      byUser = new Map();
+      this.privateL1.set(slots.warehouseId, byUser);
+    }
+    const current = byUser.get(slots.userId);
+    if (!current || current.fetchedAt <= slots.fetchedAt) byUser.set(slots.userId, slots);
+    // Forget users whose private pictures have long stopped coming (their tasks ended or the session went).
+    const forgetBefore = Date.now() - (this.options.sharedTtlMs ?? 15 * 60_000);
+    for (const [user, picture] of byUser) if (picture.fetchedAt < forgetBefore) byUser.delete(user);
+  }
+
   private onUpdate(message: UpdateMessage): void {
-    this.lastUpdate.set(message.slots.warehouseId, message.slots.fetchedAt);
-    this.l1.set(message.slots.warehouseId, message.slots);
+    if (message.slots.userId === undefined) this.lastUpdate.set(message.slots.warehouseId, message.slots.fetchedAt);
+    this.remember(message.slots);
     this.events.emit('update', message.slots, message.changed);
   }
 
   private onInterest({ ids, until }: { ids: number[]; until: number }): void {
     if (!this.leading) return;
-    let fresh = false;
+    const fresh: number[] = [];
     for (const id of ids) {
-      if (!this.leaderInterest.has(id)) fresh = true;
+      if (!this.leaderInterest.has(id)) fresh.push(id);
       this.leaderInterest.set(id, Math.max(this.leaderInterest.get(id) ?? 0, until));
     }
-    if (fresh) this.wakeLeader?.();
+    if (fresh.length === 0) return;
+    // Answer a newly watched warehouse at once from the latest readings (the portal report covers every warehouse).
+    void this.publishFromLatest(fresh).catch((err: unknown) =>
+      this.options.logger.warn({ event: 'feed.publish_failed', err }, 'could not publish a newly watched warehouse'),
+    );
+    for (const wake of this.wakers) wake();
   }
 
   private async announceInterest(): Promise<void> {
@@ -248,165 +314,131 @@ export class SlotFeed {
     );
   }
 
+  /** Holds (or waits for) the leader lease; the sources step only while this instance leads. */
   private async leaderLoop(): Promise<void> {
     const leaseTtl = this.options.leaseTtlMs ?? 6_000;
     while (!this.stopped) {
-      let waitMs = 1_000;
       try {
         const leading = await this.options.shared.leases.acquire(LEASE, this.options.instanceId, leaseTtl);
         if (leading && !this.leading) {
           this.options.logger.info({ event: 'feed.leader', instanceId: this.options.instanceId }, 'leading the slot feed');
           this.leaderInterest.clear();
-          this.lastFetched.clear();
+          this.lastPublished.clear();
+          this.lastReadings.clear();
+          for (const source of this.options.sources) source.reset();
           for (const [id, until] of this.localInterest) this.leaderInterest.set(id, until);
           await this.options.shared.bus.publish(CHANNEL_INTEREST_REQUEST, {});
         }
         this.leading = leading;
-        if (leading) waitMs = await this.leaderStep();
+        if (leading) await this.refreshStatus();
       } catch (error) {
-        this.options.logger.warn({ event: 'feed.loop_error', err: error }, 'slot feed step failed');
+        this.options.logger.warn({ event: 'feed.loop_error', err: error }, 'slot feed lease step failed');
       }
-      // Renew the lease at least every second, whatever the step asked for.
+      await this.sleep(Math.min(1_000, leaseTtl / 3));
+    }
+  }
+
+  /** One source's own pace: a slow answer of one source never delays the other or the lease. */
+  private async sourceLoop(source: FeedSource): Promise<void> {
+    while (!this.stopped) {
+      let waitMs = 1_000;
+      if (this.leading) {
+        try {
+          const { reading, nextInMs } = await source.step(this.watchedNow());
+          waitMs = nextInMs;
+          if (reading) {
+            this.counters.upstreamCalls++;
+            await this.publish(reading);
+          }
+          await this.refreshStatus();
+        } catch (error) {
+          this.counters.upstreamFailures++;
+          this.options.logger.warn({ event: 'feed.source_error', source: source.kind, err: error }, 'slot feed source step failed');
+        }
+      }
+      // Step again at least every second: the lease may have moved, or new warehouses may be watched.
       await this.sleep(Math.min(Math.max(waitMs, 10), 1_000));
     }
   }
 
+  private watchedNow(): number[] {
+    const now = Date.now();
+    for (const [id, until] of this.leaderInterest) if (until <= now) this.leaderInterest.delete(id);
+    return [...this.leaderInterest.keys()].sort((a, b) => a - b);
+  }
+
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.wakers.delete(done);
         resolve();
-      }
-      this.wakeLeader = done;
+      };
+      const timer = setTimeout(done, ms);
+      this.wakers.add(done);
     });
   }
 
-  /** One step of the leader: maybe one upstream call. Returns how long to wait before the next step. */
-  private async leaderStep(): Promise<number> {
+  private async publishFromLatest(warehouseIds: readonly number[]): Promise<void> {
     const now = Date.now();
-    for (const [id, until] of this.leaderInterest) if (until <= now) this.leaderInterest.delete(id);
-    const watched = [...this.leaderInterest.keys()].sort((a, b) => a - b);
-    const sellers = await this.sellerList();
-    if (sellers.length === 0) {
-      await this.setStatus('degraded', 'no_credentials', watched.length);
-      return 2_000;
+    for (const reading of this.lastReadings.values()) {
+      if (reading.fetchedAt + freshFor(reading.periodMs) <= now) continue;
+      await this.publish(reading, warehouseIds.filter((id) => reading.warehouses.has(id)));
     }
-    if (watched.length === 0) {
-      // Nothing to watch is not a problem of the source: keep the last verdict once it has answered, else "idle".
-      if (this.status.lastSuccessAt === null || this.status.reason === 'no_credentials' || this.status.reason === 'no_leader') {
-        await this.setStatus('ok', 'idle', 0);
-      }
-      return 1_000;
-    }
-    // Spread the sellers' calls evenly: with S sellers, one call every refill / S. Every call asks for all watched
-    // warehouses, so a newly watched one rides along with the next call; jumping the queue would spend a budget the
-    // rotation needs and leave a gap of a whole refill for everyone else.
-    const spacing = COEFFICIENTS_REFILL_MS / sellers.length;
-    const dueAt = this.lastCallAt + spacing;
-    if (now < dueAt) return dueAt - now;
-
-    let soonestFree = Number.POSITIVE_INFINITY;
-    let wbThrottled = false;
-    for (let attempt = 0; attempt < sellers.length; attempt++) {
-      const index = (this.nextSeller + attempt) % sellers.length;
-      const seller = sellers[index]!;
-      // Pace from when the call starts, so WB's answer time does not stretch the rotation.
-      const callStartedAt = Date.now();
-      try {
-        const items = await this.options.official.coefficients(seller, watched, { maxLimiterWaitMs: 0, attempts: 1, timeoutMs: 8_000 });
-        this.counters.upstreamCalls++;
-        this.nextSeller = (index + 1) % sellers.length;
-        this.lastCallAt = callStartedAt;
-        this.consecutiveFailures = 0;
-        const fetchedAt = Date.now();
-        await this.publish(watched, items, fetchedAt);
-        await this.setStatus('ok', null, watched.length, fetchedAt);
-        return spacing;
-      } catch (error) {
-        if (error instanceof WbRateLimitedError) {
-          soonestFree = Math.min(soonestFree, error.retryAfterMs);
-          wbThrottled ||= error.source === 'wb';
-          continue;
-        }
-        if (error instanceof WbUnauthorizedError) {
-          this.sellers = undefined;
-          await this.options.credentials.rejected(seller.credentialId, 'WB rejected the token (HTTP 401) while refreshing coefficients');
-          continue;
-        }
-        this.counters.upstreamFailures++;
-        this.lastCallAt = Date.now();
-        if (error instanceof WbDisabledError) {
-          await this.setStatus('disabled', 'wb_disabled', watched.length);
-          return 5_000;
-        }
-        this.consecutiveFailures++;
-        this.options.logger.warn({ event: 'feed.upstream_failed', sid: seller.sid, err: error }, 'coefficient refresh failed');
-        if (this.consecutiveFailures >= 3) await this.setStatus('degraded', 'upstream_failing', watched.length);
-        return spacing;
-      }
-    }
-    // Every budget is spent right now: wait for the first to free up.
-    const stale = this.status.lastSuccessAt === null || Date.now() - this.status.lastSuccessAt > 3 * spacing;
-    if (wbThrottled || stale) await this.setStatus('rate-limited', wbThrottled ? 'wb_throttled' : 'all_budgets_spent', watched.length);
-    return Number.isFinite(soonestFree) ? soonestFree : spacing;
   }
 
-  private async sellerList() {
-    if (!this.sellers || Date.now() - this.sellers.at > 15_000) {
-      this.sellers = { list: await this.options.credentials.list(), at: Date.now() };
-    }
-    return this.sellers.list;
-  }
-
-  private async publish(watched: readonly number[], items: readonly AcceptanceCoefficient[], fetchedAt: number): Promise<void> {
-    const byWarehouse = new Map<number, { name: string; cells: SlotCell[] }>();
-    for (const item of items) {
-      if (item.boxTypeID === undefined) continue;
-      const entry = byWarehouse.get(item.warehouseID) ?? { name: item.warehouseName, cells: [] };
-      entry.cells.push({
-        date: isoDateOfWb(item.date),
-        boxTypeId: item.boxTypeID,
-        coefficient: item.coefficient,
-        allowUnload: item.allowUnload,
-      });
-      byWarehouse.set(item.warehouseID, entry);
-    }
+  /** Publish a reading's pictures of the watched warehouses (or of `only`), to everyone or to its users only. */
+  private async publish(reading: SourceReading, only?: readonly number[]): Promise<void> {
+    const audiences: ReadonlyArray<number | undefined> = reading.userIds ?? [undefined];
+    if (!only) for (const userId of audiences) this.lastReadings.set(`${reading.source}:${userId ?? '*'}`, reading);
+    const targets = only ?? this.watchedNow();
     const ttl = this.options.sharedTtlMs ?? 15 * 60_000;
+    const freshUntil = reading.fetchedAt + freshFor(reading.periodMs);
     await Promise.all(
-      watched.map(async (warehouseId) => {
-        const entry = byWarehouse.get(warehouseId);
-        const cells = (entry?.cells ?? []).sort((a, b) => a.date.localeCompare(b.date) || a.boxTypeId - b.boxTypeId);
-        const previous = this.lastFetched.get(warehouseId);
-        const signature = cellsSignature(cells);
-        const slots: WarehouseSlots = { warehouseId, warehouseName: entry?.name ?? previous?.name ?? '', fetchedAt, cells };
-        this.lastFetched.set(warehouseId, { at: fetchedAt, signature, name: slots.warehouseName });
-        await this.options.shared.cache.set(slotsKey(warehouseId), JSON.stringify(slots), ttl);
-        await this.options.shared.bus.publish(CHANNEL_UPDATED, {
-          slots,
-          changed: previous?.signature !== signature,
-        } satisfies UpdateMessage);
-        this.counters.updatesPublished++;
-      }),
+      audiences.flatMap((userId) =>
+        targets.map(async (warehouseId) => {
+          const entry = reading.warehouses.get(warehouseId);
+          const cells = [...(entry?.cells ?? [])].sort((a, b) => a.date.localeCompare(b.date) || a.boxTypeId - b.boxTypeId);
+          const key = slotsKey(warehouseId, userId);
+          const previous = this.lastPublished.get(key);
+          const signature = cellsSignature(cells);
+          const slots: WarehouseSlots = {
+            warehouseId,
+            warehouseName: entry?.name ?? previous?.name ?? '',
+            fetchedAt: reading.fetchedAt,
+            source: reading.source,
+            freshUntil,
+            ...(userId === undefined ? {} : { userId }),
+            cells,
+          };
+          this.lastPublished.set(key, { signature, name: slots.warehouseName });
+          await this.options.shared.cache.set(key, JSON.stringify(slots), ttl);
+          await this.options.shared.bus.publish(CHANNEL_UPDATED, { slots, changed: previous?.signature !== signature } satisfies UpdateMessage);
+          this.counters.updatesPublished++;
+        }),
+      ),
     );
   }
 
-  private async setStatus(state: FeedSourceState, reason: string | null, watchedWarehouses: number, successAt?: number): Promise<void> {
+  private async refreshStatus(): Promise<void> {
+    const sources = Object.fromEntries(
+      FEED_SOURCE_KINDS.map((kind) => [kind, this.options.sources.find((s) => s.kind === kind)?.status() ?? ABSENT]),
+    ) as Record<FeedSourceKind, SourceStatus>;
     const previous = this.status;
-    const sellers = this.sellers?.list.length ?? 0;
-    this.status = {
-      state,
-      reason,
-      sellers,
-      watchedWarehouses,
-      lastSuccessAt: successAt ?? previous.lastSuccessAt,
-      updatedAt: Date.now(),
-    };
-    if (previous.state !== state || previous.reason !== reason) {
-      this.options.logger.info({ event: 'feed.status', state, reason, sellers }, `slot feed source is ${state}`);
+    this.status = combineStatus(sources, this.leaderInterest.size, Date.now());
+    for (const kind of FEED_SOURCE_KINDS) {
+      const before = previous.sources[kind];
+      const after = sources[kind];
+      if (before.state !== after.state || before.reason !== after.reason) {
+        this.options.logger.info(
+          { event: 'feed.status', source: kind, state: after.state, reason: after.reason, sellers: after.sellers },
+          `slot feed source ${kind} is ${after.state}`,
+        );
+      }
     }
     await this.options.shared.cache.set(STATUS_KEY, JSON.stringify(this.status), 60_000).catch(() => undefined);
   }
 }
 
-const slotsKey = (warehouseId: number) => `feed:wh:${warehouseId}`;
+const ABSENT: SourceStatus = { state: 'disabled', reason: 'not_configured', sellers: 0, lastSuccessAt: null };
+const slotsKey = (warehouseId: number, userId?: number) => (userId === undefined ? `feed:wh:${warehouseId}` : `feed:wh:${warehouseId}:u:${userId}`);

@@ -28,7 +28,7 @@ import {
 } from './machine.ts';
 import type { Redistribution } from './redistribution.ts';
 import type { SupplyAct } from './supply-act.ts';
-import { cheapestBookable, STALE_PICTURE_MS, type SupplyProbe } from './supply-probe.ts';
+import { cheapestBookable, type SupplyProbe } from './supply-probe.ts';
 import type { TransitionLog, TransitionRecord } from './transition-log.ts';
 
 export type TaskCommand = 'PAUSE' | 'RESUME' | 'CANCEL';
@@ -232,28 +232,32 @@ export class ActorHost {
    */
   private evaluate(taskIds?: Iterable<string>): void {
     const today = moscowToday();
-    const freshSince = Date.now() - STALE_PICTURE_MS;
+    const now = Date.now();
     if (taskIds) {
       for (const taskId of taskIds) {
         const hosted = this.hosted.get(taskId);
-        if (hosted) this.wakeOnMatch(hosted, today, freshSince);
+        if (hosted) this.wakeOnMatch(hosted, today, now);
       }
       return;
     }
-    this.lastPassAt = Date.now();
+    this.lastPassAt = now;
     if (today !== this.lastFullPassDay) {
       this.lastFullPassDay = today;
-      for (const hosted of this.hosted.values()) this.wakeOnMatch(hosted, today, freshSince);
+      for (const hosted of this.hosted.values()) this.wakeOnMatch(hosted, today, now);
       return;
     }
     for (const group of this.groups.values()) {
-      const slots = this.options.feed.peek(group.warehouseId);
-      if (!slots || slots.fetchedAt < freshSince) continue;
+      // The shared picture and any seller's own: a group can match only if one of them has a cell cheap enough.
+      let cheapest = Number.POSITIVE_INFINITY;
+      for (const slots of this.options.feed.pictures(group.warehouseId)) {
+        if (slots.freshUntil > now) cheapest = Math.min(cheapest, cheapestBookable(slots, group.boxTypeId));
+      }
+      if (cheapest === Number.POSITIVE_INFINITY) continue;
       if (group.maxCoefficient === null) group.maxCoefficient = this.maxThreshold(group.taskIds);
-      if (cheapestBookable(slots, group.boxTypeId) > group.maxCoefficient) continue;
+      if (cheapest > group.maxCoefficient) continue;
       for (const taskId of group.taskIds) {
         const hosted = this.hosted.get(taskId);
-        if (hosted) this.wakeOnMatch(hosted, today, freshSince);
+        if (hosted) this.wakeOnMatch(hosted, today, now);
       }
     }
   }
@@ -268,13 +272,13 @@ export class ActorHost {
   }
 
   /** Allocation-free for the common case (a waiting task with nothing to act on): it runs 10,000 times a second. */
-  private wakeOnMatch(hosted: Hosted, today: string, freshSince: number): void {
+  private wakeOnMatch(hosted: Hosted, today: string, now: number): void {
     if (hosted.row.kind !== 'supply') return;
     const snapshot = hosted.parked ?? hosted.actor?.getSnapshot();
     if (!snapshot) return;
     const value = snapshot.value as unknown;
     if (typeof value !== 'object' || value === null || (value as { polling?: string }).polling !== 'waiting') return;
-    if (this.options.supplyProbe.wouldWake(hosted.row.criteria as SupplyCriteria, snapshot.context.notified, today, freshSince)) {
+    if (this.options.supplyProbe.wouldWake(hosted.row.criteria as SupplyCriteria, snapshot.context.notified, hosted.row.userId, today, now)) {
       this.running(hosted).send({ type: 'FEED_UPDATED' });
     }
   }
@@ -345,9 +349,8 @@ export class ActorHost {
     // was there to check it against; its own (housekeeping) probe is rarer.
     const passAt = this.lastPassAt;
     if (hosted.row.kind !== 'supply' || description.state !== 'polling' || passAt <= (description.lastCheckAt ?? 0)) return description;
-    const freshSince = passAt - STALE_PICTURE_MS;
     const checked = (hosted.row.criteria as SupplyCriteria).warehouseIds.some(
-      (id) => (this.options.feed.peek(id)?.fetchedAt ?? 0) >= freshSince,
+      (id) => (this.options.feed.peek(id, hosted.row.userId)?.freshUntil ?? 0) > passAt,
     );
     return checked ? { ...description, lastCheckAt: passAt } : description;
   }
@@ -704,7 +707,7 @@ export class ActorHost {
     if (row.kind === 'supply') {
       const criteria = row.criteria as SupplyCriteria;
       // Autobook books the preorder's own warehouse; the other warehouses are for notify mode.
-      return this.options.supplyProbe.run(criteria, input.notified);
+      return this.options.supplyProbe.run(criteria, input.notified, row.userId);
     }
     return this.options.redistribution.probe({ taskId: row.id, userId: row.userId, criteria: row.criteria as RedistributionCriteria });
   }

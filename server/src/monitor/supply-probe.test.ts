@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { SlotFeed } from '../feed/slot-feed.ts';
 import type { WarehouseSlots } from '../feed/warehouse-slots.ts';
-import { evaluateSupply, STALE_PICTURE_MS, SupplyProbe } from './supply-probe.ts';
+import { evaluateSupply, SupplyProbe } from './supply-probe.ts';
 
 const picture = (warehouseId: number, cells: Array<[string, number, boolean?, number?]>): WarehouseSlots => ({
   warehouseId,
   warehouseName: `W${warehouseId}`,
   fetchedAt: Date.now(),
+  source: 'portal',
+  freshUntil: Date.now() + 60_000,
   cells: cells.map(([date, coefficient, allowUnload = true, boxTypeId = 2]) => ({ date, coefficient, allowUnload, boxTypeId })),
 });
 const criteria = {
@@ -95,11 +97,11 @@ describe("SupplyProbe.wouldWake (the host's 1 Hz pass)", () => {
           id,
           cells.sort(() => random() - 0.5),
         );
-        if (random() < 0.1) slots.fetchedAt -= STALE_PICTURE_MS + 1_000;
+        if (random() < 0.1) slots.freshUntil = Date.now() - 1;
         pictures.set(id, slots);
       }
       const probe = new SupplyProbe({ peek: (id: number) => pictures.get(id) } as unknown as SlotFeed);
-      const fresh = new Map([...pictures].filter(([, p]) => p.fetchedAt >= Date.now() - STALE_PICTURE_MS));
+      const fresh = new Map([...pictures].filter(([, p]) => p.freshUntil > Date.now()));
       for (let t = 0; t < 50; t++) {
         const dateFrom = day(Math.floor(random() * 16) - 3);
         const task = {
@@ -114,7 +116,7 @@ describe("SupplyProbe.wouldWake (the host's 1 Hz pass)", () => {
         };
         const notified = random() < 0.5 ? [`${warehouses[Math.floor(random() * 5)]}:${day(Math.floor(random() * 14))}`] : [];
         const expected = evaluateSupply(task, fresh, notified, today).type !== 'none';
-        expect(probe.wouldWake(task, notified, today, Date.now() - STALE_PICTURE_MS)).toBe(expected);
+        expect(probe.wouldWake(task, notified, 1, today, Date.now())).toBe(expected);
         if (expected) wakes++;
       }
     }

@@ -7,8 +7,6 @@ import type { ProbeResult } from './machine.ts';
 
 export const slotKey = (warehouseId: number, date: string) => `${warehouseId}:${date}`;
 
-/** A picture older than this says nothing about now (the feed refreshes every 10 s or faster): never act on it. */
-export const STALE_PICTURE_MS = 45_000;
 
 /** A picture's bookable cells of one box type, sorted by date, and the cheapest coefficient among them. */
 interface BookableList {
@@ -76,16 +74,20 @@ export function evaluateSupply(
   return match ? { type: 'match', slot: match, best } : { type: 'none', best };
 }
 
+/**
+ * Reads the feed's pictures a task may use: the shared ones, or its owner's own (from a portal session they did not
+ * share) when newer. A picture past its `freshUntil` says nothing about now: it is never acted on.
+ */
 export class SupplyProbe {
   constructor(private readonly feed: SlotFeed) {}
 
   /** The same evaluation from in-process copies only, synchronously. */
-  peek(criteria: SupplyCriteria, notified: readonly string[], today = moscowToday()): ProbeResult {
-    const freshSince = Date.now() - STALE_PICTURE_MS;
+  peek(criteria: SupplyCriteria, notified: readonly string[], userId: number, today = moscowToday()): ProbeResult {
+    const now = Date.now();
     const pictures = new Map<number, WarehouseSlots>();
     for (const id of criteria.warehouseIds) {
-      const slots = this.feed.peek(id);
-      if (slots && slots.fetchedAt >= freshSince) pictures.set(id, slots);
+      const slots = this.feed.peek(id, userId);
+      if (slots && slots.freshUntil > now) pictures.set(id, slots);
     }
     return evaluateSupply(criteria, pictures, notified, today);
   }
@@ -95,13 +97,13 @@ export class SupplyProbe {
    * what the host asks of every waiting task every second. It builds no result and allocates nothing, and a warehouse
    * whose cheapest bookable cell is above the task's threshold — nearly always — costs one lookup.
    */
-  wouldWake(criteria: SupplyCriteria, notified: readonly string[], today: string, freshSince: number): boolean {
+  wouldWake(criteria: SupplyCriteria, notified: readonly string[], userId: number, today: string, now: number): boolean {
     if (criteria.dateTo < today) return true;
     const from = criteria.dateFrom > today ? criteria.dateFrom : today;
     const skip: readonly string[] = criteria.skipDates ?? [];
     for (const warehouseId of criteria.warehouseIds) {
-      const slots = this.feed.peek(warehouseId);
-      if (!slots || slots.fetchedAt < freshSince) continue;
+      const slots = this.feed.peek(warehouseId, userId);
+      if (!slots || slots.freshUntil <= now) continue;
       const list = bookableList(slots, criteria.boxTypeId);
       if (list.minCoefficient > criteria.maxCoefficient) continue;
       for (const cell of list.cells) {
@@ -114,14 +116,14 @@ export class SupplyProbe {
     return false;
   }
 
-  async run(criteria: SupplyCriteria, notified: readonly string[]): Promise<ProbeResult> {
+  async run(criteria: SupplyCriteria, notified: readonly string[], userId: number): Promise<ProbeResult> {
     const today = moscowToday();
     if (criteria.dateTo < today) return { type: 'expired' };
     const pictures = new Map<number, WarehouseSlots>();
-    const freshSince = Date.now() - STALE_PICTURE_MS;
+    const now = Date.now();
     for (const id of criteria.warehouseIds) {
-      const slots = await this.feed.get(id);
-      if (slots && slots.fetchedAt >= freshSince) pictures.set(id, slots);
+      const slots = await this.feed.get(id, userId);
+      if (slots && slots.freshUntil > now) pictures.set(id, slots);
     }
     return evaluateSupply(criteria, pictures, notified, today);
   }

@@ -8,7 +8,9 @@ import {
   DomainError,
   moscowToday,
   type RedistributionCriteria,
+  type SourceGap,
   type SupplyCriteria,
+  type TaskSource,
   type TaskView,
 } from '@slotpilot/shared';
 import type { Logger } from 'pino';
@@ -17,6 +19,7 @@ import { creditsLeft } from '../accounts/credit-ledger.ts';
 import { BookingResult } from '../db/entities/booking-result.ts';
 import { MonitoringTask } from '../db/entities/monitoring-task.ts';
 import { RedistributionOrder } from '../db/entities/redistribution-order.ts';
+import type { SlotFeed } from '../feed/slot-feed.ts';
 import type { WarehouseDirectory } from '../feed/warehouse-directory.ts';
 import { WbPortalError, WbUnauthorizedError } from '../wb/errors.ts';
 import type { WbPortalClient } from '../wb/portal-client.ts';
@@ -59,6 +62,7 @@ export interface TaskServiceDeps {
   credentials: CredentialService;
   warehouses: WarehouseDirectory;
   portal: WbPortalClient;
+  feed: SlotFeed;
   logger: Logger;
 }
 
@@ -127,8 +131,8 @@ export class TaskService {
         if (found) Object.assign(row, { criteria: found.criteria, snapshot: found.snapshot, ours: false });
       }
     }
-    return rows.map((row) =>
-      this.view({
+    const views = rows.map((row) =>
+      this.view(userId, {
         id: row.id,
         kind: row.kind,
         mode: row.mode,
@@ -140,6 +144,7 @@ export class TaskService {
         updatedAt: row.updated_at,
       }),
     );
+    return this.explainGaps(userId, views);
   }
 
   async get(userId: number, id: string): Promise<TaskView & { bookings: unknown[] }> {
@@ -163,7 +168,8 @@ export class TaskService {
             requestId: o.wbRequestId ?? null,
             error: o.error ?? null,
           }));
-    return { ...this.view(row), bookings };
+    const [view] = await this.explainGaps(userId, [this.view(userId, row)]);
+    return { ...view!, bookings };
   }
 
   async command(userId: number, id: string, command: TaskCommand): Promise<TaskView> {
@@ -175,7 +181,8 @@ export class TaskService {
     const result = await this.deps.host.command(id, command);
     if (result === 'no-answer') throw new DomainError('TASK_BUSY');
     const fresh = await this.deps.orm.em.fork().findOneOrFail(MonitoringTask, id);
-    return this.view(fresh);
+    const [view] = await this.explainGaps(userId, [this.view(userId, fresh)]);
+    return view!;
   }
 
   /** The task's recent transitions (event, from → to, time, summary), for its owner. */
@@ -236,9 +243,28 @@ export class TaskService {
     }
   }
 
-  view(row: TaskRecord): TaskView {
+  /**
+   * Say why tasks without a fresh picture have no data: WB's official method is off and the user has no portal
+   * session, or the sources are failing. Asked only when some task needs it (one status read, one count).
+   */
+  private async explainGaps(userId: number, views: TaskView[]): Promise<TaskView[]> {
+    if (!views.some((v) => v.source?.kind === 'none')) return views;
+    const status = await this.deps.feed.sourceStatus();
+    let reason: SourceGap = 'sources_failing';
+    if (status.sources.official.state === 'disabled' && status.sources.portal.state !== 'ok') reason = 'wb_disabled';
+    if (status.sources.official.state !== 'ok' && !(await this.deps.credentials.hasValidPortalSession(userId))) reason = 'no_portal_session';
+    return views.map((v) => (v.source?.kind === 'none' ? { ...v, source: { ...v.source, reason } } : v));
+  }
+
+  view(userId: number, row: TaskRecord): TaskView {
     const live = this.deps.host.describe(row.id);
     const description = live ?? (row.snapshot ? describeSnapshot(row.snapshot as unknown as MonitorSnapshot) : undefined);
+    const state = description?.state ?? row.state;
+    let source: TaskSource | null = null;
+    if (row.kind === 'supply' && state !== 'done') {
+      const of = this.deps.feed.sourceOf((row.criteria as unknown as SupplyCriteria).warehouseIds, userId);
+      source = { kind: of.kind, updatedAt: of.updatedAt, reason: null };
+    }
     return {
       id: row.id,
       kind: row.kind,
@@ -252,6 +278,7 @@ export class TaskService {
       reason: description?.reason ?? null,
       found: description?.found ?? null,
       actionUrl: description?.actionUrl ?? null,
+      source,
       createdAt: iso(row.createdAt),
       updatedAt: iso(row.updatedAt),
     };

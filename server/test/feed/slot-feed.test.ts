@@ -1,9 +1,11 @@
-// The shared slot feed against the WB sandbox: one upstream call however many readers, sellers' budgets spent in turn
-// without a single limit violation, WB's failures turned into a visible source state, and a second leader taking over.
+// The shared slot feed with WB's official source, against the WB sandbox with the official method switched back on
+// (as WB may do again): one upstream call however many readers, sellers' budgets spent in turn without a single limit
+// violation, WB's failures turned into a visible source state, and a second leader taking over.
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type FeedCredentialSource, SlotFeed } from '../../src/feed/slot-feed.ts';
+import { type FeedCredentialSource, OfficialSource } from '../../src/feed/official-source.ts';
+import { SlotFeed } from '../../src/feed/slot-feed.ts';
 import { createMemorySharedState } from '../../src/platform/kv/memory.ts';
 import type { SharedState } from '../../src/platform/kv/types.ts';
 import { createHttpTransport } from '../../src/wb/http-transport.ts';
@@ -20,6 +22,11 @@ describe('SlotFeed', () => {
 
   beforeAll(async () => {
     sandbox = await startTestSandbox();
+    await fetch(`${sandbox.url}/__sandbox/official`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled: true }),
+    });
   });
   afterEach(async () => {
     await Promise.all(running.splice(0).map((feed) => feed.stop()));
@@ -52,7 +59,13 @@ describe('SlotFeed', () => {
         transport,
         limiter: new SellerRateLimiter(options.shared),
       });
-    const feed = new SlotFeed({ ...options, official, logger, instanceId: randomUUID(), leaseTtlMs: options.leaseTtlMs ?? 1_500 });
+    const feed = new SlotFeed({
+      shared: options.shared,
+      sources: [new OfficialSource({ official, credentials: options.credentials, logger })],
+      logger,
+      instanceId: randomUUID(),
+      leaseTtlMs: options.leaseTtlMs ?? 1_500,
+    });
     await feed.start();
     running.push(feed);
     return feed;
@@ -103,20 +116,9 @@ describe('SlotFeed', () => {
     });
     const leader = await startFeed({ shared, credentials: sourceOf([seller]) });
     await leader.read([300461]);
-    const reader = new SlotFeed({
-      shared,
-      official: new WbOfficialClient({
-        commonApiUrl: sandbox.url,
-        suppliesApiUrl: sandbox.url,
-        transport,
-        limiter: new SellerRateLimiter(shared),
-      }),
-      credentials: sourceOf([]),
-      logger,
-      instanceId: 'reader',
-    });
+    const reader = new SlotFeed({ shared, sources: [], logger, instanceId: 'reader' });
     const slots = await reader.get(300461);
-    expect(slots?.warehouseId).toBe(300461);
+    expect(slots).toMatchObject({ warehouseId: 300461, source: 'official' });
     expect(reader.counters).toMatchObject({ l2Hits: 1, upstreamCalls: 0 });
   });
 
@@ -133,14 +135,14 @@ describe('SlotFeed', () => {
     await sandbox.fault({ endpoint: 'coefficients', kind: 'disabled' });
     const feed = await startFeed({ shared, credentials: sourceOf([seller]), official });
     await feed.read([507], { waitMs: 500 });
-    await vi.waitFor(async () => expect((await feed.sourceStatus()).state).toBe('disabled'), { timeout: 5_000 });
+    await vi.waitFor(async () => expect((await feed.sourceStatus()).sources.official.state).toBe('disabled'), { timeout: 5_000 });
     expect(await coefficientCalls([seller])).toBe(1);
   });
 
   it('says "degraded" when nobody has lent a token, and "rate-limited" when WB throttles every seller', async () => {
     const none = await startFeed({ shared: createMemorySharedState(), credentials: sourceOf([]) });
     none.watch([507]);
-    await vi.waitFor(async () => expect(await none.sourceStatus()).toMatchObject({ state: 'degraded', reason: 'no_credentials' }), {
+    await vi.waitFor(async () => expect((await none.sourceStatus()).sources.official).toMatchObject({ state: 'degraded', reason: 'no_credentials' }), {
       timeout: 5_000,
     });
     await none.stop();
@@ -149,7 +151,9 @@ describe('SlotFeed', () => {
     await sandbox.fault({ endpoint: 'coefficients', kind: '429', retryAfterS: 30 });
     const throttled = await startFeed({ shared: createMemorySharedState(), credentials: sourceOf([seller]) });
     throttled.watch([507]);
-    await vi.waitFor(async () => expect(await throttled.sourceStatus()).toMatchObject({ state: 'rate-limited' }), { timeout: 5_000 });
+    await vi.waitFor(async () => expect((await throttled.sourceStatus()).sources.official).toMatchObject({ state: 'rate-limited' }), {
+      timeout: 5_000,
+    });
     expect(await coefficientCalls([seller])).toBe(1);
   });
 

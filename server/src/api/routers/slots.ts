@@ -12,14 +12,22 @@ export const slotsRouter = router({
     const today = moscowToday();
     const from = input.dateFrom ?? today;
     const to = input.dateTo ?? addDays(today, WB_HORIZON_DAYS - 1);
-    const found = await ctx.services.feed.read(input.warehouseIds, { waitMs: 4_000 });
+    const userId = ctx.user.id;
+    const found = await ctx.services.feed.read(input.warehouseIds, { waitMs: 4_000, userId });
     const status = await ctx.services.feed.sourceStatus();
     const pictures = [...found.values()];
+    const of = ctx.services.feed.sourceOf(input.warehouseIds, userId);
+    let reason = status.reason;
+    if (of.kind === 'none' && status.sources.official.state !== 'ok' && !(await ctx.services.credentials.hasValidPortalSession(userId))) {
+      reason = 'no_portal_session';
+    }
     return {
       days: buildCalendarDays(datesBetween(from, to), input.boxTypeId, pictures),
       source: {
-        state: status.state,
-        reason: status.reason,
+        kind: of.kind,
+        updatedAt: of.updatedAt,
+        state: of.kind === 'none' && status.state === 'ok' ? 'degraded' : status.state,
+        reason: of.kind === 'none' ? (reason ?? 'sources_failing') : null,
         fetchedAt: pictures.length ? Math.min(...pictures.map((p) => p.fetchedAt)) : null,
       },
       pendingWarehouses: input.warehouseIds.filter((id) => !found.has(id)),
