@@ -128,33 +128,36 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       },
     };
     const instanceId = newInstanceId(os.hostname(), process.pid, randomBytes(3).toString('hex'));
+    const portalFeedSessions = {
+      // In sandbox mode the simulator's demo seller lends its portal session (shared), so the calendar is alive on
+      // first start even with WB's official method switched off, as it is today.
+      list: async () => [
+        ...(sandboxSeller
+          ? [{ credentialId: sandboxSeller.credentialId, userId: 0, sid: sandboxSeller.sid, session: sandboxSeller.portalSession, share: true }]
+          : []),
+        ...(await credentials.feedPortalSessions()),
+      ],
+      rejected: feedCredentials.rejected,
+    };
     const feed = new SlotFeed({
       shared,
       sources: [
         new OfficialSource({ official: wb.official, credentials: feedCredentials, logger }),
-        new PortalSource({
-          portal: wb.portal,
-          intervalMs: config.wb.portalReadIntervalMs,
-          logger,
-          sessions: {
-            // In sandbox mode the simulator's demo seller lends its portal session (shared), so the calendar is alive on
-            // first start even with WB's official method switched off, as it is today.
-            list: async () => [
-              ...(sandboxSeller
-                ? [{ credentialId: sandboxSeller.credentialId, userId: 0, sid: sandboxSeller.sid, session: sandboxSeller.portalSession, share: true }]
-                : []),
-              ...(await credentials.feedPortalSessions()),
-            ],
-            rejected: feedCredentials.rejected,
-          },
-        }),
+        new PortalSource({ portal: wb.portal, intervalMs: config.wb.portalReadIntervalMs, logger, sessions: portalFeedSessions }),
       ],
       logger,
       instanceId,
     });
     await feed.start();
     stops.push({ name: 'slot feed', stop: () => feed.stop() });
-    const warehouses = new WarehouseDirectory({ shared, official: wb.official, credentials: feedCredentials, logger });
+    const warehouses = new WarehouseDirectory({
+      shared,
+      official: wb.official,
+      credentials: feedCredentials,
+      portal: wb.portal,
+      portalSessions: portalFeedSessions,
+      logger,
+    });
 
     // The monitor: one actor per task, on the tasks this instance holds leases for.
     const transitions = new TransitionLog();
