@@ -263,8 +263,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           critical: false,
           check: async () => {
             const status = await feed.sourceStatus();
-            const details = { source: status.state, reason: status.reason, sellers: status.sellers, leader: feed.isLeader };
-            if (status.state !== 'ok') throw Object.assign(new Error(`WB coefficient source is ${status.state}`), { details });
+            const details = {
+              source: status.state,
+              reason: status.reason,
+              sellers: status.sellers,
+              leader: feed.isLeader,
+              sources: Object.fromEntries(
+                Object.entries(status.sources).map(([kind, s]) => [kind, { state: s.state, reason: s.reason, sellers: s.sellers }]),
+              ),
+            };
+            if (status.state !== 'ok') throw Object.assign(new Error(`no slot source is ok (${status.reason ?? status.state})`), { details });
             return details;
           },
         },
@@ -337,9 +345,23 @@ function registerStateMetrics(
   metrics.gauge('slotpilot_feed_age_seconds', 'Seconds since WB last answered for a watched warehouse', ['warehouse'], (set) => {
     for (const { warehouseId, ageSeconds } of feed.freshness()) set({ warehouse: warehouseId }, ageSeconds);
   });
-  metrics.gauge('slotpilot_feed_source_state', 'The coefficient source state (1 for the current one)', ['state'], async (set) => {
+  metrics.gauge('slotpilot_feed_source_state', 'The slot feed state overall (1 for the current one)', ['state'], async (set) => {
     const current = (await feed.sourceStatus()).state;
     for (const state of ['ok', 'rate-limited', 'degraded', 'disabled']) set({ state }, state === current ? 1 : 0);
+  });
+  metrics.gauge(
+    'slotpilot_feed_sources',
+    'Each slot source (official method, portal report) by state (1 for its current one)',
+    ['source', 'state'],
+    async (set) => {
+      const { sources } = await feed.sourceStatus();
+      for (const [source, status] of Object.entries(sources))
+        for (const state of ['ok', 'rate-limited', 'degraded', 'disabled']) set({ source, state }, state === status.state ? 1 : 0);
+    },
+  );
+  metrics.gauge('slotpilot_feed_source_sellers', 'Seller accounts each slot source may read with', ['source'], async (set) => {
+    const { sources } = await feed.sourceStatus();
+    for (const [source, status] of Object.entries(sources)) set({ source }, status.sellers);
   });
   metrics.gauge('slotpilot_feed_cache_lookups', 'Feed cache lookups by level and result, since start', ['level', 'result'], (set) => {
     const c = feed.counters;
