@@ -3,7 +3,8 @@
 //
 // Durations default to the issue's; shorten them for a quick check, e.g.
 //   BENCH_SECONDS=20 BENCH_ECONOMY_SECONDS=15 BENCH_API_SECONDS=5 BENCH_FEED_SECONDS=20 pnpm bench
-// BENCH_SCENARIOS picks some of: feed, economy, scale (with latency), api, miniapp, recovery.
+// BENCH_SCENARIOS picks some of: feed, portal, economy, scale (with latency), api, miniapp, recovery.
+// BENCH_PORTAL_SECONDS sets each portal-feed run's length (default 240 s with 1 seller, 90 s with 10, 60 s with 60).
 // BENCH_CPU_PROF=<dir> runs the server with --cpu-prof (profiles are written when it stops gracefully).
 // A run with any BENCH_ variable set is an experiment: it writes to bench/results/experiments/ (not kept in git), so it
 // never overwrites the full run's figures that README quotes.
@@ -25,12 +26,13 @@ import {
 } from './engine.ts';
 import { type FeedFreshnessResult, runFeedFreshness } from './feed-freshness.ts';
 import { type MiniAppResult, runMiniApp } from './miniapp.ts';
+import { type PortalFeedResult, runPortalFeed } from './portal-feed.ts';
 import { loadAverage, machine, startStack } from './stack.ts';
 
 const experiment = Object.entries(process.env).filter(([name]) => name.startsWith('BENCH_'));
 const resultsDir = fileURLToPath(new URL(experiment.length ? '../../bench/results/experiments/' : '../../bench/results/', import.meta.url));
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const ALL = ['feed', 'economy', 'scale', 'api', 'miniapp', 'recovery'];
+const ALL = ['feed', 'portal', 'economy', 'scale', 'api', 'miniapp', 'recovery'];
 const selected = new Set((process.env.BENCH_SCENARIOS ?? ALL.join(',')).split(',').map((s) => s.trim()));
 const options: EngineOptions = {
   tasks: env('BENCH_TASKS', 10_000),
@@ -103,6 +105,36 @@ if (selected.has('feed')) {
       ],
       ['feed limits', 'violations counted by the sandbox', `${feed.violations}`, '0', feed.violations === 0],
     );
+  });
+}
+
+if (selected.has('portal')) {
+  await attempt('portal feed', async () => {
+    const seconds = process.env.BENCH_PORTAL_SECONDS ? Number(process.env.BENCH_PORTAL_SECONDS) : undefined;
+    const result: PortalFeedResult = await runPortalFeed([
+      { sellers: 1, seconds: seconds ?? 240 },
+      { sellers: 10, seconds: seconds ?? 90 },
+      { sellers: 60, seconds: seconds ?? 60 },
+    ]);
+    await save('portal-feed', result);
+    for (const run of result.runs) {
+      rows.push(
+        [
+          'portal feed',
+          `slot opened → published, ${run.sellers} sharing seller(s), official method off, ${run.detected}/${run.openings} openings in ${run.durationS} s`,
+          `p50 ${run.latencyP50S} s, p99 ${run.latencyP99S} s, max ${run.latencyMaxS} s`,
+          `max ≤ ${run.periodS} s + 2 s (${result.readIntervalS} s / ${run.sellers})`,
+          run.detected === run.openings && run.latencyMaxS <= run.periodS + 2,
+        ],
+        [
+          'portal feed',
+          `portal report reads of one seller in any minute (${run.sellers} seller(s)), shortest gap, limit violations`,
+          `max ${run.readsPerSellerPerMinuteMax} (mean ${run.readsPerSellerPerMinuteMean}/min), gap ≥ ${run.minSpacingS} s, ${run.violations} violations`,
+          '≤ 1, 0 violations',
+          run.readsPerSellerPerMinuteMax <= 1 && run.violations === 0,
+        ],
+      );
+    }
   });
 }
 
