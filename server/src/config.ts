@@ -1,6 +1,7 @@
 // The one schema for the environment (ARCHITECTURE.md, Contracts). Parsed once at the edge; nothing else reads process.env.
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_ROOT_VERSION } from './wb/endpoints.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -58,6 +59,17 @@ const EnvSchema = z.object({
   WB_COMMON_API_URL: httpUrl.default('https://common-api.wildberries.ru'),
   WB_SUPPLIES_API_URL: httpUrl.default('https://supplies-api.wildberries.ru'),
   WB_PORTAL_URL: httpUrl.default('https://seller-supply.wildberries.ru'),
+  WB_PORTAL_AUTH_URL: httpUrl.default('https://seller.wildberries.ru'),
+  WB_PORTAL_ROOT_VERSION: z
+    .string()
+    .regex(/^v\d{1,3}\.\d{1,4}\.\d{1,4}$/, 'must look like v1.96.0 (the version of the portal front end)')
+    .default(DEFAULT_ROOT_VERSION),
+  PORTAL_READ_INTERVAL_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int()
+    .min(1_000, 'must be at least 1000 ms (values below the default 60000 are meant for tests)')
+    .max(3_600_000, 'must be at most 3600000 ms')
+    .default(60_000),
   DEV_LOGIN: flag.optional(),
   ADMIN_IDS: adminIds.default([]),
   MONITOR_LEASE_MS: z.coerce
@@ -117,6 +129,12 @@ export interface Config {
     commonApiUrl: string;
     suppliesApiUrl: string;
     portalUrl: string;
+    /** The portal's auth host (seller.wildberries.ru): session checks and `wb-seller-lk` mints. */
+    portalAuthUrl: string;
+    /** The portal front end's version, sent as `root-version`. */
+    portalRootVersion: string;
+    /** At most one portal coefficients report per seller account per this interval (whole seconds). */
+    portalReadIntervalMs: number;
   };
   devLogin: boolean;
   /** How long a task's owner may stay silent before another instance takes the task over. */
@@ -172,6 +190,9 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, defaults:
       commonApiUrl: sandbox ? sandboxUrl : env.WB_COMMON_API_URL,
       suppliesApiUrl: sandbox ? sandboxUrl : env.WB_SUPPLIES_API_URL,
       portalUrl: sandbox ? sandboxUrl : env.WB_PORTAL_URL,
+      portalAuthUrl: sandbox ? sandboxUrl : env.WB_PORTAL_AUTH_URL,
+      portalRootVersion: env.WB_PORTAL_ROOT_VERSION,
+      portalReadIntervalMs: env.PORTAL_READ_INTERVAL_MS,
     },
     devLogin: env.DEV_LOGIN ?? !isProduction,
     monitorLeaseMs: env.MONITOR_LEASE_MS,

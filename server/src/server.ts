@@ -101,7 +101,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
     // WB: the simulator in-process in sandbox mode, then the clients (pointed at it by the config).
     let sandboxSeller: SandboxFeedSeller | undefined;
-    let wbUrls: { commonApiUrl: string; suppliesApiUrl: string; portalUrl: string } = config.wb;
+    let wbUrls: { commonApiUrl: string; suppliesApiUrl: string; portalUrl: string; portalAuthUrl: string } = config.wb;
     let sandboxUrl: string | undefined;
     if (config.wb.sandbox) {
       const sandbox = await startInProcessSandbox({ port: config.wb.sandboxPort, logger });
@@ -110,10 +110,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       sandboxUrl = sandbox.url;
       scrubber.add(sandboxSeller.token);
       // The sandbox may have taken any free port (WB_SANDBOX_PORT=0): point every WB URL at where it really is.
-      wbUrls = { commonApiUrl: sandbox.url, suppliesApiUrl: sandbox.url, portalUrl: sandbox.url };
+      wbUrls = { commonApiUrl: sandbox.url, suppliesApiUrl: sandbox.url, portalUrl: sandbox.url, portalAuthUrl: sandbox.url };
     }
     const metrics = createMetrics();
-    const wb = createWbGateway(wbUrls, shared, metrics);
+    const wb = createWbGateway(
+      { ...wbUrls, portalRootVersion: config.wb.portalRootVersion, portalReadIntervalMs: config.wb.portalReadIntervalMs },
+      shared,
+      metrics,
+      logger,
+    );
     stops.push({ name: 'wb gateway', stop: () => wb.close() });
 
     const vault = new CredentialVault(masterKey);

@@ -121,14 +121,21 @@ export class Redistribution {
         const order = await em.findOneOrFail(RedistributionOrder, prepared.orderId);
         order.status = 'placed';
         order.units = units;
-        order.wbRequestId = requestId;
+        order.wbRequestId = requestId ?? null;
         order.credential = em.getReference(Credential, session.credentialId);
         const reservation = await findOpenReservation(em, task.userId, note);
         if (reservation) await commitCredit(em, reservation, note);
         await enqueueNotification(em, {
           userId: task.userId,
           kind: 'redistribution_done',
-          payload: { taskId: task.taskId, from: task.criteria.srcWarehouseId, to: task.criteria.dstWarehouseId, units, requestId },
+          // The 2026 portal answers a waybill, not a request id: the message then shows a dash.
+          payload: {
+            taskId: task.taskId,
+            from: task.criteria.srcWarehouseId,
+            to: task.criteria.dstWarehouseId,
+            units,
+            requestId: requestId ?? '—',
+          },
           dedupeKey: `redistribution_done:${order.id}`,
         });
       });

@@ -32,6 +32,12 @@ export function createMetrics() {
       labelNames: ['endpoint'] as const,
       registers,
     }),
+    wbPortalCalls: new Counter({
+      name: 'slotpilot_wb_portal_calls_total',
+      help: 'Requests to the WB seller portal by call and HTTP status (or "error")',
+      labelNames: ['call', 'status'] as const,
+      registers,
+    }),
     limiterWaitSeconds: new Histogram({
       name: 'slotpilot_limiter_wait_seconds',
       help: 'Time spent waiting for a seller bucket before a WB call',

@@ -80,6 +80,16 @@ export class WbUnexpectedShapeError extends WbError {
   }
 }
 
+/**
+ * `supplyDetails` answered goods rows without the supply's summary (the 2026 portal may not send one): the caller cannot
+ * tell from it whether or when the preorder is planned.
+ */
+export class WbSupplySummaryMissingError extends WbUnexpectedShapeError {
+  constructor(endpoint: string) {
+    super(endpoint, ['supply: the answer has no supply summary']);
+  }
+}
+
 /** Only the seller can go on (a captcha, a re-login): never retried automatically. */
 export class WbNeedsSellerActionError extends WbError {
   constructor(
