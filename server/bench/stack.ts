@@ -123,6 +123,7 @@ export async function startServer(stack: Stack, env: ServerEnv): Promise<Server>
     WB_COMMON_API_URL: stack.sandbox.url,
     WB_SUPPLIES_API_URL: stack.sandbox.url,
     WB_PORTAL_URL: stack.sandbox.url,
+    WB_PORTAL_AUTH_URL: stack.sandbox.url,
     MONITOR_LEASE_MS: String(env.leaseMs),
     LOG_LEVEL: 'warn',
     ...env.extra,
