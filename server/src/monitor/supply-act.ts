@@ -1,7 +1,15 @@
 // A supply task's act. Notify mode: an alert (free). Autobook: book the date through the portal, idempotently:
 // the `pending` BookingResult (unique key) and the credit reservation are committed before WB is called, so a re-run
 // after a crash finds them and reconciles with WB (supply details) instead of booking a second time.
-import type { MikroORM } from '@mikro-orm/postgresql';
+//
+// Before either, one `getAcceptanceCosts` call for the task's preorder confirms the cell (the feed's picture may be up to
+// a minute old on the portal source): a cell the preorder's own view shows closed or too dear is `gone`, and nothing is
+// reserved or sent. WB's `plan/add` demands a captcha we never solve or forge: a booking that meets one ends at once as
+// needs-action with the one-tap link to the preorder's date page, so the seller can book it themselves within seconds.
+//
+// Reasons stored on the task and in notifications are machine codes (BOOKING_REASONS); the bot and the Mini App say them
+// in the seller's language, the log line carries the English detail.
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { FoundSlot, SupplyCriteria } from '@slotpilot/shared';
 import type { Logger } from 'pino';
 import type { CredentialService } from '../accounts/credential-service.ts';
@@ -11,7 +19,15 @@ import { Credential } from '../db/entities/credential.ts';
 import { MonitoringTask } from '../db/entities/monitoring-task.ts';
 import { User } from '../db/entities/user.ts';
 import { enqueueNotification } from '../notify/outbox.ts';
-import { WbError, WbNeedsSellerActionError, WbPortalError, WbUnauthorizedError } from '../wb/errors.ts';
+import { chooseDateUrl } from '../wb/endpoints.ts';
+import {
+  WbError,
+  WbNeedsSellerActionError,
+  WbPortalError,
+  WbRateLimitedError,
+  WbSupplySummaryMissingError,
+  WbUnauthorizedError,
+} from '../wb/errors.ts';
 import { PORTAL_SUPPLIES_URL, type WbPortalClient } from '../wb/portal-client.ts';
 import type { ActResult, ProbeFailure } from './machine.ts';
 
@@ -21,7 +37,42 @@ export interface SupplyTaskRef {
   criteria: SupplyCriteria;
 }
 
+/** Why a booking ended without one: stored on the task and in the notification, rendered per language by the readers. */
+export const BOOKING_REASONS = {
+  /** WB's plan/add asked for its captcha: the seller books the date themselves through the link. */
+  captchaRequired: 'captcha_required',
+  /** WB asked the seller to sign in again. */
+  loginRequired: 'portal_login_required',
+  noPortalSession: 'no_portal_session',
+  /** Every portal session of the seller was refused by WB (each is now marked invalid). */
+  sessionsRejected: 'portal_session_rejected',
+  noPreorder: 'no_preorder',
+  alreadyPlanned: 'preorder_already_planned',
+  /** WB refused the booking for a reason of its own (its message is in the log). */
+  refused: 'portal_refused',
+} as const;
+
+type Session = { credentialId: string; session: string };
+
+/** How long the act waits for the seller's portal limiter before a call: a slot does not wait for long. */
+const ACT_LIMITER_WAIT_MS = 3_000;
+
+/**
+ * A cell the preorder's own view showed closed is not asked about again for this long (same task, same cell): the
+ * feed's picture may keep showing it open for up to a minute, and each probe would otherwise cost the seller another
+ * portal call. A cell that really reopens is seen again after this window.
+ */
+export const CLOSED_CELL_MEMORY_MS = 30_000;
+
+type CellCheck =
+  | { verdict: 'open' | 'closed'; coefficient: number }
+  | { verdict: 'unknown'; detail: string; retryAfterMs?: number }
+  | { verdict: 'unchecked' };
+
 export class SupplyAct {
+  /** `${taskId}:${warehouseId}:${date}` → until when the cell counts as closed without asking WB. */
+  private readonly closedCells = new Map<string, number>();
+
   constructor(
     private readonly deps: {
       orm: MikroORM;
@@ -29,15 +80,28 @@ export class SupplyAct {
       credentials: CredentialService;
       logger: Logger;
       publicUrl: string | undefined;
+      now?: () => number;
     },
   ) {}
 
   async notify(task: SupplyTaskRef, slot: FoundSlot): Promise<ActResult> {
+    const preorderId = checkablePreorder(task, slot);
+    if (preorderId) {
+      // A failed check does not hold the alert back: the seller is told and judges for themselves.
+      const sessions = await this.sessionsOf(task);
+      const check = await this.checkCell(task, slot, preorderId, sessions);
+      if (check.verdict === 'closed') return { type: 'gone' };
+    }
     await this.deps.orm.em.fork().transactional((em) =>
       enqueueNotification(em, {
         userId: task.userId,
         kind: 'slot_found',
-        payload: { taskId: task.taskId, ...slot, boxTypeId: task.criteria.boxTypeId, bookUrl: PORTAL_SUPPLIES_URL },
+        payload: {
+          taskId: task.taskId,
+          ...slot,
+          boxTypeId: task.criteria.boxTypeId,
+          bookUrl: preorderId ? chooseDateUrl(preorderId) : PORTAL_SUPPLIES_URL,
+        },
         dedupeKey: `slot_found:${task.taskId}:${slot.warehouseId}:${slot.date}`,
       }),
     );
@@ -46,10 +110,36 @@ export class SupplyAct {
 
   async book(task: SupplyTaskRef, slot: FoundSlot): Promise<ActResult> {
     const preorderId = task.criteria.preorderId;
-    if (!preorderId) return this.fail(task, slot, undefined, 'no preorder to book', undefined);
+    if (!preorderId) return this.end(task, slot, { outcome: 'failed', reason: BOOKING_REASONS.noPreorder, detail: 'no preorder to book' });
     const key = `${task.taskId}:${slot.warehouseId}:${slot.date}`;
     const note = `booking:${key}`;
     const orm = this.deps.orm;
+    const chooseDate = chooseDateUrl(preorderId);
+
+    let sessions = await this.sessionsOf(task);
+    const earlier = await orm.em.fork().findOne(BookingResult, { idempotencyKey: key });
+    if (earlier?.status === 'confirmed') return { type: 'booked' };
+    // A re-run of an attempt that reached WB reconciles below; a cell check now could see the cell closed by our own booking.
+    if (earlier?.status !== 'pending') {
+      if (sessions.length === 0) {
+        return this.end(task, slot, {
+          outcome: 'needs-action',
+          reason: BOOKING_REASONS.noPortalSession,
+          detail: 'no valid portal session',
+          actionUrl: chooseDate,
+        });
+      }
+      const check = await this.checkCell(task, slot, preorderId, sessions);
+      if (check.verdict === 'closed') return { type: 'gone' };
+      if (check.verdict === 'unknown') {
+        throw {
+          kind: 'transient',
+          reason: `could not confirm the cell before booking: ${check.detail}`,
+          ...(check.retryAfterMs ? { retryAfterMs: check.retryAfterMs } : {}),
+        } satisfies ProbeFailure;
+      }
+      sessions = await this.sessionsOf(task);
+    }
 
     // 1. Reserve a credit and write the pending result, together, before anything reaches WB.
     const prepared = await orm.em.fork().transactional(async (em) => {
@@ -63,6 +153,7 @@ export class SupplyAct {
         // The same slot came back after an earlier attempt lost it: try again under the same key.
         existing.status = 'pending';
         existing.error = null;
+        existing.coefficient = slot.coefficient;
         return { bookingId: existing.id, status: 'pending' as const, resumed: false as const };
       }
       const booking = em.create(BookingResult, {
@@ -90,31 +181,40 @@ export class SupplyAct {
       return { type: 'no-credits' };
     }
     if (prepared.status === 'confirmed') return { type: 'booked' };
+    const attempt = { bookingId: prepared.bookingId, note };
 
     // 2. Book with the first portal session WB accepts; a re-run first asks WB whether the booking already happened.
-    const sessions = await this.deps.credentials.portalSessions(task.userId);
     if (sessions.length === 0) {
-      return this.fail(task, slot, prepared.bookingId, 'no valid portal session', undefined, note, 'needs-action');
+      return this.end(task, slot, {
+        outcome: 'needs-action',
+        reason: BOOKING_REASONS.noPortalSession,
+        detail: 'no valid portal session',
+        actionUrl: chooseDate,
+        attempt,
+      });
     }
     for (const { credentialId, session } of sessions) {
       try {
         if (prepared.resumed) {
-          const details = await this.deps.portal.supplyDetails(session, { preorderId });
-          if (details.supplyId && details.deliveryDate === slot.date) {
-            return this.confirm(task, slot, prepared.bookingId, details.supplyId, credentialId, note);
+          const planned = await this.plannedDate(session, preorderId);
+          if (planned && planned.date === slot.date) {
+            return this.confirm(task, slot, prepared.bookingId, planned.supplyId, credentialId, note);
           }
-          if (details.supplyId) {
-            return this.fail(
-              task,
-              slot,
-              prepared.bookingId,
-              `the preorder is already planned for ${details.deliveryDate}`,
-              credentialId,
-              note,
-            );
+          if (planned) {
+            return this.end(task, slot, {
+              outcome: 'failed',
+              reason: BOOKING_REASONS.alreadyPlanned,
+              detail: `the preorder is already planned for ${planned.date}`,
+              attempt,
+            });
           }
         }
-        const supplyId = await this.deps.portal.planAdd(session, { preorderId, date: slot.date });
+        // Never with a captcha token: WB's captcha is the seller's to pass (WB-API.md section 5).
+        const supplyId = await this.deps.portal.planAdd(
+          session,
+          { preorderId, date: slot.date },
+          { maxLimiterWaitMs: ACT_LIMITER_WAIT_MS },
+        );
         return this.confirm(task, slot, prepared.bookingId, supplyId, credentialId, note);
       } catch (error) {
         if (error instanceof WbUnauthorizedError) {
@@ -122,37 +222,117 @@ export class SupplyAct {
           continue;
         }
         if (error instanceof WbNeedsSellerActionError) {
-          return this.fail(
-            task,
-            slot,
-            prepared.bookingId,
-            error.message,
-            credentialId,
-            note,
-            'needs-action',
-            error.actionUrl ?? PORTAL_SUPPLIES_URL,
-          );
+          const captcha = error.reason === 'captcha';
+          return this.end(task, slot, {
+            outcome: 'needs-action',
+            reason: captcha ? BOOKING_REASONS.captchaRequired : BOOKING_REASONS.loginRequired,
+            detail: error.message,
+            // The preorder's own date page: one tap, and the seller picks this date and passes WB's check there.
+            actionUrl: captcha ? chooseDate : (error.actionUrl ?? chooseDate),
+            attempt,
+          });
         }
         if (error instanceof WbPortalError && error.kind === 'slot_unavailable') {
-          await this.settle(prepared.bookingId, 'failed', note, task.userId, 'the slot was taken before we could book it');
+          await this.settle(attempt, task.userId, 'the slot was taken before we could book it');
+          this.forgetLater(task, slot);
           return { type: 'gone' };
         }
         if (error instanceof WbPortalError && error.kind === 'already_planned') {
-          const details = await this.deps.portal.supplyDetails(session, { preorderId }).catch(() => undefined);
-          if (details?.supplyId && details.deliveryDate === slot.date) {
-            return this.confirm(task, slot, prepared.bookingId, details.supplyId, credentialId, note);
+          const planned = await this.plannedDate(session, preorderId).catch(() => undefined);
+          if (planned && planned.date === slot.date) {
+            return this.confirm(task, slot, prepared.bookingId, planned.supplyId, credentialId, note);
           }
-          return this.fail(task, slot, prepared.bookingId, 'the preorder is already planned for another date', credentialId, note);
+          return this.end(task, slot, {
+            outcome: 'failed',
+            reason: BOOKING_REASONS.alreadyPlanned,
+            detail: 'the preorder is already planned for another date',
+            attempt,
+          });
         }
-        if (error instanceof WbPortalError) return this.fail(task, slot, prepared.bookingId, error.message, credentialId, note);
+        if (error instanceof WbPortalError) {
+          return this.end(task, slot, { outcome: 'failed', reason: BOOKING_REASONS.refused, detail: error.message, attempt });
+        }
         // Transient: leave the pending result and the reservation in place; the retry reconciles.
         throw {
-          kind: 'transient',
+          kind: error instanceof WbRateLimitedError ? 'rate_limited' : 'transient',
           reason: error instanceof WbError ? error.message : 'booking failed unexpectedly',
+          ...(error instanceof WbRateLimitedError ? { retryAfterMs: error.retryAfterMs } : {}),
         } satisfies ProbeFailure;
       }
     }
-    return this.fail(task, slot, prepared.bookingId, 'WB rejected every portal session', undefined, note, 'needs-action');
+    return this.end(task, slot, {
+      outcome: 'needs-action',
+      reason: BOOKING_REASONS.sessionsRejected,
+      detail: 'WB rejected every portal session',
+      actionUrl: chooseDate,
+      attempt,
+    });
+  }
+
+  /**
+   * One `getAcceptanceCosts` call for the preorder over the slot's date, with the first session WB accepts. `closed` when
+   * the preorder's own view shows the cell closed (−1, no unloading) or above the task's threshold.
+   */
+  private async checkCell(task: SupplyTaskRef, slot: FoundSlot, preorderId: string, sessions: readonly Session[]): Promise<CellCheck> {
+    const cell = `${task.taskId}:${slot.warehouseId}:${slot.date}`;
+    const now = this.now();
+    for (const [key, until] of this.closedCells) if (until <= now) this.closedCells.delete(key);
+    if (this.closedCells.has(cell)) return { verdict: 'closed', coefficient: -1 };
+    for (const { credentialId, session } of sessions) {
+      try {
+        const costs = await this.deps.portal.acceptanceCosts(session, preorderId, slot.date, slot.date, {
+          maxLimiterWaitMs: ACT_LIMITER_WAIT_MS,
+        });
+        const day = costs.find((c) => c.date === slot.date);
+        // No row for the date: the answer says nothing about the cell, so it does not veto the act.
+        if (!day) return { verdict: 'unknown', detail: 'the preorder costs have no row for the date' };
+        const open = day.allowUnload && day.coefficient >= 0 && day.coefficient <= task.criteria.maxCoefficient;
+        if (open) return { verdict: 'open', coefficient: day.coefficient };
+        this.closedCells.set(cell, now + CLOSED_CELL_MEMORY_MS);
+        this.deps.logger.info(
+          { event: 'act.cell_closed', taskId: task.taskId, ...slot, checked: day.coefficient, allowUnload: day.allowUnload },
+          'the preorder view shows the cell closed or too dear: not acting',
+        );
+        return { verdict: 'closed', coefficient: day.coefficient };
+      } catch (error) {
+        if (error instanceof WbUnauthorizedError) {
+          await this.deps.credentials.markRejected(credentialId, 'WB rejected the portal session');
+          continue;
+        }
+        const detail = error instanceof WbError ? error.message : 'unexpected failure';
+        this.deps.logger.warn({ event: 'act.check_failed', taskId: task.taskId, ...slot, detail }, 'could not confirm the cell');
+        return { verdict: 'unknown', detail, ...(error instanceof WbRateLimitedError ? { retryAfterMs: error.retryAfterMs } : {}) };
+      }
+    }
+    return sessions.length ? { verdict: 'unknown', detail: 'WB rejected every portal session' } : { verdict: 'unchecked' };
+  }
+
+  /** The preorder's planned date and supply, if it is planned; `undefined` if it still waits for a date. */
+  private async plannedDate(session: string, preorderId: string): Promise<{ date: string; supplyId: string } | undefined> {
+    try {
+      const details = await this.deps.portal.supplyDetails(session, { preorderId }, { maxLimiterWaitMs: ACT_LIMITER_WAIT_MS });
+      if (details.supplyId && details.deliveryDate) return { date: details.deliveryDate, supplyId: details.supplyId };
+      return undefined;
+    } catch (error) {
+      // Some portal answers carry no summary: then a preorder still in the not-planned list was not booked.
+      if (!(error instanceof WbSupplySummaryMissingError)) throw error;
+      const waiting = await this.deps.portal.listPreorders(session, { maxLimiterWaitMs: ACT_LIMITER_WAIT_MS });
+      if (waiting.some((p) => p.preorderId === preorderId)) return undefined;
+      throw error;
+    }
+  }
+
+  private async sessionsOf(task: SupplyTaskRef): Promise<Session[]> {
+    return (await this.deps.credentials.portalSessions(task.userId)).map(({ credentialId, session }) => ({ credentialId, session }));
+  }
+
+  /** WB said the slot is gone: do not ask about it again at once. */
+  private forgetLater(task: SupplyTaskRef, slot: FoundSlot): void {
+    this.closedCells.set(`${task.taskId}:${slot.warehouseId}:${slot.date}`, this.now() + CLOSED_CELL_MEMORY_MS);
+  }
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
   }
 
   private async confirm(
@@ -183,40 +363,66 @@ export class SupplyAct {
     return { type: 'booked' };
   }
 
-  private async fail(
+  /**
+   * The task ends without a booking: the pending result (if any) is closed and its credit given back, and the seller is
+   * told, in one transaction, so the notification goes out with the task's end and never without it.
+   */
+  private async end(
     task: SupplyTaskRef,
     slot: FoundSlot,
-    bookingId: string | undefined,
-    reason: string,
-    _credentialId: string | undefined,
-    note?: string,
-    outcome: 'failed' | 'needs-action' = 'failed',
-    actionUrl?: string,
+    how: {
+      outcome: 'failed' | 'needs-action';
+      reason: string;
+      detail: string;
+      actionUrl?: string;
+      attempt?: { bookingId: string; note: string };
+    },
   ): Promise<ActResult> {
-    if (bookingId && note) await this.settle(bookingId, 'failed', note, task.userId, reason);
-    await this.deps.orm.em.fork().transactional((em) =>
-      enqueueNotification(em, {
+    await this.deps.orm.em.fork().transactional(async (em) => {
+      if (how.attempt) await settleIn(em, how.attempt, task.userId, how.detail);
+      await enqueueNotification(em, {
         userId: task.userId,
-        kind: outcome === 'failed' ? 'task_failed' : 'needs_action',
-        payload: { taskId: task.taskId, reason, ...slot, ...(actionUrl ? { actionUrl } : {}) },
-        dedupeKey: `${outcome}:${task.taskId}`,
-      }),
+        kind: how.outcome === 'failed' ? 'task_failed' : 'needs_action',
+        payload: {
+          taskId: task.taskId,
+          reason: how.reason,
+          detail: how.detail,
+          ...slot,
+          ...(task.criteria.preorderId ? { preorderId: task.criteria.preorderId } : {}),
+          ...(how.actionUrl ? { actionUrl: how.actionUrl } : {}),
+        },
+        dedupeKey: `${how.outcome}:${task.taskId}`,
+      });
+    });
+    this.deps.logger.warn(
+      { event: 'booking.ended', taskId: task.taskId, outcome: how.outcome, reason: how.reason, detail: how.detail },
+      'booking did not happen',
     );
-    this.deps.logger.warn({ event: 'booking.failed', taskId: task.taskId, outcome, reason }, 'booking did not happen');
-    return outcome === 'failed'
-      ? { type: 'failed', reason }
-      : { type: 'needs-action', reason, actionUrl: actionUrl ?? PORTAL_SUPPLIES_URL };
+    return how.outcome === 'failed'
+      ? { type: 'failed', reason: how.reason }
+      : { type: 'needs-action', reason: how.reason, actionUrl: how.actionUrl ?? PORTAL_SUPPLIES_URL };
   }
 
   /** Close a pending result without a booking, giving the credit back, in one transaction. */
-  private async settle(bookingId: string, status: 'failed' | 'cancelled', note: string, userId: number, reason: string): Promise<void> {
-    await this.deps.orm.em.fork().transactional(async (em) => {
-      const booking = await em.findOneOrFail(BookingResult, bookingId);
-      if (booking.status !== 'pending') return;
-      booking.status = status;
-      booking.error = reason;
-      const reservation = await findOpenReservation(em, userId, note);
-      if (reservation) await releaseCredit(em, reservation, note);
-    });
+  private async settle(attempt: { bookingId: string; note: string }, userId: number, reason: string): Promise<void> {
+    await this.deps.orm.em.fork().transactional((em) => settleIn(em, attempt, userId, reason));
   }
+}
+
+async function settleIn(em: EntityManager, attempt: { bookingId: string; note: string }, userId: number, reason: string): Promise<void> {
+  const booking = await em.findOneOrFail(BookingResult, attempt.bookingId);
+  if (booking.status !== 'pending') return;
+  booking.status = 'failed';
+  booking.error = reason;
+  const reservation = await findOpenReservation(em, userId, attempt.note);
+  if (reservation) await releaseCredit(em, reservation, attempt.note);
+}
+
+/**
+ * The preorder whose own view can confirm this slot: a preorder belongs to one warehouse, so only a task watching that
+ * one warehouse (every autobook task, by construction) can ask it about the slot's cell.
+ */
+function checkablePreorder(task: SupplyTaskRef, slot: FoundSlot): string | undefined {
+  const { preorderId, warehouseIds } = task.criteria;
+  return preorderId && warehouseIds.length === 1 && warehouseIds[0] === slot.warehouseId ? preorderId : undefined;
 }

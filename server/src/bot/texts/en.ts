@@ -16,6 +16,35 @@ function date(iso: string): string {
 const shortDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}`;
 const credits = (c: Credits) => `<b>${c.trial}</b> free, <b>${c.paid}</b> paid`;
 
+/** What a needs-action notification says for each machine reason (monitor/supply-act.ts, monitor/redistribution.ts). */
+const NEEDS_ACTION_REASONS: Record<string, string> = {
+  captcha_required:
+    'WB asks you to confirm the delivery date yourself in your seller portal (an "I am not a robot" check), so SlotPilot cannot book it ' +
+    "for you. The button below opens this preorder's date page in the WB portal: pick the date and confirm. " +
+    'No credit was charged. Slots go fast: open it now.',
+  transfer_captcha_required:
+    'WB asks you to confirm the transfer yourself in your seller portal (an "I am not a robot" check), so SlotPilot cannot place it ' +
+    'for you. The button below opens the redistribution section of the WB portal: place the transfer there. No credit was charged.',
+  portal_login_required:
+    'WB asks you to sign in to the seller portal again. Sign in at seller.wildberries.ru and add a fresh session on the Keys screen. ' +
+    'No credit was charged.',
+  no_portal_session:
+    'There is no valid WB portal session, and SlotPilot cannot book without one. Add a session on the Keys screen, or book the date ' +
+    'yourself with the button below. No credit was charged.',
+  portal_session_rejected:
+    'WB accepted none of your portal sessions. Add a fresh one on the Keys screen, or book the date yourself with the button below. ' +
+    'No credit was charged.',
+  transfer_unsure:
+    'A transfer may have been placed just before SlotPilot restarted. Check it in the WB portal so the goods are not moved twice.',
+};
+
+/** The reason line of a task-failed notification, per machine reason. */
+const FAILED_REASONS: Record<string, string> = {
+  preorder_already_planned: 'the preorder is already planned for another date.',
+  portal_refused: 'WB refused the booking.',
+  no_preorder: 'the task has no preorder.',
+};
+
 export const en: Texts = {
   locale: 'en-GB',
   months: MONTHS,
@@ -165,11 +194,11 @@ export const en: Texts = {
     redistributionDone: (d: NotificationDetails) =>
       `✅ <b>Transfer placed</b>\n${e(d.from)} → ${e(d.to)}, ${d.units} units\nWB request: <code>${e(d.requestId)}</code>`,
     taskFailed: (d: NotificationDetails) =>
-      `⚠️ <b>Task stopped</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\nReason: ${e(d.reason)}\n` +
+      `⚠️ <b>Task stopped</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\nReason: ${e(FAILED_REASONS[d.reason] ?? d.reason)}\n` +
       'Check your keys and create the task again.',
     needsAction: (d: NotificationDetails) =>
-      `✋ <b>Your action is needed</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\n${e(d.reason)}\n` +
-      'WB wants the seller to do this personally (e.g. pass a check): open the portal.',
+      `✋ <b>Your action is needed</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\n` +
+      (NEEDS_ACTION_REASONS[d.reason] ?? `${e(d.reason)}\nWB wants the seller to do this personally (e.g. pass a check): open the portal.`),
     credentialInvalid: (d: NotificationDetails) =>
       `🔑 <b>WB rejected the key "${e(d.credential)}"</b> (${d.credentialKind === 'portal_session' ? 'portal session' : 'API token'}).\n` +
       `${e(d.reason)}\nI no longer use it. Add a fresh one on the Keys screen.`,

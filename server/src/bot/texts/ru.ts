@@ -15,6 +15,34 @@ function date(iso: string): string {
 const shortDate = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}`;
 const credits = (c: Credits) => `бесплатных — <b>${c.trial}</b>, оплаченных — <b>${c.paid}</b>`;
 
+/** What a needs-action notification says for each machine reason (monitor/supply-act.ts, monitor/redistribution.ts). */
+const NEEDS_ACTION_REASONS: Record<string, string> = {
+  captcha_required:
+    'WB просит вас самих подтвердить дату поставки в кабинете продавца (проверка «я не робот»), поэтому SlotPilot не бронирует за вас. ' +
+    'Кнопка ниже открывает в кабинете WB страницу выбора даты этого предзаказа: выберите дату и подтвердите. ' +
+    'Кредит не списан. Слоты разбирают быстро — откройте сейчас.',
+  transfer_captcha_required:
+    'WB просит вас самих подтвердить перемещение в кабинете продавца (проверка «я не робот»), поэтому SlotPilot не оформляет его за вас. ' +
+    'Кнопка ниже открывает в кабинете WB раздел перераспределения: оформите перемещение там. Кредит не списан.',
+  portal_login_required:
+    'WB просит заново войти в кабинет продавца. Войдите на seller.wildberries.ru и добавьте свежую сессию в разделе «Ключи». Кредит не списан.',
+  no_portal_session:
+    'Нет действующей сессии кабинета WB, а без неё SlotPilot не может бронировать. Добавьте сессию в разделе «Ключи» ' +
+    'или забронируйте дату сами по кнопке ниже. Кредит не списан.',
+  portal_session_rejected:
+    'WB не принял ни одну из ваших сессий кабинета. Добавьте свежую в разделе «Ключи» или забронируйте дату сами по кнопке ниже. ' +
+    'Кредит не списан.',
+  transfer_unsure:
+    'Перемещение могло быть оформлено прямо перед перезапуском SlotPilot. Проверьте его в кабинете WB, чтобы не переместить товар дважды.',
+};
+
+/** The reason line of a task-failed notification, per machine reason. */
+const FAILED_REASONS: Record<string, string> = {
+  preorder_already_planned: 'предзаказ уже запланирован на другую дату.',
+  portal_refused: 'WB отказал в бронировании.',
+  no_preorder: 'у задачи нет предзаказа.',
+};
+
 export const ru = {
   locale: 'ru-RU',
   months: MONTHS,
@@ -166,11 +194,12 @@ export const ru = {
     redistributionDone: (d: NotificationDetails) =>
       `✅ <b>Перемещение оформлено</b>\n${e(d.from)} → ${e(d.to)}, ${d.units} шт.\nЗаявка WB: <code>${e(d.requestId)}</code>`,
     taskFailed: (d: NotificationDetails) =>
-      `⚠️ <b>Задача остановлена</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\nПричина: ${e(d.reason)}\n` +
+      `⚠️ <b>Задача остановлена</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\nПричина: ${e(FAILED_REASONS[d.reason] ?? d.reason)}\n` +
       'Проверьте ключи и создайте задачу заново.',
     needsAction: (d: NotificationDetails) =>
-      `✋ <b>Нужно ваше действие</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\n${e(d.reason)}\n` +
-      'WB просит сделать это самому продавцу (например, пройти проверку) — откройте кабинет.',
+      `✋ <b>Нужно ваше действие</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\n` +
+      (NEEDS_ACTION_REASONS[d.reason] ??
+        `${e(d.reason)}\nWB просит сделать это самому продавцу (например, пройти проверку) — откройте кабинет.`),
     credentialInvalid: (d: NotificationDetails) =>
       `🔑 <b>WB отклонил ключ «${e(d.credential)}»</b> (${d.credentialKind === 'portal_session' ? 'сессия кабинета' : 'API-токен'}).\n` +
       `${e(d.reason)}\nЯ больше не использую этот ключ. Добавьте новый в разделе «Ключи».`,
