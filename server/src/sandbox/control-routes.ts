@@ -19,7 +19,11 @@ const NewSeller = z.strictObject({
     .optional(),
   accessType: z.number().int().min(1).max(4).optional(),
   sessionExpiresInS: z.number().int().optional(),
+  /** Lifetime of this seller's `wb-seller-lk` tokens, for tests of their expiry (default 300 s). */
+  lkTokenTtlS: z.number().int().min(1).max(86_400).optional(),
 });
+
+const OfficialSwitchInput = z.strictObject({ enabled: z.boolean({ error: 'enabled must be true or false' }) });
 
 const NewToken = z.strictObject({
   tokenExpiresInS: z.number().int().optional(),
@@ -122,6 +126,16 @@ export async function controlRoutes(app: FastifyInstance, ctx: SandboxContext) {
   });
 
   app.get('/__sandbox/stats', { config }, async () => ctx.stats.snapshot());
+
+  /** WB's official coefficients / warehouses / acceptance options: off (404 "temporarily disabled") until turned on. */
+  app.get('/__sandbox/official', { config }, async () => ctx.official.state());
+  app.post('/__sandbox/official', { config }, async (req, reply) => {
+    const input = parse(OfficialSwitchInput, req.body, reply);
+    if (!input) return reply;
+    const state = ctx.official.set(input.enabled);
+    ctx.logger?.info({ event: 'sandbox.official_switched', enabled: state.enabled }, 'official methods switched');
+    return state;
+  });
 
   app.post('/__sandbox/reset', { config }, async () => {
     ctx.reset();

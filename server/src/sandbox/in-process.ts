@@ -1,14 +1,20 @@
 // The sandbox as the server starts it in development (WB_SANDBOX=1): listening on WB_SANDBOX_PORT, the scenario
-// running, and one resident demo seller whose API token the slot feed may spend, so the calendar is alive before
-// anyone adds a key. The demo seller comes back (with a fresh token) after every reset.
+// running, and one resident demo seller whose API token and portal session the slot feed may spend, so the calendar is
+// alive before anyone adds a key (with the official methods off, as on today's WB, the portal session is what reads
+// slots). The demo seller comes back (with fresh credentials) after every reset. It keeps the default captcha: like
+// any seller on today's WB, its plan/add asks for one.
 import type { Logger } from 'pino';
 import { type RunningSandbox, startSandbox } from './sandbox-app.ts';
 
-/** Shaped like the feed's credentials ({ credentialId, sid, token }); read on every use, since a reset replaces it. */
+/** Shaped like the feed's credentials ({ credentialId, sid, token }) plus the portal session the portal source reads
+ * with; read on every use, since a reset replaces them. */
 export interface SandboxFeedSeller {
   readonly credentialId: string;
   readonly sid: string;
+  /** The official API token. */
   readonly token: string;
+  /** The portal session key (a browser Cookie header, the format parsePortalSessionInput reads). */
+  readonly portalSession: string;
 }
 
 export interface InProcessSandbox {
@@ -44,6 +50,9 @@ export async function startInProcessSandbox(options: {
     },
     get token() {
       return current.apiToken;
+    },
+    get portalSession() {
+      return current.portalSession;
     },
   };
   logger?.info({ event: 'sandbox.listening', url: sandbox.url, sid: current.sid }, 'WB sandbox listening');

@@ -1,5 +1,6 @@
 // WB's official API on the sandbox port (common-api and supplies-api paths side by side), with WB's gateway in front:
-// token check, one token bucket per seller and endpoint, the rate-limit headers, and injected faults.
+// token check, one token bucket per seller and endpoint, the rate-limit headers, injected faults, and the switch that
+// keeps coefficients, warehouses and acceptance options "temporarily disabled" by default, as on today's WB.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DISABLED_BODY, OFFICIAL_ENDPOINT_NAMES, OFFICIAL_ENDPOINTS, type OfficialEndpoint } from '../wb/endpoints.ts';
@@ -11,7 +12,6 @@ import { BadRequest, newRequestId, PROBLEM_JSON, sendGatewayProblem, serviceErro
 import type { SandboxContext } from './sandbox-context.ts';
 import type { Seller } from './sellers.ts';
 import { toHeaderSeconds } from './token-bucket.ts';
-import { BOX_TYPE_IDS } from './warehouse-catalogue.ts';
 import type { Preorder } from './world.ts';
 
 /** Endpoints a token needs the "supplies" category for; ping and seller-info take a token of any category. */
@@ -50,6 +50,8 @@ export async function officialRoutes(app: FastifyInstance, ctx: SandboxContext) 
 
         const fault = ctx.faults.take(name);
         if (fault) return serveFault(ctx, req, reply, fault, seller.sid, name);
+        // Like the "disabled" fault: the method is off, so the seller's budget is only looked at, not spent.
+        if (ctx.official.disables(name)) return sendDisabled(ctx, reply, seller.sid, name);
 
         const taken = ctx.limiter.take(seller.sid, name);
         if (!taken.ok) {
@@ -117,11 +119,16 @@ function serveFault(
       return sendGatewayProblem(reply, status, 'injected by the sandbox', ctx.clock());
     }
     case 'disabled':
-      reply.header('X-Ratelimit-Remaining', ctx.limiter.remaining(sid, name));
-      return reply.code(404).type('text/plain; charset=utf-8').send(DISABLED_BODY);
+      return sendDisabled(ctx, reply, sid, name);
     case 'timeout':
       return hangRequest(ctx.faults, req, reply);
   }
+}
+
+/** WB's "temporarily disabled" answer (release note 570): 404, plain text. */
+function sendDisabled(ctx: SandboxContext, reply: FastifyReply, sid: string, name: OfficialEndpoint) {
+  reply.header('X-Ratelimit-Remaining', ctx.limiter.remaining(sid, name));
+  return reply.code(404).type('text/plain; charset=utf-8').send(DISABLED_BODY);
 }
 
 // ---- handlers
@@ -134,33 +141,25 @@ function coefficients(ctx: SandboxContext, req: FastifyRequest) {
     if (parts.some((p) => !/^\d{1,10}$/.test(p))) throw new BadRequest('Неверный формат warehouseIDs');
     wanted = new Set(parts.map(Number));
   }
-  const { world } = ctx;
-  const dates = world.grid.dates();
-  return [...world.warehouses.values()]
-    .filter((w) => !wanted || wanted.has(w.id))
-    .flatMap((warehouse) =>
-      dates.flatMap((date) =>
-        BOX_TYPE_IDS.map((boxTypeID) => {
-          const cell = world.cell(warehouse.id, date, boxTypeID);
-          const tariffs = world.tariffs(warehouse, boxTypeID);
-          return {
-            date: `${date}T00:00:00Z`,
-            coefficient: cell.coefficient,
-            warehouseID: warehouse.id,
-            warehouseName: warehouse.name,
-            allowUnload: cell.allowUnload,
-            boxTypeID,
-            storageCoef: tariffs.storageCoef,
-            deliveryCoef: tariffs.deliveryCoef,
-            deliveryBaseLiter: tariffs.deliveryBaseLiter,
-            deliveryAdditionalLiter: tariffs.deliveryAdditionalLiter,
-            storageBaseLiter: tariffs.storageBaseLiter,
-            storageAdditionalLiter: tariffs.storageAdditionalLiter,
-            isSortingCenter: warehouse.isSortingCenter,
-          };
-        }),
-      ),
-    );
+  // The same cells as the portal's acceptanceCoefficientsReport (world.calendar), plus WB's tariffs.
+  return ctx.world.calendar(wanted ? { warehouseIds: wanted } : {}).map(({ warehouse, date, boxTypeId: boxTypeID, cell }) => {
+    const tariffs = ctx.world.tariffs(warehouse, boxTypeID);
+    return {
+      date: `${date}T00:00:00Z`,
+      coefficient: cell.coefficient,
+      warehouseID: warehouse.id,
+      warehouseName: warehouse.name,
+      allowUnload: cell.allowUnload,
+      boxTypeID,
+      storageCoef: tariffs.storageCoef,
+      deliveryCoef: tariffs.deliveryCoef,
+      deliveryBaseLiter: tariffs.deliveryBaseLiter,
+      deliveryAdditionalLiter: tariffs.deliveryAdditionalLiter,
+      storageBaseLiter: tariffs.storageBaseLiter,
+      storageAdditionalLiter: tariffs.storageAdditionalLiter,
+      isSortingCenter: warehouse.isSortingCenter,
+    };
+  });
 }
 
 const Goods = z.array(z.object({ quantity: z.number().int().min(1).max(999_999), barcode: z.string() })).max(5000);

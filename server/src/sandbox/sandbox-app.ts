@@ -1,16 +1,19 @@
 // buildSandbox(options) → a Fastify app that speaks WB's official API, the seller portal's JSON-RPC and the control
 // API on one port, plus the world behind it. startSandbox() also listens. Everything is built here, per call.
+
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import type { OfficialEndpoint, PortalCall } from '../wb/endpoints.ts';
 import { controlRoutes } from './control-routes.ts';
 import { FaultBook } from './faults.ts';
 import { officialRoutes } from './official-routes.ts';
+import { OfficialSwitch } from './official-switch.ts';
 import { portalRoutes } from './portal-routes.ts';
 import { gatewayProblem, PROBLEM_JSON, serviceError } from './problem.ts';
 import type { SandboxContext } from './sandbox-context.ts';
 import { DEFAULT_SCENARIO, ScenarioEngine, type ScenarioSettings } from './scenario.ts';
 import { SandboxStats } from './stats.ts';
-import { SellerRateLimiter } from './token-bucket.ts';
+import { officialLimit, portalLimit, SellerRateLimiter } from './token-bucket.ts';
 import { SandboxWorld } from './world.ts';
 
 /** The default world: the date of the WB OpenAPI snapshot the sandbox follows. */
@@ -33,7 +36,10 @@ export interface Sandbox {
   scenario: ScenarioEngine;
   stats: SandboxStats;
   faults: FaultBook;
-  limiter: SellerRateLimiter;
+  limiter: SellerRateLimiter<OfficialEndpoint>;
+  portalLimiter: SellerRateLimiter<PortalCall>;
+  /** Official coefficients / warehouses / acceptance options: off by default, as on today's WB (POST /__sandbox/official). */
+  official: OfficialSwitch;
   /** Same as POST /__sandbox/reset. */
   reset(): void;
   /** Run `listener` after every reset (e.g. to bring back a resident demo seller). Returns the unsubscribe function. */
@@ -56,7 +62,9 @@ export function buildSandbox(options: SandboxOptions = {}): Sandbox {
   const world = new SandboxWorld(seed, clock);
   const stats = new SandboxStats();
   const faults = new FaultBook(clock);
-  const limiter = new SellerRateLimiter(clock);
+  const limiter = new SellerRateLimiter(clock, officialLimit);
+  const portalLimiter = new SellerRateLimiter(clock, portalLimit);
+  const official = new OfficialSwitch();
   const scenario = new ScenarioEngine(world, { ...DEFAULT_SCENARIO, seed, ...options.scenario }, logger);
   const resetListeners = new Set<() => void>();
   const onReset = (listener: () => void) => {
@@ -68,11 +76,13 @@ export function buildSandbox(options: SandboxOptions = {}): Sandbox {
     stats.reset();
     faults.clear();
     limiter.clear();
+    portalLimiter.clear();
+    official.reset();
     // Settings stay as they were (a test that stopped the scenario keeps it stopped); the random stream replays.
     scenario.restart();
     for (const listener of resetListeners) listener();
   };
-  const ctx: SandboxContext = { world, stats, faults, limiter, scenario, clock, logger, reset };
+  const ctx: SandboxContext = { world, stats, faults, limiter, portalLimiter, official, scenario, clock, logger, reset };
 
   const app = (
     logger
@@ -139,7 +149,7 @@ export function buildSandbox(options: SandboxOptions = {}): Sandbox {
     return closing;
   };
 
-  return { app, world, scenario, stats, faults, limiter, reset, onReset, close };
+  return { app, world, scenario, stats, faults, limiter, portalLimiter, official, reset, onReset, close };
 }
 
 export async function startSandbox(options: SandboxOptions & { port?: number; host?: string } = {}): Promise<RunningSandbox> {

@@ -1,15 +1,9 @@
-// Sellers the sandbox has made, and the credentials it issued to them: API tokens (JWT-shaped, keyed by `sid`) and
-// portal sessions (cookie strings). Only issued credentials are valid, as at WB.
-import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  decodeWbToken,
-  encodeWbToken,
-  formatPortalSession,
-  type PortalSession,
-  parsePortalSession,
-  TOKEN_CATEGORY_BITS,
-  type WbTokenInfo,
-} from '../wb/token.ts';
+// Sellers the sandbox has made, and the credentials it issued to them: API tokens (JWT-shaped, keyed by `sid`), portal
+// sessions (a browser's Cookie header around a JWT-shaped WBTokenV3) and the short-lived `wb-seller-lk` tokens minted
+// from a session. Only issued credentials are valid, as at WB.
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { type PortalSession, parsePortalSession } from '@slotpilot/shared';
+import { decodeWbToken, encodeWbToken, TOKEN_CATEGORY_BITS, type WbTokenInfo } from '../wb/token.ts';
 
 export interface TokenOptions {
   /** Seconds from now; negative makes an already expired token. Default: 180 days, as WB's. */
@@ -47,9 +41,13 @@ export interface Seller {
   tradeMark: string;
   /** Masked, as WB shows it in supply lists. */
   phone: string;
-  /** plan/add demands an `x-wb-captcha-token` from this seller. */
+  /** plan/add and transfer/order answer "captcha required" (−32002) to this seller, whatever is sent. */
   captcha: boolean;
   session: PortalSession;
+  /** The browser cookie the portal sets before sign-in; only there so the issued Cookie header looks like a real one. */
+  browserId: string;
+  /** How long a `wb-seller-lk` minted for this seller lives. */
+  lkTtlMs: number;
   /** Epoch ms after which the portal session is refused; undefined = never. */
   sessionExpiresAt: number | undefined;
   products: Product[];
@@ -63,20 +61,29 @@ export const TOKEN_LIFETIME_S = 180 * 24 * 60 * 60;
 
 export const stockKey = (chrtID: number, officeID: number) => `${chrtID}|${officeID}`;
 
+/** Why a `wb-seller-lk` was refused (the answer is the same for all: only the sandbox's log tells them apart). */
+export type LkProblem = 'missing' | 'unknown' | 'expired' | 'other_seller';
+
 export class SellerRegistry {
   private readonly sellers = new Map<string, Seller>();
   private readonly tokens = new Map<string, string>();
   private readonly sessions = new Map<string, string>();
+  /** Minted `wb-seller-lk` tokens: token → owner and expiry (epoch ms). Expired ones are dropped at the next mint. */
+  private readonly lkTokens = new Map<string, { sid: string; expiresAt: number }>();
 
   constructor(private readonly clock: () => number) {}
 
-  add(seller: Omit<Seller, 'sid' | 'session' | 'createdAt'>): Seller {
+  add(seller: Omit<Seller, 'sid' | 'session' | 'browserId' | 'createdAt'>): Seller {
     const sid = randomUUID();
+    const now = this.clock();
+    const validationKey = randomBytes(16).toString('hex');
     const full: Seller = {
       ...seller,
       sid,
-      createdAt: this.clock(),
-      session: { token: randomBytes(48).toString('base64url'), validationKey: randomBytes(16).toString('hex'), supplierId: sid },
+      createdAt: now,
+      session: { token: passportToken(validationKey, now), validationKey, supplierId: sid },
+      // `_wbauid` as browsers carry it: ten digits of visitor id, then the visit's epoch seconds.
+      browserId: `${randomInt(1_000_000_000, 9_999_999_999)}${Math.floor(now / 1000)}`,
     };
     this.sellers.set(sid, full);
     this.sessions.set(full.session.token, sid);
@@ -112,11 +119,13 @@ export class SellerRegistry {
     return seller && info ? { seller, info } : undefined;
   }
 
-  /** The seller whose portal session this is: every cookie must match what was issued, and so must `authorizev3`. */
+  /** The seller whose portal session this is: the three cookies the portal checks must match what was issued (others,
+   * such as `_wbauid`, may come and go as in a browser), and so must `authorizev3`. Read with the shared key parser, so
+   * what the sandbox issues is exactly what a seller's paste must look like. */
   bySession(cookieHeader: string | undefined, authorizev3: string | undefined): Seller | undefined {
     if (!cookieHeader || !authorizev3) return undefined;
     const session = parsePortalSession(cookieHeader);
-    if (!session || session.token !== authorizev3) return undefined;
+    if (!session || session.token !== authorizev3.trim()) return undefined;
     const sid = this.sessions.get(session.token);
     const seller = sid === undefined ? undefined : this.sellers.get(sid);
     if (!seller) return undefined;
@@ -125,13 +134,58 @@ export class SellerRegistry {
     return seller;
   }
 
+  /** The Cookie header a browser signed in as this seller sends (the key a seller pastes). */
   portalSession(seller: Seller): string {
-    return formatPortalSession(seller.session);
+    const { token, validationKey, supplierId } = seller.session;
+    return `_wbauid=${seller.browserId}; WBTokenV3=${token}; wbx-validation-key=${validationKey}; x-supplier-id=${supplierId}; external-locale=ru`;
+  }
+
+  /** `auth/token`: a fresh `wb-seller-lk` for this seller, living `lkTtlMs`. */
+  mintLkToken(seller: Seller): { token: string; expiresAt: number } {
+    const now = this.clock();
+    for (const [token, issued] of this.lkTokens) if (issued.expiresAt <= now) this.lkTokens.delete(token);
+    const expiresAt = now + seller.lkTtlMs;
+    const token = jwt({
+      iat: Math.floor(now / 1000),
+      exp: Math.floor(expiresAt / 1000),
+      jti: randomUUID(),
+      data: { supplierId: seller.sid, client_id: 'seller-portal' },
+    });
+    this.lkTokens.set(token, { sid: seller.sid, expiresAt });
+    return { token, expiresAt };
+  }
+
+  /** Why this `wb-seller-lk` does not serve this seller now, or undefined when it does. */
+  lkProblem(seller: Seller, token: string | undefined): LkProblem | undefined {
+    if (!token) return 'missing';
+    const issued = this.lkTokens.get(token.trim());
+    if (!issued) return 'unknown';
+    if (issued.sid !== seller.sid) return 'other_seller';
+    if (issued.expiresAt <= this.clock()) return 'expired';
+    return undefined;
   }
 
   clear(): void {
     this.sellers.clear();
     this.tokens.clear();
     this.sessions.clear();
+    this.lkTokens.clear();
   }
+}
+
+/** A WBTokenV3 shaped like WB passport's (claims as public 2026 captures show them; unsigned: the signature is WB's). */
+function passportToken(validationKey: string, now: number): string {
+  return jwt({
+    iat: Math.floor(now / 1000),
+    version: 2,
+    user: String(randomInt(10_000_000, 999_999_999)),
+    client_id: 'seller-portal',
+    session_id: randomBytes(16).toString('hex'),
+    validation_key: validationKey,
+  });
+}
+
+function jwt(claims: Record<string, unknown>): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'HS512', typ: 'JWT' })}.${part(claims)}.${randomBytes(32).toString('base64url')}`;
 }

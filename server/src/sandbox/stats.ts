@@ -1,5 +1,6 @@
-// What the sandbox saw: requests per seller and endpoint, 429s, limit violations, faults served, bookings, transfers.
-// A client that honours WB's limits causes zero violations; fault-injected 429s never count as violations.
+// What the sandbox saw: requests per seller and endpoint, 429s, limit violations (official and portal), faults served,
+// captcha refusals, bookings, transfers. A client that honours WB's limits causes zero violations; fault-injected 429s
+// never count as violations.
 
 export interface BookingRecord {
   sid: string;
@@ -25,7 +26,7 @@ export interface TransferRecord {
 type PerSeller = Record<string, Record<string, number>>;
 
 export interface StatsSnapshot {
-  /** 429s the limiter served because a seller's bucket was empty. */
+  /** 429s the limiters served because a seller's bucket was empty: official and portal together. */
   violations: number;
   /** Authenticated calls, per seller sid and endpoint / portal call name. */
   requests: PerSeller;
@@ -35,8 +36,14 @@ export interface StatsSnapshot {
   faultsServed: number;
   bookings: BookingRecord[];
   transfers: TransferRecord[];
-  /** Violations per seller and endpoint: who broke the limit, where. */
+  /** Violations per seller and endpoint or portal call (the two sets of names do not overlap): who broke a limit, where. */
   violationsBySeller: PerSeller;
+  /** The portal's share of `violations` (its own per-seller buckets, PORTAL_SANDBOX_LIMITS). */
+  portalViolations: number;
+  /** The portal's share of `violationsBySeller`. */
+  portalViolationsBySeller: PerSeller;
+  /** plan/add and transfer/order calls answered "captcha required" (−32002). */
+  captchas: number;
   /** Requests refused with 401 (no, unknown, expired or wrong-category credentials). */
   unauthorized: number;
 }
@@ -48,10 +55,18 @@ export class SandboxStats {
     bump(this.data.requests, sid, name);
   }
 
-  violation(sid: string, name: string): void {
+  violation(sid: string, name: string, surface: 'official' | 'portal' = 'official'): void {
     this.data.violations += 1;
     this.data.throttled += 1;
     bump(this.data.violationsBySeller, sid, name);
+    if (surface === 'portal') {
+      this.data.portalViolations += 1;
+      bump(this.data.portalViolationsBySeller, sid, name);
+    }
+  }
+
+  captcha(): void {
+    this.data.captchas += 1;
   }
 
   fault(kind: string): void {
@@ -90,6 +105,9 @@ function empty(): StatsSnapshot {
     bookings: [],
     transfers: [],
     violationsBySeller: {},
+    portalViolations: 0,
+    portalViolationsBySeller: {},
+    captchas: 0,
     unauthorized: 0,
   };
 }

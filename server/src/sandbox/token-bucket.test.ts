@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OFFICIAL_ENDPOINTS } from '../wb/endpoints.ts';
-import { SellerRateLimiter, TokenBucket, toHeaderSeconds } from './token-bucket.ts';
+import { OFFICIAL_ENDPOINTS, PORTAL_SANDBOX_LIMITS } from '../wb/endpoints.ts';
+import { officialLimit, portalLimit, SellerRateLimiter, TokenBucket, toHeaderSeconds } from './token-bucket.ts';
 
 const T0 = 1_000_000;
 
@@ -69,7 +69,7 @@ describe('TokenBucket', () => {
 describe('SellerRateLimiter', () => {
   it('keeps one bucket per seller and endpoint, with the shared table’s limits', () => {
     let now = T0;
-    const limiter = new SellerRateLimiter(() => now);
+    const limiter = new SellerRateLimiter(() => now, officialLimit);
     for (let i = 0; i < OFFICIAL_ENDPOINTS.ping.burst; i++) expect(limiter.take('a', 'ping').ok).toBe(true);
     expect(limiter.take('a', 'ping')).toMatchObject({ ok: false, limit: OFFICIAL_ENDPOINTS.ping.burst });
     expect(limiter.take('b', 'ping')).toEqual({ ok: true, remaining: OFFICIAL_ENDPOINTS.ping.burst - 1 });
@@ -78,6 +78,14 @@ describe('SellerRateLimiter', () => {
     expect(limiter.remaining('a', 'ping')).toBe(1);
     limiter.clear();
     expect(limiter.remaining('a', 'ping')).toBe(OFFICIAL_ENDPOINTS.ping.burst);
+  });
+
+  it('over portal calls: a listed call has its own guess, any other the default', () => {
+    const limiter = new SellerRateLimiter(() => T0, portalLimit);
+    const report = PORTAL_SANDBOX_LIMITS.coefficientsReport ?? PORTAL_SANDBOX_LIMITS.default;
+    for (let i = 0; i < report.burst; i++) expect(limiter.take('a', 'coefficientsReport').ok).toBe(true);
+    expect(limiter.take('a', 'coefficientsReport')).toMatchObject({ ok: false, limit: report.burst, retryMs: report.refillMs });
+    expect(limiter.remaining('a', 'draftCreate')).toBe(PORTAL_SANDBOX_LIMITS.default.burst);
   });
 });
 

@@ -1,7 +1,7 @@
 // WB's limiter, as WB describes it: per seller account and method, a bucket of `burst` tokens, one token back every
 // `refillMs`, starting full. This is the thing being simulated, so it works in whole tokens and exact milliseconds:
 // a fractional bucket would drift from WB's integer X-Ratelimit-Remaining.
-import { OFFICIAL_ENDPOINTS, type OfficialEndpoint } from '../wb/endpoints.ts';
+import { OFFICIAL_ENDPOINTS, type OfficialEndpoint, PORTAL_SANDBOX_LIMITS, type PortalCall } from '../wb/endpoints.ts';
 
 export interface BucketLimit {
   burst: number;
@@ -63,20 +63,21 @@ export class TokenBucket {
   }
 }
 
-/** One bucket per (seller sid, endpoint), created full on first use, limits from the shared endpoint table. */
-export class SellerRateLimiter {
+/** One bucket per (seller sid, endpoint), created full on first use. The official API's limits come from the shared
+ * endpoint table; the portal's limiter is the same class over PORTAL_SANDBOX_LIMITS (`portalLimit`). */
+export class SellerRateLimiter<Name extends string> {
   private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(
     private readonly clock: () => number,
-    private readonly limits: Record<OfficialEndpoint, BucketLimit> = OFFICIAL_ENDPOINTS,
+    private readonly limitOf: (name: Name) => BucketLimit,
   ) {}
 
-  take(sid: string, endpoint: OfficialEndpoint): TakeResult {
+  take(sid: string, endpoint: Name): TakeResult {
     return this.bucket(sid, endpoint).take(this.clock());
   }
 
-  remaining(sid: string, endpoint: OfficialEndpoint): number {
+  remaining(sid: string, endpoint: Name): number {
     return this.bucket(sid, endpoint).remaining(this.clock());
   }
 
@@ -84,16 +85,22 @@ export class SellerRateLimiter {
     this.buckets.clear();
   }
 
-  private bucket(sid: string, endpoint: OfficialEndpoint): TokenBucket {
+  private bucket(sid: string, endpoint: Name): TokenBucket {
     const key = `${sid}\u0000${endpoint}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = new TokenBucket(this.limits[endpoint], this.clock());
+      bucket = new TokenBucket(this.limitOf(endpoint), this.clock());
       this.buckets.set(key, bucket);
     }
     return bucket;
   }
 }
+
+/** An official endpoint's limit, from the shared table. */
+export const officialLimit = (endpoint: OfficialEndpoint): BucketLimit => OFFICIAL_ENDPOINTS[endpoint];
+
+/** The sandbox's guess at a portal call's limit: its own entry in PORTAL_SANDBOX_LIMITS, else the default. */
+export const portalLimit = (call: PortalCall): BucketLimit => PORTAL_SANDBOX_LIMITS[call] ?? PORTAL_SANDBOX_LIMITS.default;
 
 /** WB's headers carry whole seconds; round waits up so a client that obeys them never comes back early. */
 export const toHeaderSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));

@@ -2,11 +2,12 @@
 // preorders and supplies. Everything is rebuilt from the seed on reset; the clock is injected so tests own time.
 import { randomUUID } from 'node:crypto';
 import type { BoxTypeId } from '@slotpilot/shared';
+import { SELLER_LK_TTL_MS } from '../wb/endpoints.ts';
 import { PortalCallError } from './portal-call-error.ts';
 import { createPrng, hashSeed, type Prng } from './prng.ts';
 import { type Product, type Seller, SellerRegistry, type StockRow, stockKey, type TokenOptions } from './sellers.ts';
 import { type Cell, isBookable, SlotGrid } from './slot-grid.ts';
-import { type CatalogueWarehouse, WAREHOUSE_CATALOGUE } from './warehouse-catalogue.ts';
+import { BOX_TYPE_IDS, type CatalogueWarehouse, WAREHOUSE_CATALOGUE } from './warehouse-catalogue.ts';
 
 export interface Quota {
   officeID: number;
@@ -38,7 +39,10 @@ interface Draft {
 
 export interface NewSellerOptions {
   name?: string;
+  /** plan/add and transfer/order always answer "captcha required"; default true, as on today's WB. */
   captcha?: boolean;
+  /** Lifetime of the seller's `wb-seller-lk` tokens; default SELLER_LK_TTL_MS (300 s). */
+  lkTokenTtlS?: number;
   tokenExpiresInS?: number;
   categories?: number;
   accessType?: number;
@@ -57,11 +61,19 @@ export interface CreatedSeller {
   stock: StockRow[];
 }
 
+/** One date of `getAcceptanceCosts`: coefficient −1 when the preorder cannot be booked that day (closed or no unloading). */
 export interface AcceptanceCost {
   date: string;
   coefficient: number;
-  allowUnload: boolean;
   cost: number;
+}
+
+/** One cell of the calendar, as both the official coefficients method and the portal's report read it. */
+export interface CalendarCell {
+  warehouse: CatalogueWarehouse;
+  date: string;
+  boxTypeId: BoxTypeId;
+  cell: Cell;
 }
 
 export interface TransferItem {
@@ -141,6 +153,21 @@ export class SandboxWorld {
     return this.grid.get(warehouseId, date, boxTypeId);
   }
 
+  /** Every warehouse × every published date × every box type (the official method's and the portal report's cells),
+   * optionally only some warehouses or dates. */
+  calendar(filter: { warehouseIds?: ReadonlySet<number>; dateFrom?: string; dateTo?: string } = {}): CalendarCell[] {
+    const dates = this.grid
+      .dates()
+      .filter((date) => (!filter.dateFrom || date >= filter.dateFrom) && (!filter.dateTo || date <= filter.dateTo));
+    return [...this.warehouses.values()]
+      .filter((warehouse) => !filter.warehouseIds || filter.warehouseIds.has(warehouse.id))
+      .flatMap((warehouse) =>
+        dates.flatMap((date) =>
+          BOX_TYPE_IDS.map((boxTypeId) => ({ warehouse, date, boxTypeId, cell: this.cell(warehouse.id, date, boxTypeId) })),
+        ),
+      );
+  }
+
   setCell(warehouseId: number, date: string, boxTypeId: BoxTypeId, cell: Cell): number {
     if (!this.warehouses.has(warehouseId)) throw new Error(`unknown warehouse ${warehouseId}`);
     return this.grid.set(warehouseId, date, boxTypeId, cell);
@@ -202,7 +229,8 @@ export class SandboxWorld {
       tin: String(prng.int(1_000_000_000, 9_999_999_999)),
       tradeMark: `Sandbox Store ${n}`,
       phone: `+7 9${prng.int(10, 99)} *** ${prng.int(10, 99)} ${prng.int(10, 99)}`,
-      captcha: options.captcha ?? false,
+      captcha: options.captcha ?? true,
+      lkTtlMs: options.lkTokenTtlS === undefined ? SELLER_LK_TTL_MS : options.lkTokenTtlS * 1000,
       sessionExpiresAt: options.sessionExpiresInS === undefined ? undefined : this.clock() + options.sessionExpiresInS * 1000,
       products,
       stock,
@@ -248,7 +276,7 @@ export class SandboxWorld {
 
   updateDraftGoods(sid: string, draftID: string, goods: Array<{ barcode: string; quantity: number }>): void {
     const draft = this.drafts.get(draftID);
-    if (!draft || draft.sid !== sid) throw new PortalCallError('notFound', `draft ${draftID} not found`);
+    if (!draft || draft.sid !== sid) throw PortalCallError.refused('notFound', { draftID });
     // Any barcode goes in: the control API's seller contract does not promise clients a card catalogue to pick from.
     for (const { barcode, quantity } of goods) {
       if (quantity > 0) draft.goods.set(barcode, quantity);
@@ -261,15 +289,15 @@ export class SandboxWorld {
     input: { draftID: string; warehouseId: number; boxTypeId: BoxTypeId; transitWarehouseId: number | null },
   ): Preorder {
     const draft = this.drafts.get(input.draftID);
-    if (!draft || draft.sid !== sid) throw new PortalCallError('notFound', `draft ${input.draftID} not found`);
-    if (draft.goods.size === 0) throw new PortalCallError('badParams', 'the draft has no goods');
+    if (!draft || draft.sid !== sid) throw PortalCallError.refused('notFound', { draftID: input.draftID });
+    if (draft.goods.size === 0) throw PortalCallError.badParams('the draft has no goods');
     const warehouse = this.warehouses.get(input.warehouseId);
-    if (!warehouse?.isActive) throw new PortalCallError('badParams', `warehouse ${input.warehouseId} does not accept supplies`);
+    if (!warehouse?.isActive) throw PortalCallError.badParams(`warehouse ${input.warehouseId} does not accept supplies`);
     if (!warehouse.boxTypes.includes(input.boxTypeId)) {
-      throw new PortalCallError('badParams', `warehouse ${input.warehouseId} does not accept box type ${input.boxTypeId}`);
+      throw PortalCallError.badParams(`warehouse ${input.warehouseId} does not accept box type ${input.boxTypeId}`);
     }
     if (input.transitWarehouseId !== null && !this.warehouses.get(input.transitWarehouseId)?.isTransitActive) {
-      throw new PortalCallError('badParams', `warehouse ${input.transitWarehouseId} is not a transit warehouse`);
+      throw PortalCallError.badParams(`warehouse ${input.transitWarehouseId} is not a transit warehouse`);
     }
     this.drafts.delete(draft.id);
     const goods = [...draft.goods].map(([barcode, quantity]) => ({ barcode, quantity }));
@@ -278,13 +306,13 @@ export class SandboxWorld {
 
   preorder(sid: string, preorderId: number): Preorder {
     const preorder = this.preorders.get(preorderId);
-    if (!preorder || preorder.sid !== sid) throw new PortalCallError('notFound', `preorder ${preorderId} not found`);
+    if (!preorder || preorder.sid !== sid) throw PortalCallError.refused('notFound', { preorderId });
     return preorder;
   }
 
   supplyById(sid: string, supplyId: string): Preorder {
     for (const preorder of this.preorders.values()) if (preorder.sid === sid && preorder.supplyId === supplyId) return preorder;
-    throw new PortalCallError('notFound', `supply ${supplyId} not found`);
+    throw PortalCallError.refused('notFound', { supplyId });
   }
 
   /** A seller's preorders and supplies, newest first (as WB lists them). */
@@ -302,12 +330,9 @@ export class SandboxWorld {
       .filter((date) => date >= dateFrom && date <= dateTo)
       .map((date) => {
         const cell = this.grid.get(preorder.warehouseId, date, preorder.boxTypeId);
-        return {
-          date: `${date}T00:00:00Z`,
-          coefficient: cell.coefficient,
-          allowUnload: cell.allowUnload,
-          cost: cell.coefficient > 0 ? cell.coefficient * base : 0,
-        };
+        // The preorder's own view folds "no unloading" into the coefficient: −1 is every day it cannot be booked.
+        const coefficient = isBookable(cell) ? cell.coefficient : -1;
+        return { date: `${date}T00:00:00Z`, coefficient, cost: coefficient > 0 ? coefficient * base : 0 };
       });
   }
 
@@ -315,7 +340,7 @@ export class SandboxWorld {
   book(sid: string, preorderId: number, date: string, monopalletCount: number | undefined): Preorder {
     const preorder = this.preorder(sid, preorderId);
     if (preorder.supplyId !== null) {
-      throw new PortalCallError('alreadyPlanned', `preorder ${preorderId} is already planned`, {
+      throw PortalCallError.refused('alreadyPlanned', {
         supplyId: preorder.supplyId,
         deliveryDate: preorder.deliveryDate,
       });
@@ -379,10 +404,10 @@ export class SandboxWorld {
     const srcLeft = new Map<number, number>();
     const dstLeft = new Map<number, number>();
     for (const item of items) {
-      if (item.srcOfficeID === item.dstOfficeID) throw new PortalCallError('badParams', 'source and destination are the same office');
+      if (item.srcOfficeID === item.dstOfficeID) throw PortalCallError.badParams('source and destination are the same office');
       const product = seller.products.find((p) => p.nmID === item.nmID);
       if (!product?.sizes.some((s) => s.chrtID === item.chrtID)) {
-        throw new PortalCallError('notFound', `chrt ${item.chrtID} of nm ${item.nmID} not found`);
+        throw PortalCallError.refused('notFound', { nmID: item.nmID, chrtID: item.chrtID });
       }
       const key = stockKey(item.chrtID, item.srcOfficeID);
       const stock = stockLeft.get(key) ?? seller.stock.get(key)?.count ?? 0;
@@ -390,7 +415,7 @@ export class SandboxWorld {
       const dst = dstLeft.get(item.dstOfficeID) ?? this.quotas.get(item.dstOfficeID)?.dstQuota ?? 0;
       const available = Math.min(stock, src, dst);
       if (item.count > available) {
-        throw new PortalCallError('quotaExceeded', 'transfer exceeds the available stock or quota', {
+        throw PortalCallError.refused('quotaExceeded', {
           ...item,
           available,
           stock,
@@ -415,11 +440,11 @@ export class SandboxWorld {
 
   private assertBookable(preorder: Preorder, date: string): void {
     if (!this.grid.inWindow(date)) {
-      throw new PortalCallError('slotUnavailable', `${date} is outside the acceptance window`, { date });
+      throw PortalCallError.refused('slotUnavailable', { date });
     }
     const cell = this.grid.get(preorder.warehouseId, date, preorder.boxTypeId);
     if (!isBookable(cell)) {
-      throw new PortalCallError('slotUnavailable', 'acceptance is not available for this date', {
+      throw PortalCallError.refused('slotUnavailable', {
         date,
         warehouseId: preorder.warehouseId,
         coefficient: cell.coefficient,
@@ -454,7 +479,7 @@ export class SandboxWorld {
 
   private sellerOrThrow(sid: string): Seller {
     const seller = this.sellers.get(sid);
-    if (!seller) throw new PortalCallError('notFound', `seller ${sid} not found`);
+    if (!seller) throw PortalCallError.refused('notFound', { sid });
     return seller;
   }
 }

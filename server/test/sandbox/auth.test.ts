@@ -58,6 +58,7 @@ describe('sandbox authentication', () => {
   });
 
   it('a read-only token with the supplies category serves every (read) method', async () => {
+    await bed.setOfficial(true);
     const seller = await bed.createSeller({ categories: (1 << TOKEN_CATEGORY_BITS.supplies) | (1 << TOKEN_CATEGORY_BITS.readOnly) });
     expect((await bed.official('coefficients', seller.apiToken)).status).toBe(200);
   });
@@ -82,13 +83,15 @@ describe('sandbox authentication', () => {
       // Cookies without the authorizev3 header.
       const noHeader = await fetch(`${bed.url}/ns/passport-portal/suppliers-portal-ru/validate`, {
         method: 'POST',
-        headers: { cookie: seller.portalSession },
+        headers: { cookie: seller.portalSession, 'root-version': 'v1.96.0' },
       });
       expect(noHeader.status).toBe(401);
       const altered = [
         seller.portalSession.replace(/wbx-validation-key=[^;]+/, 'wbx-validation-key=0000'),
-        seller.portalSession.replace(/x-supplier-id=.+$/, 'x-supplier-id=someone-else'),
+        seller.portalSession.replace(/x-supplier-id=[^;]+/, 'x-supplier-id=someone-else'),
         seller.portalSession.replace(/WBTokenV3=[^;]+/, 'WBTokenV3=stolen'),
+        // Another JWT-shaped token, not issued here.
+        seller.portalSession.replace(/WBTokenV3=eyJ[^.]+/, 'WBTokenV3=eyJhbGciOiJub25lIn0'),
       ];
       for (const session of altered) {
         expect((await bed.portal('validate', session, undefined, { authorizev3: token })).status).toBe(401);

@@ -1,7 +1,8 @@
 // The control API's contract: shapes other code relies on, input validation, reset, and the scenario switch.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StatsSnapshot } from '../../src/sandbox/stats.ts';
-import { decodeWbToken, parsePortalSession, TOKEN_CATEGORY_BITS } from '../../src/wb/token.ts';
+import { DISABLED_BODY } from '../../src/wb/endpoints.ts';
+import { decodeWbToken, formatPortalSession, parsePortalSessionInput, TOKEN_CATEGORY_BITS } from '../../src/wb/token.ts';
 import { moscowDay, startTestbed, type Testbed } from './testbed.ts';
 
 describe('sandbox control API', () => {
@@ -27,7 +28,72 @@ describe('sandbox control API', () => {
     expect(claims?.categories).toBe(1 << TOKEN_CATEGORY_BITS.supplies);
     // WB tokens live 180 days.
     expect(claims?.expiresAt.getTime()).toBe(Math.floor(bed.clock.now / 1000) * 1000 + 180 * 86_400_000);
-    expect(parsePortalSession(body.portalSession as string)).toMatchObject({ supplierId: body.sid });
+    expect(body.captcha).toBe(true);
+  });
+
+  it('portalSession is a browser’s Cookie header the shared key parser reads as it would a seller’s paste', async () => {
+    const seller = await bed.createSeller();
+    const cookies = new Map(seller.portalSession.split('; ').map((c) => [c.slice(0, c.indexOf('=')), c.slice(c.indexOf('=') + 1)]));
+    expect([...cookies.keys()]).toEqual(['_wbauid', 'WBTokenV3', 'wbx-validation-key', 'x-supplier-id', 'external-locale']);
+    expect(cookies.get('x-supplier-id')).toBe(seller.sid);
+    expect(cookies.get('external-locale')).toBe('ru');
+    const token = cookies.get('WBTokenV3') ?? '';
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect(claims).toEqual({
+      iat: Math.floor(bed.clock.now / 1000),
+      version: expect.any(Number),
+      user: expect.stringMatching(/^\d+$/),
+      client_id: 'seller-portal',
+      session_id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      validation_key: cookies.get('wbx-validation-key'),
+    });
+
+    // As pasted (with the `Cookie:` prefix, with the real clock), then as the server stores it (three cookies only).
+    const pasted = parsePortalSessionInput(`Cookie: ${seller.portalSession}`);
+    expect(pasted).toMatchObject({ ok: true, session: { token, supplierId: seller.sid }, expiresAt: undefined });
+    if (!pasted.ok) throw new Error('the issued session must parse');
+    const stored = formatPortalSession(pasted.session);
+    expect((await bed.portal('validate', stored)).status).toBe(200);
+    // Cookies a browser adds or reorders do not matter; the three the portal checks do.
+    const reordered = `x-supplier-id=${seller.sid}; cfidsw-wb=abc; wbx-validation-key=${cookies.get('wbx-validation-key')}; WBTokenV3=${token}`;
+    expect((await bed.portal('validate', reordered)).status).toBe(200);
+  });
+
+  it('POST /__sandbox/sellers: captcha false and lkTokenTtlS are taken, bad values refused', async () => {
+    expect((await bed.createSeller({ captcha: false })).captcha).toBe(false);
+    expect((await bed.control('POST', '/__sandbox/sellers', { lkTokenTtlS: 60 })).status).toBe(200);
+    for (const body of [{ captcha: 'no' }, { lkTokenTtlS: 0 }, { lkTokenTtlS: 1.5 }]) {
+      expect((await bed.control('POST', '/__sandbox/sellers', body)).status).toBe(400);
+    }
+  });
+
+  it('official methods: off by default (WB’s 404 "temporarily disabled"), POST /__sandbox/official turns them on, reset off', async () => {
+    const seller = await bed.createSeller();
+    const methods = ['coefficients', 'warehouses', 'acceptanceOptions'];
+    expect(await bed.control('GET', '/__sandbox/official')).toEqual({ status: 200, body: { enabled: false, methods } });
+    const call = (endpoint: 'coefficients' | 'warehouses' | 'acceptanceOptions') =>
+      bed.official(endpoint, seller.apiToken, endpoint === 'acceptanceOptions' ? { body: [] } : {});
+    for (const endpoint of ['coefficients', 'warehouses', 'acceptanceOptions'] as const) {
+      const off = await call(endpoint);
+      expect(off.status).toBe(404);
+      expect(off.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(await off.text()).toBe(DISABLED_BODY);
+      // A disabled method does not spend the seller's budget.
+      expect(off.headers.get('x-ratelimit-remaining')).toBe('6');
+    }
+    // WB kept these on.
+    expect((await bed.official('ping', seller.apiToken)).status).toBe(200);
+    expect((await bed.official('sellerInfo', seller.apiToken)).status).toBe(200);
+    expect((await bed.official('supplies', seller.apiToken, { body: {} })).status).toBe(200);
+
+    expect(await bed.control('POST', '/__sandbox/official', { enabled: true })).toEqual({ status: 200, body: { enabled: true, methods } });
+    for (const endpoint of ['coefficients', 'warehouses', 'acceptanceOptions'] as const) expect((await call(endpoint)).status).toBe(200);
+    expect((await bed.control('POST', '/__sandbox/official', { enabled: 'yes' })).status).toBe(400);
+    expect((await bed.control('POST', '/__sandbox/official', {})).status).toBe(400);
+
+    await bed.control('POST', '/__sandbox/reset');
+    expect((await bed.control('GET', '/__sandbox/official')).body).toEqual({ enabled: false, methods });
+    expect((await bed.official('coefficients', (await bed.createSeller()).apiToken)).status).toBe(404);
   });
 
   it('POST /__sandbox/sellers with a body (even empty) or none at all', async () => {
@@ -50,6 +116,7 @@ describe('sandbox control API', () => {
   });
 
   it('POST /__sandbox/coefficients sets one cell the official API then shows', async () => {
+    await bed.setOfficial(true);
     const seller = await bed.createSeller();
     const date = moscowDay(bed.clock, 2);
     const set = await bed.control('POST', '/__sandbox/coefficients', {
@@ -107,13 +174,19 @@ describe('sandbox control API', () => {
       faultsServed: 0,
       bookings: [],
       transfers: [],
-      requests: { [seller.sid]: { ping: 1, transferLimits: 1 } },
+      portalViolations: 0,
+      portalViolationsBySeller: {},
+      captchas: 0,
+      unauthorized: 0,
+      // The testbed minted the wb-seller-lk that transfer/AvailableLimits needs.
+      requests: { [seller.sid]: { ping: 1, authToken: 1, transferLimits: 1 } },
     });
     expect(await bed.control('POST', '/__sandbox/reset')).toEqual({ status: 200, body: { ok: true } });
     expect((await bed.control<StatsSnapshot>('GET', '/__sandbox/stats')).body).toMatchObject({ violations: 0, requests: {}, bookings: [] });
   });
 
   it('reset brings back the seeded calendar and quotas and clears faults', async () => {
+    await bed.setOfficial(true);
     const seller = await bed.createSeller();
     const read = async (token: string) => (await bed.official('coefficients', token, { query: 'warehouseIDs=507,900104' })).text();
     const initial = await read(seller.apiToken);
@@ -131,6 +204,7 @@ describe('sandbox control API', () => {
     expect(await read(seller.apiToken)).not.toBe(initial);
 
     await bed.control('POST', '/__sandbox/reset');
+    await bed.setOfficial(true);
     const again = await bed.createSeller();
     expect(await read(again.apiToken)).toBe(initial);
     expect(bed.sandbox.world.quotaList()).toEqual(initialQuotas);

@@ -16,6 +16,8 @@ describe('sandbox faults', () => {
   afterAll(() => bed?.close());
   beforeEach(async () => {
     bed.sandbox.reset();
+    // Faults are injected into methods that answer; the official ones are off by default (control.test.ts).
+    await bed.setOfficial(true);
     seller = await bed.createSeller();
   });
 
@@ -58,6 +60,8 @@ describe('sandbox faults', () => {
   });
 
   it('a fault for a duration ends on the sandbox clock', async () => {
+    // The lk token comes first: auth/token is a portal call like any other and would meet the fault too.
+    await bed.lk(seller.portalSession);
     await fault({ endpoint: '*', kind: '5xx', durationMs: 5_000, status: 502 });
     expect((await bed.official('ping', seller.apiToken)).status).toBe(502);
     expect((await bed.rpc('transferLimits', seller.portalSession).catch((err: Error) => err.message)) as string).toMatch(/HTTP 502/);
@@ -78,11 +82,14 @@ describe('sandbox faults', () => {
   });
 
   it('a fault for one endpoint wins over "*", and faults apply to portal calls too', async () => {
+    await bed.lk(seller.portalSession);
     await fault({ endpoint: '*', kind: 'disabled' });
     await fault({ endpoint: 'planAdd', kind: '429', retryAfterS: 2 });
     const planAdd = await bed.portal('planAdd', seller.portalSession, { preOrderId: seller.preorders[0]?.id, deliveryDate: '2026-11-23' });
     expect(planAdd.status).toBe(429);
-    expect(planAdd.headers.get('x-ratelimit-retry')).toBe('2');
+    // The portal's 429 says when to come back in Retry-After (the official API's in X-Ratelimit-Retry).
+    expect(planAdd.headers.get('retry-after')).toBe('2');
+    expect(await planAdd.json()).toEqual({ message: 'too many requests' });
     const costs = await bed.portal('acceptanceCosts', seller.portalSession, {
       preorderID: 1,
       dateFrom: '2026-11-22',
@@ -92,6 +99,8 @@ describe('sandbox faults', () => {
     expect(await costs.text()).toBe(DISABLED_BODY);
     // Unauthenticated calls are refused before any fault applies.
     expect((await bed.official('ping', 'garbage')).status).toBe(401);
+    // An injected 429 is not a violation of the portal's limits either.
+    expect(await stats()).toMatchObject({ violations: 0, portalViolations: 0 });
   });
 
   it('timeout: the request is never answered; the client gives up, and later calls are unaffected', async () => {
