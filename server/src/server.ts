@@ -7,6 +7,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { BillingService } from './accounts/billing-service.ts';
 import { CredentialService } from './accounts/credential-service.ts';
+import { PreorderService } from './accounts/preorder-service.ts';
 import { CredentialVault } from './accounts/credential-vault.ts';
 import { UserService } from './accounts/user-service.ts';
 import { InitDataVerifier } from './api/auth/init-data.ts';
@@ -198,6 +199,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     // The bot: on only with a real BOT_TOKEN (the generated development token merely signs init data).
     const users = new UserService(orm);
     const billing = new BillingService({ orm, logger });
+    const preorders = new PreorderService({ portal: wb.portal, credentials, cache: shared.cache, logger });
     let listeningPort: number | undefined;
     const links = miniAppLinks(() => config.publicUrl ?? `http://localhost:${listeningPort ?? config.port}`);
     let telegram: TelegramBot | undefined;
@@ -250,6 +252,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         initData,
         adminIds: config.adminIds,
         billing,
+        preorders,
       },
       ...(telegram && config.bot.mode === 'webhook' ? { telegramWebhook: telegram.webhookHandler() } : {}),
       devLogin: config.devLogin,

@@ -6,6 +6,7 @@ import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify'
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { BillingService } from '../accounts/billing-service.ts';
 import type { CredentialService } from '../accounts/credential-service.ts';
+import type { PreorderService } from '../accounts/preorder-service.ts';
 import type { UserService } from '../accounts/user-service.ts';
 import type { SlotFeed } from '../feed/slot-feed.ts';
 import type { WarehouseDirectory } from '../feed/warehouse-directory.ts';
@@ -29,6 +30,8 @@ export interface ApiServices {
   adminIds: ReadonlySet<number>;
   /** Packs, Stars invoices and refunds. */
   billing: BillingService;
+  /** The seller's WB preorders: the picker's list (cached per user) and creating one. */
+  preorders: PreorderService;
 }
 
 export interface Context {

@@ -5,6 +5,7 @@ import { bookingsRouter, redistributionRouter } from './routers/history.ts';
 import { inspectorRouter } from './routers/inspector.ts';
 import { keysRouter } from './routers/keys.ts';
 import { meRouter } from './routers/me.ts';
+import { preordersRouter } from './routers/preorders.ts';
 import { slotsRouter } from './routers/slots.ts';
 import { tasksRouter } from './routers/tasks.ts';
 import { warehousesRouter } from './routers/warehouses.ts';
@@ -16,6 +17,7 @@ export const appRouter = router({
   warehouses: warehousesRouter,
   slots: slotsRouter,
   tasks: tasksRouter,
+  preorders: preordersRouter,
   bookings: bookingsRouter,
   redistribution: redistributionRouter,
   inspector: inspectorRouter,
