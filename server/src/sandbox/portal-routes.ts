@@ -50,17 +50,17 @@ const Envelope = z.object({
   params: z.record(z.string(), z.unknown()).optional(),
 });
 
-type Call = (ctx: SandboxContext, params: unknown, seller: Seller, req: FastifyRequest) => unknown;
+type Call = (ctx: SandboxContext, params: unknown, seller: Seller) => unknown;
 
 const call =
-  <S extends z.ZodType>(schema: S, run: (ctx: SandboxContext, params: z.output<S>, seller: Seller, req: FastifyRequest) => unknown): Call =>
-  (ctx, params, seller, req) => {
+  <S extends z.ZodType>(schema: S, run: (ctx: SandboxContext, params: z.output<S>, seller: Seller) => unknown): Call =>
+  (ctx, params, seller) => {
     const parsed = schema.safeParse(params);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw PortalCallError.badParams(`invalid params: ${issue?.path.join('.') || 'params'}: ${issue?.message ?? 'invalid'}`);
     }
-    return run(ctx, parsed.data, seller, req);
+    return run(ctx, parsed.data, seller);
   };
 
 /** Every JSON-RPC call; `validate` and `authToken` answer outside the envelope and are served by the route itself. */
@@ -313,7 +313,7 @@ export async function portalRoutes(app: FastifyInstance, ctx: SandboxContext) {
         return rpcError(id, PORTAL_ERROR_CODES.captchaRequired, PORTAL_REFUSALS.captcha);
       }
       try {
-        return { jsonrpc: '2.0', id, result: CALLS[name](ctx, params, seller, req) };
+        return { jsonrpc: '2.0', id, result: CALLS[name](ctx, params, seller) };
       } catch (err) {
         if (err instanceof PortalCallError) return rpcError(id, err.code, err.message, err.data);
         ctx.logger?.error({ event: 'sandbox.portal_call_failed', err, sid: seller.sid, call: name }, 'portal call failed');
