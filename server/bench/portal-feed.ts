@@ -28,8 +28,8 @@ export interface PortalFeedRun {
   /** Portal report calls of one seller within any 60 s window (the busiest seller), and the mean rate per seller. */
   readsPerSellerPerMinuteMax: number;
   readsPerSellerPerMinuteMean: number;
-  /** The shortest gap between two report calls of one seller. */
-  minSpacingS: number;
+  /** The shortest gap between two report calls of one seller (null when no seller was read twice). */
+  minSpacingS: number | null;
   violations: number;
 }
 
@@ -142,7 +142,7 @@ async function runOne(sellerCount: number, seconds: number): Promise<PortalFeedR
       latencyMaxS: round(latencies.at(-1) ?? 0),
       readsPerSellerPerMinuteMax: Math.max(...inAnyMinute),
       readsPerSellerPerMinuteMean: round(rates.reduce((a, b) => a + b, 0) / rates.length),
-      minSpacingS: round(gaps.length ? Math.min(...gaps) : 0),
+      minSpacingS: gaps.length ? round(Math.min(...gaps)) : null,
       violations: stats.violations,
     };
   } finally {
