@@ -93,6 +93,25 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the portal settings: auth host, root-version, report interval; the sandbox serves both portal hosts', () => {
+    expect(loadConfig(production, defaults).wb).toMatchObject({
+      portalAuthUrl: 'https://seller.wildberries.ru',
+      portalRootVersion: 'v1.96.0',
+      portalReadIntervalMs: 60_000,
+    });
+    const custom = loadConfig(
+      { ...production, WB_PORTAL_AUTH_URL: 'http://auth.test', WB_PORTAL_ROOT_VERSION: 'v1.98.0', PORTAL_READ_INTERVAL_MS: '120000' },
+      defaults,
+    );
+    expect(custom.wb).toMatchObject({ portalAuthUrl: 'http://auth.test', portalRootVersion: 'v1.98.0', portalReadIntervalMs: 120_000 });
+    const sandbox = loadConfig({ WB_SANDBOX: '1', WB_SANDBOX_PORT: '3999' }, defaults);
+    expect(sandbox.wb).toMatchObject({ portalUrl: 'http://127.0.0.1:3999', portalAuthUrl: 'http://127.0.0.1:3999' });
+    expect(problemsOf({ WB_PORTAL_ROOT_VERSION: '1.96', PORTAL_READ_INTERVAL_MS: '10' })).toEqual([
+      expect.stringMatching(/^WB_PORTAL_ROOT_VERSION must look like v1\.96\.0/),
+      expect.stringMatching(/^PORTAL_READ_INTERVAL_MS must be at least 1000 ms/),
+    ]);
+  });
+
   it('needs a public URL and a secret for webhook mode', () => {
     const problems = problemsOf({ BOT_MODE: 'webhook' });
     expect(problems).toEqual([

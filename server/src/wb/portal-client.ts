@@ -86,6 +86,8 @@ export interface PortalClientOptions {
   timeoutMs?: number;
   logger?: Logger;
   observer?: PortalCallObserver;
+  /** The clock that decides when a `wb-seller-lk` is due for refresh (tests move it). */
+  now?: () => number;
 }
 
 type RpcSchema<T> = z.ZodType<T, unknown>;
@@ -97,7 +99,10 @@ export class WbPortalClient {
   private readonly sellerLk = new LRUCache<string, { token: string; refreshAt: number }>({ max: 10_000 });
   private readonly minting = new Map<string, Promise<string>>();
 
+  private readonly now: () => number;
+
   constructor(private readonly options: PortalClientOptions) {
+    this.now = options.now ?? Date.now;
     this.limiter = options.limiter ?? new PortalLimiter(createMemorySharedState());
   }
 
@@ -326,7 +331,7 @@ export class WbPortalClient {
   private async lkFor(slot: PortalSlot, session: PortalSession, timeoutMs: number): Promise<{ token: string; fresh: boolean }> {
     const sid = session.supplierId;
     const cached = this.sellerLk.get(sid);
-    if (cached && cached.refreshAt > Date.now()) return { token: cached.token, fresh: false };
+    if (cached && cached.refreshAt > this.now()) return { token: cached.token, fresh: false };
     let minting = this.minting.get(sid);
     if (!minting) {
       minting = this.mintLk(slot, session, timeoutMs).finally(() => this.minting.delete(sid));
@@ -340,7 +345,7 @@ export class WbPortalClient {
     const response = await this.send(slot, 'authToken', session, body, timeoutMs, undefined);
     const token = await this.interpret(slot, 'authToken', session, response, AuthTokenResult, undefined);
     const exp = jwtExpiry(token);
-    const refreshAt = exp !== undefined ? exp - LK_REFRESH_MARGIN_MS : Date.now() + LK_FALLBACK_USE_MS;
+    const refreshAt = exp !== undefined ? exp - LK_REFRESH_MARGIN_MS : this.now() + LK_FALLBACK_USE_MS;
     this.sellerLk.set(session.supplierId, { token, refreshAt });
     return token;
   }
@@ -455,7 +460,10 @@ export function scrub(text: string, session: PortalSession, lk: string | undefin
 function truncateBytes(text: string): string {
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= RAW_LOG_BYTES) return text;
-  return `${bytes.subarray(0, RAW_LOG_BYTES).toString('utf8')}…[${bytes.length - RAW_LOG_BYTES} bytes more]`;
+  // Cut at a character boundary: never in the middle of a multi-byte character (Russian text is two bytes a letter).
+  let end = RAW_LOG_BYTES;
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+  return `${bytes.subarray(0, end).toString('utf8')}…[${bytes.length - end} bytes more]`;
 }
 
 /**

@@ -24,13 +24,16 @@ describe('WB tokens', () => {
 
 describe('portal sessions', () => {
   it('round-trips the cookie string sellers paste', () => {
-    const session = { token: 'tok', validationKey: 'key', supplierId: '1f6c2e0e-0000-4000-8000-000000000001' };
+    // WBTokenV3 is a JWT issued by WB's passport: the key format (shared/src/portal-session.ts) refuses anything else.
+    const token = `eyJhbGciOiJFUzI1NiJ9.${Buffer.from('{"exp":1900000000}').toString('base64url')}.c2ln`;
+    const session = { token, validationKey: 'key', supplierId: '1f6c2e0e-0000-4000-8000-000000000001' };
     expect(parsePortalSession(formatPortalSession(session))).toEqual(session);
-    expect(parsePortalSession(' x=1; WBTokenV3=a=b; wbx-validation-key=k; x-supplier-id=s ')).toEqual({
-      token: 'a=b',
+    expect(parsePortalSession(` x=1; WBTokenV3=${token}; wbx-validation-key=k; x-supplier-id=s `)).toEqual({
+      token,
       validationKey: 'k',
       supplierId: 's',
     });
+    expect(parsePortalSession('WBTokenV3=tok; wbx-validation-key=k; x-supplier-id=s')).toBeUndefined();
   });
 
   it('refuses strings without the three cookies', () => {
