@@ -79,6 +79,19 @@ const EnvSchema = z.object({
     .max(300_000, 'must be at most 300000 ms')
     .default(15_000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  /** A separate port that serves only GET /metrics (keep it off the public proxy). */
+  METRICS_PORT: port.optional(),
+  /** A bearer token scrapers send to GET /metrics on the public port. */
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9._~+/=-]{16,256}$/, 'must be 16–256 characters of A–Z, a–z, 0–9 and ._~+/=-')
+    .optional(),
+  API_RATE_LIMIT: z.coerce
+    .number({ error: 'must be a number of API calls' })
+    .int()
+    .min(1, 'must be at least 1')
+    .max(1_000_000, 'must be at most 1000000')
+    .default(120),
 });
 
 /**
@@ -141,6 +154,13 @@ export interface Config {
   monitorLeaseMs: number;
   adminIds: ReadonlySet<number>;
   logLevel: (typeof LOG_LEVELS)[number];
+  /**
+   * Who may read GET /metrics: a separate port (only /metrics there), a bearer token on the public port, both, or
+   * neither (then /metrics is public outside production and absent in production).
+   */
+  metrics: { port: number | undefined; token: string | undefined };
+  /** API calls one signed-in user may make per 10 seconds, over all instances. */
+  apiRateLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -198,5 +218,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, defaults:
     monitorLeaseMs: env.MONITOR_LEASE_MS,
     adminIds: new Set(env.ADMIN_IDS),
     logLevel: env.LOG_LEVEL,
+    metrics: { port: env.METRICS_PORT, token: env.METRICS_TOKEN },
+    apiRateLimit: env.API_RATE_LIMIT,
   };
 }

@@ -20,6 +20,7 @@ import { OfficialSource } from './feed/official-source.ts';
 import { PortalSource } from './feed/portal-source.ts';
 import { SlotFeed } from './feed/slot-feed.ts';
 import { WarehouseDirectory } from './feed/warehouse-directory.ts';
+import { startMetricsServer } from './http/metrics-endpoint.ts';
 import { ActorHost } from './monitor/actor-host.ts';
 import { newInstanceId } from './monitor/instance-leases.ts';
 import { Redistribution } from './monitor/redistribution.ts';
@@ -51,6 +52,8 @@ export interface RunningServer {
   telegram: TelegramBot | undefined;
   /** Where the server listens, e.g. http://127.0.0.1:3000. */
   url: string;
+  /** Where GET /metrics is served on its own port (METRICS_PORT), if it is. */
+  metricsUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -76,13 +79,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   try {
     const masterKey = config.masterKey ?? (await localSecret(config, logger, 'master-key', generateMasterKey, 'MASTER_KEY is not set'));
     const botToken = config.bot.token ?? (await localSecret(config, logger, 'dev-bot-token', generateDevBotToken, 'BOT_TOKEN is not set'));
-    scrubber.add(masterKey);
-    scrubber.add(botToken);
+    scrubber.pin(masterKey);
+    scrubber.pin(botToken);
 
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
       const password = (await loadOrCreateLocalSecret(config.dataDir, 'postgres-password', generatePassword)).value;
-      scrubber.add(password);
+      scrubber.pin(password);
       const embedded: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'postgres'), password, logger });
       stops.push({ name: 'embedded postgres', stop: () => embedded.stop() });
       await ensureDatabase(embedded.url, 'slotpilot');
@@ -109,7 +112,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       stops.push({ name: 'wb sandbox', stop: () => sandbox.close() });
       sandboxSeller = sandbox.feedSeller;
       sandboxUrl = sandbox.url;
-      scrubber.add(sandboxSeller.token);
+      scrubber.pin(sandboxSeller.token);
       // The sandbox may have taken any free port (WB_SANDBOX_PORT=0): point every WB URL at where it really is.
       wbUrls = { commonApiUrl: sandbox.url, suppliesApiUrl: sandbox.url, portalUrl: sandbox.url, portalAuthUrl: sandbox.url };
     }
@@ -139,7 +142,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // first start even with WB's official method switched off, as it is today.
       list: async () => [
         ...(sandboxSeller
-          ? [{ credentialId: sandboxSeller.credentialId, userId: 0, sid: sandboxSeller.sid, session: sandboxSeller.portalSession, share: true }]
+          ? [
+              {
+                credentialId: sandboxSeller.credentialId,
+                userId: 0,
+                sid: sandboxSeller.sid,
+                session: sandboxSeller.portalSession,
+                share: true,
+              },
+            ]
           : []),
         ...(await credentials.feedPortalSessions()),
       ],
@@ -253,10 +264,24 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         adminIds: config.adminIds,
         billing,
         preorders,
+        // Per signed-in user over every instance; with Redis away each instance counts on its own.
+        apiRateLimiter: shared.createRateLimiter({
+          keyPrefix: 'api-rate',
+          points: config.apiRateLimit,
+          durationS: 10,
+          localFallback: true,
+        }),
       },
       ...(telegram && config.bot.mode === 'webhook' ? { telegramWebhook: telegram.webhookHandler() } : {}),
       devLogin: config.devLogin,
       metrics,
+      metricsAccess: config.metrics.token
+        ? { mode: 'token', token: config.metrics.token }
+        : // Open only in development without a metrics port; production serves /metrics on METRICS_PORT or not at all.
+          !config.isProduction && config.metrics.port === undefined
+          ? { mode: 'open' }
+          : { mode: 'off' },
+      production: config.isProduction,
       readiness: [
         {
           name: 'database',
@@ -280,7 +305,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
                 Object.entries(status.sources).map(([kind, s]) => [kind, { state: s.state, reason: s.reason, sellers: s.sellers }]),
               ),
             };
-            if (status.state !== 'ok') throw Object.assign(new Error(`no slot source is ok (${status.reason ?? status.state})`), { details });
+            if (status.state !== 'ok')
+              throw Object.assign(new Error(`no slot source is ok (${status.reason ?? status.state})`), { details });
             return details;
           },
         },
@@ -314,6 +340,18 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     });
 
     await app.listen({ port: config.port, host: config.host });
+    let metricsUrl: string | undefined;
+    if (config.metrics.port !== undefined) {
+      const metricsServer = await startMetricsServer({
+        port: config.metrics.port,
+        host: config.host,
+        registry: metrics.registry,
+        token: config.metrics.token,
+        logger,
+      });
+      metricsUrl = metricsServer.url;
+      stops.push({ name: 'metrics', stop: () => metricsServer.close() });
+    }
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     listeningPort = port;
@@ -328,7 +366,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       { event: 'server.listening', url, devLogin: config.devLogin, wbSandbox: config.wb.sandbox },
       `SlotPilot is listening on ${url}`,
     );
-    return { app, orm, shared, feed, host, sandboxUrl, telegram, url, stop: stopAll };
+    return { app, orm, shared, feed, host, sandboxUrl, telegram, url, metricsUrl, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -44,8 +44,10 @@ export interface SuccessfulPayment {
 }
 
 export interface PaymentRecorded {
-  /** False when this charge id was already credited (Telegram delivered the update again). */
+  /** False when this charge id was already credited (Telegram delivered the update again) or the payment was refused. */
   credited: boolean;
+  /** The payment did not match a pack on sale (pack, currency XTR, exact price): nothing credited, refunded at once. */
+  refused?: { problem: CheckoutProblem; refunded: boolean };
   credits: number;
   balance: { trial: number; paid: number };
 }
@@ -117,16 +119,11 @@ export class BillingService {
    * transaction, so the same update delivered twice, even to two instances at once, credits once.
    */
   async recordPayment(payment: SuccessfulPayment): Promise<PaymentRecorded> {
-    // Credit what the invoice promised, even if the pack has been withdrawn since: the user paid for it.
-    const invoiced = parseInvoicePayload(payment.payload);
-    const credits = invoiced?.credits ?? 0;
-    const packId = invoiced?.packId ?? 'unknown';
-    if (!invoiced) {
-      this.deps.logger.error(
-        { event: 'billing.unknown_payload', userId: payment.userId, chargeId: payment.chargeId },
-        'a payment arrived with an invoice payload we did not write; recorded without credits',
-      );
-    }
+    // Credit only a pack on sale, in Stars, for exactly its price: the invoice payload is ours, but a payment is what
+    // Telegram says was paid, and nothing else may turn into credits (issue 14). Anything else is refunded.
+    const verdict = this.checkout({ payload: payment.payload, currency: payment.currency, totalAmount: payment.totalAmount });
+    if (!verdict.ok) return this.refuse(payment, verdict.problem);
+    const { credits, id: packId } = verdict.pack;
     const result = await this.deps.orm.em.fork().transactional(async (em) => {
       const inserted = await em
         .createQueryBuilder(Payment)
@@ -171,6 +168,57 @@ export class BillingService {
       result.credited ? 'payment credited' : 'payment already credited; update ignored',
     );
     return { credited: result.credited, credits, balance };
+  }
+
+  /**
+   * A payment that does not match a pack on sale: recorded once (charge id unique) without credits, logged, and refunded
+   * in full. If Telegram refuses the refund the row stays `paid` with 0 credits, so an admin can retry with /refund.
+   */
+  private async refuse(payment: SuccessfulPayment, problem: CheckoutProblem): Promise<PaymentRecorded> {
+    const { logger } = this.deps;
+    const details = {
+      userId: payment.userId,
+      chargeId: payment.chargeId,
+      problem,
+      currency: payment.currency,
+      amount: payment.totalAmount,
+    };
+    logger.warn({ event: 'billing.payment_refused', ...details }, 'a payment does not match a pack on sale; refunding it');
+    const em = this.deps.orm.em.fork();
+    const inserted = await em
+      .createQueryBuilder(Payment)
+      .insert({
+        id: crypto.randomUUID(),
+        user: payment.userId,
+        telegramChargeId: payment.chargeId,
+        providerChargeId: payment.providerChargeId ?? null,
+        packId: (parseInvoicePayload(payment.payload)?.packId ?? 'unknown').slice(0, 32),
+        credits: 0,
+        amount: payment.totalAmount,
+        currency: payment.currency.slice(0, 8),
+        status: 'paid',
+        createdAt: new Date(),
+      })
+      .onConflict('telegramChargeId')
+      .ignore()
+      .execute('run');
+    const user = await em.findOneOrFail(User, payment.userId);
+    const balance = { trial: user.trialCredits, paid: user.paidCredits };
+    // The same update again: the first delivery already refunded (or tried to).
+    if (inserted.affectedRows !== 1) return { credited: false, credits: 0, balance, refused: { problem, refunded: false } };
+    try {
+      if (!this.stars) throw new Error('the bot is not connected');
+      await this.stars.refundStarPayment(payment.userId, payment.chargeId);
+      await em.nativeUpdate(Payment, { telegramChargeId: payment.chargeId }, { status: 'refunded', refundedAt: new Date() });
+      logger.info({ event: 'billing.refused_refunded', ...details }, 'refused payment refunded');
+      return { credited: false, credits: 0, balance, refused: { problem, refunded: true } };
+    } catch (error) {
+      logger.error(
+        { event: 'billing.refused_refund_failed', ...details, err: error },
+        'could not refund a refused payment; refund it with /refund',
+      );
+      return { credited: false, credits: 0, balance, refused: { problem, refunded: false } };
+    }
   }
 
   /**

@@ -13,6 +13,7 @@ import {
 import type { Logger } from 'pino';
 import { Credential } from '../db/entities/credential.ts';
 import { OutboxMessage } from '../db/entities/outbox-message.ts';
+import { domainErrorOfConstraint } from '../db/constraint-errors.ts';
 import { User } from '../db/entities/user.ts';
 import type { SecretScrubber } from '../platform/logger.ts';
 import { WbDisabledError, WbError, WbRateLimitedError, WbUnauthorizedError } from '../wb/errors.ts';
@@ -44,18 +45,16 @@ export class CredentialService {
   async add(userId: number, input: AddKeyInput): Promise<KeySummary> {
     const { orm, vault } = this.deps;
     const pasted = input.secret.trim();
-    this.deps.scrubber.add(pasted);
     // A portal session is kept in its one normal form (the three cookies), never the whole paste: a cURL command carries
     // other cookies and headers we have no business keeping, and one session pasted two ways must be one key.
     const portal = input.kind === 'portal_session' ? this.readPortalSession(pasted) : undefined;
     const secret = portal ? formatPortalSession(portal.session) : pasted;
-    this.deps.scrubber.add(secret);
     const em = orm.em.fork();
     const fingerprint = vault.fingerprint(secret);
     if (await em.count(Credential, { user: userId, fingerprint })) throw new DomainError('KEY_DUPLICATE');
     if ((await em.count(Credential, { user: userId, kind: input.kind })) >= MAX_KEYS_PER_KIND) throw new DomainError('KEY_LIMIT');
 
-    const seller = portal ? await this.checkPortalSession(secret, portal.expiresAt) : await this.checkApiToken(secret);
+    const seller = portal ? await this.checkPortalSession(secret, portal.expiresAt) : await this.checkApiToken(secret, userId);
     const id = crypto.randomUUID();
     const credential = em.create(Credential, {
       id,
@@ -73,7 +72,14 @@ export class CredentialService {
       shareFeed: input.shareFeed ?? false,
       lastUsedAt: new Date(),
     });
-    await em.flush();
+    try {
+      await em.flush();
+    } catch (error) {
+      // The checks above answer early; PostgreSQL decides under concurrency (the per-kind cap and the unique fingerprint).
+      throw domainErrorOfConstraint(error) ?? error;
+    }
+    // Learned only now, validated and stored: junk pasted into the form never reaches the scrubber (issue 14).
+    this.learn(input.kind, secret);
     this.deps.logger.info({ event: 'credential.added', userId, credentialId: id, kind: input.kind, sid: seller.sid }, 'credential added');
     return summary(credential);
   }
@@ -134,8 +140,17 @@ export class CredentialService {
 
   decrypt(row: Credential): string {
     const secret = this.deps.vault.decrypt(row, row.id);
-    this.deps.scrubber.add(secret);
+    this.learn(row.kind, secret);
     return secret;
+  }
+
+  /** Keep a stored credential out of the logs; a portal session's parts travel alone too (authorizev3 is the token). */
+  private learn(kind: Credential['kind'], secret: string): void {
+    this.deps.scrubber.add(secret);
+    if (kind !== 'portal_session') return;
+    const session = parsePortalSession(secret);
+    this.deps.scrubber.add(session?.token);
+    this.deps.scrubber.add(session?.validationKey);
   }
 
   /** WB answered 401 for this credential: stop using it and tell its owner. */
@@ -156,7 +171,10 @@ export class CredentialService {
     this.deps.logger.warn({ event: 'credential.rejected', credentialId, reason }, 'WB rejected a stored credential; it is no longer used');
   }
 
-  private async checkApiToken(token: string): Promise<{ sid: string; name: string | undefined; expiresAt: Date | undefined }> {
+  private async checkApiToken(
+    token: string,
+    userId: number,
+  ): Promise<{ sid: string; name: string | undefined; expiresAt: Date | undefined }> {
     const problem = tokenProblem(token);
     const info = decodeWbToken(token);
     if (problem === 'not_a_token' || !info) throw new DomainError('KEY_NOT_A_TOKEN');
@@ -165,7 +183,9 @@ export class CredentialService {
     if (problem === 'no_supplies_category') throw new DomainError('KEY_WRONG_CATEGORY');
     const credential = { sid: info.sid, token };
     try {
-      await this.deps.official.ping(credential, { maxLimiterWaitMs: 10_000 });
+      // The sid is the token's claim, not yet WB's word: the check spends a budget of its own, keyed by who asks and
+      // the claimed sid, so a forged token cannot spend (or starve) the real seller's bucket (issue 14).
+      await this.deps.official.ping({ sid: `unverified:${userId}:${info.sid}`, token }, { maxLimiterWaitMs: 10_000 });
       const known = await this.deps.orm.em.fork().findOne(Credential, { sellerSid: info.sid, sellerName: { $ne: null } });
       // seller-info allows one call a minute per seller: reuse the name we already know for this account.
       const name = known?.sellerName ?? (await this.deps.official.sellerInfo(credential, { maxLimiterWaitMs: 5_000 })).name;
@@ -179,9 +199,6 @@ export class CredentialService {
   private readPortalSession(pasted: string): { session: PortalSession; expiresAt: Date | undefined } {
     const parsed = parsePortalSessionInput(pasted);
     if (!parsed.ok) throw new DomainError(PORTAL_SESSION_PROBLEM_CODES[parsed.problem]);
-    // The parts travel on their own too (the authorizev3 header carries the token alone): keep each out of the logs.
-    this.deps.scrubber.add(parsed.session.token);
-    this.deps.scrubber.add(parsed.session.validationKey);
     return parsed;
   }
 

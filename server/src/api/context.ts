@@ -4,6 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { type Language, resolveLanguage } from '@slotpilot/shared';
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { BillingService } from '../accounts/billing-service.ts';
 import type { CredentialService } from '../accounts/credential-service.ts';
 import type { PreorderService } from '../accounts/preorder-service.ts';
@@ -32,6 +33,8 @@ export interface ApiServices {
   billing: BillingService;
   /** The seller's WB preorders: the picker's list (cached per user) and creating one. */
   preorders: PreorderService;
+  /** Calls per signed-in user (keyed by user id), shared by every instance; see `apiRateLimiter` in app.ts. */
+  apiRateLimiter: RateLimiterAbstract;
 }
 
 export interface Context {

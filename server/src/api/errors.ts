@@ -51,8 +51,16 @@ const TRPC_CODES: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   PAYMENT_NOT_FOUND: 'NOT_FOUND',
   PAYMENT_ALREADY_REFUNDED: 'CONFLICT',
   REFUND_FAILED: 'BAD_GATEWAY',
+  RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_SUPPORTED',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  REQUEST_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 };
+
+/** tRPC's message when a batch has more calls than `maxBatchSize` (a 400 it raises before any procedure runs). */
+const BATCH_TOO_LARGE = 'Batch call exceeds maximum size';
 
 /** Carries our code through tRPC to the error formatter. */
 export class AppErrorCause extends Error {
@@ -76,8 +84,19 @@ export function appCodeOf(error: TRPCError): ErrorCode {
   if (error.cause instanceof AppErrorCause) return error.cause.appCode;
   switch (error.code) {
     case 'BAD_REQUEST':
+      return error.message === BATCH_TOO_LARGE ? 'REQUEST_TOO_LARGE' : 'BAD_INPUT';
     case 'PARSE_ERROR':
       return 'BAD_INPUT';
+    case 'METHOD_NOT_SUPPORTED':
+      return 'METHOD_NOT_ALLOWED';
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 'UNSUPPORTED_MEDIA_TYPE';
+    case 'PAYLOAD_TOO_LARGE':
+      return 'REQUEST_TOO_LARGE';
+    case 'TOO_MANY_REQUESTS':
+      return 'RATE_LIMITED';
+    case 'SERVICE_UNAVAILABLE':
+      return 'UNAVAILABLE';
     case 'UNAUTHORIZED':
       return 'AUTH_INVALID';
     case 'FORBIDDEN':

@@ -1,10 +1,13 @@
 // tRPC init: the procedure kinds every router builds on, and how errors look on the wire.
 
-import { DomainError, errorMessage, resolveLanguage } from '@slotpilot/shared';
+import { DomainError, errorMessage, localizeIssue, resolveLanguage, validationMessage } from '@slotpilot/shared';
 import { initTRPC } from '@trpc/server';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
+import { domainErrorOfConstraint } from '../db/constraint-errors.ts';
+import { isDependencyOutage } from '../platform/outage.ts';
 import type { Context } from './context.ts';
-import { appCodeOf, appError, fromDomainError } from './errors.ts';
+import { AppErrorCause, appCodeOf, appError, fromDomainError } from './errors.ts';
 
 const t = initTRPC.context<Context>().create({
   // Never send stack traces, whatever NODE_ENV says.
@@ -12,10 +15,16 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error, ctx }) {
     const appCode = appCodeOf(error);
     const language = ctx?.language ?? 'ru';
-    // Internal errors may quote anything (SQL, upstream bodies): the user gets the catalogue text, the log the detail.
-    const message = appCode === 'INTERNAL' ? errorMessage('INTERNAL', language) : shape.message;
-    const issues =
-      error.cause instanceof z.ZodError ? error.cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) : undefined;
+    const zodIssues = error.cause instanceof z.ZodError ? error.cause.issues : undefined;
+    // Our own errors carry their message in the user's language. Everything else gets the catalogue text: internal
+    // errors may quote anything (SQL, upstream bodies), tRPC's own are English; validation names the field.
+    const message =
+      error.cause instanceof AppErrorCause
+        ? shape.message
+        : zodIssues && appCode === 'BAD_INPUT'
+          ? validationMessage(zodIssues, language)
+          : errorMessage(appCode, language);
+    const issues = zodIssues?.slice(0, 20).map((issue) => localizeIssue(issue, language));
     return {
       ...shape,
       message,
@@ -26,23 +35,35 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 
-/** Services throw DomainError; callers get it as a tRPC error with the right status, in their language. */
-const domainErrors = t.middleware(async ({ ctx, next }) => {
+/**
+ * Failures users can act on, in their language: services' DomainErrors, the per-user caps PostgreSQL enforces
+ * (constraint violations), and PostgreSQL or Redis being unreachable (503 UNAVAILABLE, not a 500).
+ */
+const mapErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) {
-    throw fromDomainError(result.error.cause, ctx.language);
+  if (result.ok) return result;
+  const cause = result.error.cause;
+  if (cause instanceof AppErrorCause) return result;
+  if (cause instanceof DomainError) throw fromDomainError(cause, ctx.language);
+  const capped = domainErrorOfConstraint(cause);
+  if (capped) throw fromDomainError(capped, ctx.language);
+  if (result.error.code === 'INTERNAL_SERVER_ERROR' && isDependencyOutage(cause)) {
+    ctx.logger.warn({ event: 'api.dependency_unavailable', err: cause }, 'a dependency is unavailable; answered 503');
+    throw appError('UNAVAILABLE', ctx.language);
   }
   return result;
 });
 
-export const publicProcedure = t.procedure.use(domainErrors);
+const baseProcedure = t.procedure.use(mapErrors);
+
+export const publicProcedure = baseProcedure;
 
 /**
- * Signed-in Telegram users: init data verified, the user upserted, the language set from their profile. Both steps are
- * usually answered from memory (see InitDataVerifier and UserService.signIn): `ctx.user` is who the user is, not
- * their balances.
+ * Signed-in Telegram users: init data verified, the user upserted, the language set from their profile, the per-user
+ * rate limit spent (shared by every instance). Sign-in is usually answered from memory (see InitDataVerifier and
+ * UserService.signIn): `ctx.user` is who the user is, not their balances.
  */
-export const protectedProcedure = t.procedure
+export const protectedProcedure = baseProcedure
   .use(async ({ ctx, next }) => {
     const result = ctx.services.initData.verify(ctx.authorization);
     if (!result.ok) {
@@ -50,11 +71,20 @@ export const protectedProcedure = t.procedure
     }
     const user = await ctx.services.users.signIn(result.identity);
     ctx.identify(user.id);
+    try {
+      await ctx.services.apiRateLimiter.consume(String(user.id));
+    } catch (rejection) {
+      // Anything but a refusal is the store failing: the limiter counts locally then (localFallback), so this is rare.
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw appError('RATE_LIMITED', user.language, errorMessage('RATE_LIMITED', user.language, { seconds }));
+    }
     return next({
       ctx: { ...ctx, user, language: user.language },
     });
   })
-  .use(domainErrors);
+  // Again inside: the procedure's own failures in the user's language (the outer one covers sign-in).
+  .use(mapErrors);
 
 /** SlotPilot's operators (ADMIN_IDS). */
 export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {

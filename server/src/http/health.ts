@@ -9,7 +9,10 @@ export interface ReadinessCheck {
   check(): Promise<Record<string, unknown> | undefined>;
 }
 
-export const healthRoutes: FastifyPluginAsync<{ checks: ReadinessCheck[] }> = async (app, { checks }) => {
+export const healthRoutes: FastifyPluginAsync<{ checks: ReadinessCheck[]; production?: boolean }> = async (
+  app,
+  { checks, production = false },
+) => {
   app.get('/healthz', async () => ({ status: 'ok', uptimeS: Math.round(process.uptime()) }));
 
   app.get('/readyz', async (req, reply) => {
@@ -36,6 +39,11 @@ export const healthRoutes: FastifyPluginAsync<{ checks: ReadinessCheck[] }> = as
       results.some(([name, r]) => r.status !== 'ok' && (checks.find((c) => c.name === name)?.critical ?? true) === critical);
     const status = failing(true) ? 'not_ready' : failing(false) ? 'degraded' : 'ready';
     if (status !== 'ready') req.log.warn({ event: 'readiness.failed', status, checks: Object.fromEntries(results) }, status);
-    return reply.code(status === 'not_ready' ? 503 : 200).send({ status, checks: Object.fromEntries(results) });
+    // Production answers the public (the proxy passes /readyz through): which dependency is down, nothing more. Error
+    // texts, instance ids and connection details are in the log line above.
+    const body = production
+      ? { status, checks: Object.fromEntries(results.map(([name, r]) => [name, { status: r.status }])) }
+      : { status, checks: Object.fromEntries(results) };
+    return reply.code(status === 'not_ready' ? 503 : 200).send(body);
   });
 };

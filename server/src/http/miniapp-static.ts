@@ -4,7 +4,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 
-export const miniappStatic: FastifyPluginAsync<{ root: string }> = async (app, { root }) => {
+export const miniappStatic: FastifyPluginAsync<{ root: string; production?: boolean }> = async (app, { root, production = false }) => {
   if (!existsSync(path.join(root, 'index.html'))) {
     app.log.warn({ event: 'miniapp.not_built', root }, 'the Mini App is not built; run `pnpm build` (pnpm start does it for you)');
     return;
@@ -12,6 +12,8 @@ export const miniappStatic: FastifyPluginAsync<{ root: string }> = async (app, {
   await app.register(fastifyStatic, {
     root,
     wildcard: false,
+    // Source maps stay out of production even if a build left them behind: they publish the Mini App's source.
+    ...(production ? { allowedPath: (pathName: string) => !pathName.endsWith('.map') } : {}),
     // Hashed assets never change; index.html must always be fresh so a deploy reaches users at once.
     setHeaders(res, filePath) {
       res.header('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');

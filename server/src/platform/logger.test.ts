@@ -42,3 +42,28 @@ describe('logger', () => {
     expect(logs.text).toContain('abc is fine');
   });
 });
+
+describe('secret scrubber', () => {
+  it('never breaks a line\'s JSON, even for a "secret" that looks like JSON', () => {
+    const { logs, scrubber, logger } = setup();
+    scrubber.add('"service":"slotpilot"');
+    scrubber.add('slotpilot","pid');
+    logger.info({ event: 'x', note: 'says "service":"slotpilot" inside' }, 'hello');
+    logger.error(new Error('boom "service":"slotpilot"'));
+    const lines = logs.text.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    expect(logs.events()[0]).toMatchObject({ service: 'slotpilot', note: 'says [REDACTED] inside' });
+    expect(logs.events()[1]).toMatchObject({ msg: 'boom [REDACTED]', err: { message: 'boom [REDACTED]' } });
+  });
+
+  it('holds a bounded number of secrets; pinned ones stay', () => {
+    const scrubber = new SecretScrubber({ capacity: 100 });
+    scrubber.pin('master-key-0123456789');
+    for (let i = 0; i < 1_000; i++) scrubber.add(`junk-secret-${i}-xxxxxxxx`);
+    expect(scrubber.size).toBe(101);
+    expect(scrubber.scrub('a master-key-0123456789 b')).toBe('a [REDACTED] b');
+    expect(scrubber.scrub('junk-secret-999-xxxxxxxx')).toBe('[REDACTED]');
+    expect(scrubber.scrub('junk-secret-0-xxxxxxxx')).toBe('junk-secret-0-xxxxxxxx');
+  });
+});

@@ -71,6 +71,10 @@ describe('warehouses and the calendar', () => {
       .slots.calendar.query({ warehouseIds: [507], boxTypeId: 2, dateFrom: '2026-12-10', dateTo: '2026-12-01' })
       .catch((e: unknown) => e as TRPCClientError<AppRouter>);
     expect((backwards as TRPCClientError<AppRouter>).data?.appCode).toBe('BAD_INPUT');
-    expect((backwards as TRPCClientError<AppRouter>).message).toMatch(/end date is before the start date/);
+    // In the user's language, naming the field; the field-level issue too.
+    expect((backwards as TRPCClientError<AppRouter>).message).toBe('Поле «Дата окончания»: дата окончания раньше даты начала.');
+    expect((backwards as TRPCClientError<AppRouter>).data?.issues).toEqual([
+      { path: 'dateTo', message: 'Поле «Дата окончания»: дата окончания раньше даты начала' },
+    ]);
   });
 });

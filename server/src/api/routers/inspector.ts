@@ -6,7 +6,7 @@ import { CHANNEL_TASK_TRANSITION } from '../../monitor/actor-host.ts';
 import { leasesOf } from '../../monitor/instance-leases.ts';
 import { describeSnapshot, MACHINE_STATES, type MonitorSnapshot } from '../../monitor/machine.ts';
 import type { TransitionRecord } from '../../monitor/transition-log.ts';
-import { busStream } from '../bus-stream.ts';
+import { BUS_GAP, busStream } from '../bus-stream.ts';
 import { adminProcedure, router } from '../trpc.ts';
 
 export const inspectorRouter = router({
@@ -69,6 +69,11 @@ export const inspectorRouter = router({
       signal,
       ctx.services.shutdown,
     );
-    for await (const record of stream) yield tracked(`${record.taskId}:${record.at}`, record);
+    try {
+      // Transitions lost while the bus was away are in each actor's history (inspector.actor): nothing to replay here.
+      for await (const record of stream) if (record !== BUS_GAP) yield tracked(`${record.taskId}:${record.at}`, record);
+    } finally {
+      await stream.close();
+    }
   }),
 });

@@ -1,4 +1,13 @@
-import { addDays, type CalendarAnswer, CalendarInput, DomainError, datesBetween, moscowToday, WB_HORIZON_DAYS } from '@slotpilot/shared';
+import {
+  addDays,
+  type CalendarAnswer,
+  CalendarInput,
+  DomainError,
+  datesBetween,
+  daysInRange,
+  moscowToday,
+  WB_HORIZON_DAYS,
+} from '@slotpilot/shared';
 import { buildCalendarDays } from '../../feed/calendar-view.ts';
 import { protectedProcedure, router } from '../trpc.ts';
 
@@ -9,9 +18,11 @@ export const slotsRouter = router({
     const unknown = input.warehouseIds.find((id) => !known.has(id));
     if (unknown !== undefined) throw new DomainError('UNKNOWN_WAREHOUSE', { id: unknown });
 
-    const today = moscowToday();
-    const from = input.dateFrom ?? today;
-    const to = input.dateTo ?? addDays(today, WB_HORIZON_DAYS - 1);
+    const from = input.dateFrom ?? moscowToday();
+    const to = input.dateTo ?? addDays(from, WB_HORIZON_DAYS - 1);
+    // The schema bounds a range given in full; this bounds one completed by the defaults (issue 14: 0001…9999 froze
+    // the event loop). WB publishes 14 days, so a longer calendar would only be empty days.
+    if (to >= from && daysInRange(from, to) > WB_HORIZON_DAYS) throw new DomainError('RANGE_TOO_LONG', { days: WB_HORIZON_DAYS });
     const userId = ctx.user.id;
     const found = await ctx.services.feed.read(input.warehouseIds, { waitMs: 4_000, userId });
     const status = await ctx.services.feed.sourceStatus();

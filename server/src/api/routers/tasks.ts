@@ -2,7 +2,7 @@ import { CreateSupplyTaskInput, TaskId } from '@slotpilot/shared';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { CHANNEL_TASK_CHANGED, type TaskChange } from '../../monitor/actor-host.ts';
-import { busStream } from '../bus-stream.ts';
+import { BUS_GAP, busStream } from '../bus-stream.ts';
 import { protectedProcedure, router } from '../trpc.ts';
 
 export const tasksRouter = router({
@@ -33,14 +33,22 @@ export const tasksRouter = router({
       signal,
       ctx.services.shutdown,
     );
-    await stream.ready;
-    if (input?.lastEventId) {
+    const resync = async function* () {
       for (const view of await ctx.services.tasks.list(userId)) {
         yield tracked(`${view.id}:sync:${Date.now()}`, { taskId: view.id, ...view });
       }
-    }
-    for await (const change of stream) {
-      yield tracked(`${change.taskId}:${change.seq}:${change.at}`, { taskId: change.taskId, ...change.description });
+    };
+    try {
+      await stream.ready;
+      if (input?.lastEventId) yield* resync();
+      for await (const change of stream) {
+        // The bus was away and changes may be lost: send the current state of every task again.
+        if (change === BUS_GAP) yield* resync();
+        else yield tracked(`${change.taskId}:${change.seq}:${change.at}`, { taskId: change.taskId, ...change.description });
+      }
+    } finally {
+      // Also when the client left before the live loop started (during the resync): no subscription is left behind.
+      await stream.close();
     }
   }),
 });

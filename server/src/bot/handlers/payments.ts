@@ -1,5 +1,6 @@
 // Telegram Stars: /buy shows the packs, a pack button sends its invoice, `pre_checkout_query` is checked against the
-// packs and answered at once, `successful_payment` credits the pack exactly once per charge id (BillingService).
+// packs and answered at once, `successful_payment` credits the pack exactly once per charge id (BillingService), or
+// refunds a payment that does not match a pack on sale.
 import { Composer, InlineKeyboard } from 'grammy';
 import { callbackData } from '../callback-data.ts';
 import type { BotContext } from '../context.ts';
@@ -48,6 +49,12 @@ export function paymentHandlers(services: BotServices) {
       currency: payment.currency,
       totalAmount: payment.total_amount,
     });
+    // Not a pack on sale at its price in Stars: nothing credited; say so (and that the Stars went back).
+    if (recorded.refused) {
+      if (recorded.refused.refunded)
+        await ctx.reply(ctx.t.buy.refused(payment.total_amount, payment.telegram_payment_charge_id), { parse_mode: 'HTML' });
+      return;
+    }
     // The same update delivered again: already thanked.
     if (!recorded.credited) return;
     await ctx.reply(ctx.t.buy.thanks(recorded.credits, recorded.balance, payment.telegram_payment_charge_id), { parse_mode: 'HTML' });

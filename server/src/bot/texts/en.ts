@@ -160,6 +160,9 @@ export const en: Texts = {
     packButton: (title: string, stars: number) => `${title} — ${stars} ⭐`,
     thanks: (bought: number, left: Credits, chargeId: string) =>
       `Thank you! ${creditsLabel(bought, 'en')} added. Auto-bookings now: ${credits(left)}.\n` + `Payment id: <code>${e(chargeId)}</code>`,
+    refused: (stars: number, chargeId: string) =>
+      `This payment did not match a pack on sale, so nothing was added and your ${stars} ⭐ have been refunded.\n` +
+      `Payment id: <code>${e(chargeId)}</code>. Choose a pack again: /buy`,
     checkout: {
       unknown_pack: 'This pack is no longer sold. Choose another one: /buy',
       price_changed: 'The price has changed. Open /buy and choose a pack again.',

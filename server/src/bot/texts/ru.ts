@@ -161,6 +161,9 @@ export const ru = {
     thanks: (bought: number, left: Credits, chargeId: string) =>
       `Спасибо! Добавлено ${creditsLabel(bought, 'ru')}. Теперь автобронирований: ${credits(left)}.\n` +
       `Номер платежа: <code>${e(chargeId)}</code>`,
+    refused: (stars: number, chargeId: string) =>
+      `Этот платёж не соответствует ни одному пакету, поэтому ничего не начислено, а ${stars} ⭐ возвращены.\n` +
+      `Номер платежа: <code>${e(chargeId)}</code>. Выберите пакет заново: /buy`,
     checkout: {
       unknown_pack: 'Этот пакет больше не продаётся. Выберите другой: /buy',
       price_changed: 'Цена изменилась. Откройте /buy и выберите пакет заново.',

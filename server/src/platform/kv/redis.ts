@@ -1,9 +1,26 @@
 // Redis-backed shared state for several instances (ioredis). One connection for commands, one for subscriptions.
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { isDependencyOutage, SharedStateUnavailableError } from '../outage.ts';
 import { withTimeout } from '../with-timeout.ts';
-import type { Bus, KeyValueCache, Leases, RateLimiterOptions, SharedState, Unsubscribe } from './types.ts';
+import type { Bus, KeyValueCache, Leases, RateLimiterOptions, SharedState, SubscribeOptions, Unsubscribe } from './types.ts';
+
+/**
+ * The longest any Redis command may take, queued while disconnected included (ioredis starts the timer when the command
+ * is issued). Without it a command issued during an outage waits for the reconnects and retries: ~35 s (issue 14).
+ */
+export const REDIS_COMMAND_TIMEOUT_MS = 2_000;
+
+/** Redis failing to answer becomes one typed error the API turns into 503 UNAVAILABLE; other errors pass through. */
+async function guarded<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isDependencyOutage(error)) throw new SharedStateUnavailableError(operation, { cause: error });
+    throw error;
+  }
+}
 
 // Acquire-or-renew and release must compare the owner and act in one step, or two instances could both win.
 const ACQUIRE = `
@@ -28,18 +45,19 @@ export class RedisCache implements KeyValueCache {
     private readonly prefix: string,
   ) {}
   async get(key: string) {
-    return (await this.redis.get(this.prefix + key)) ?? undefined;
+    return guarded('cache get', async () => (await this.redis.get(this.prefix + key)) ?? undefined);
   }
   async set(key: string, value: string, ttlMs: number) {
-    await this.redis.set(this.prefix + key, value, 'PX', Math.max(1, Math.round(ttlMs)));
+    await guarded('cache set', () => this.redis.set(this.prefix + key, value, 'PX', Math.max(1, Math.round(ttlMs))));
   }
   async delete(key: string) {
-    await this.redis.del(this.prefix + key);
+    await guarded('cache delete', () => this.redis.del(this.prefix + key));
   }
 }
 
 export class RedisBus implements Bus {
   private readonly handlers = new Map<string, Set<(message: unknown) => void>>();
+  private readonly gapListeners = new Set<() => void>();
 
   constructor(
     private readonly publisher: Redis,
@@ -59,26 +77,53 @@ export class RedisBus implements Bus {
       }
       for (const handler of handlers) handler(message);
     });
+    // Messages published while the subscriber was away are lost. ioredis resubscribes when it is back; a PING answered
+    // after that means the SUBSCRIBE commands have been served, so a stream that resyncs now misses nothing after it.
+    let lost = false;
+    subscriber.on('close', () => {
+      lost = true;
+    });
+    subscriber.on('ready', () => {
+      if (!lost) return;
+      lost = false;
+      subscriber
+        .ping()
+        .then(() => {
+          for (const listener of [...this.gapListeners]) listener();
+        })
+        .catch(() => {
+          lost = true;
+        });
+    });
   }
 
   async publish(channel: string, message: unknown) {
-    await this.publisher.publish(this.prefix + channel, JSON.stringify(message));
+    await guarded('publish', () => this.publisher.publish(this.prefix + channel, JSON.stringify(message)));
   }
 
-  async subscribe(channel: string, handler: (message: unknown) => void): Promise<Unsubscribe> {
+  async subscribe(channel: string, handler: (message: unknown) => void, options?: SubscribeOptions): Promise<Unsubscribe> {
     const key = this.prefix + channel;
     let set = this.handlers.get(key);
     if (!set) {
       set = new Set();
       this.handlers.set(key, set);
-      await this.subscriber.subscribe(key);
+      try {
+        await guarded('subscribe', () => this.subscriber.subscribe(key));
+      } catch (error) {
+        if (this.handlers.get(key) === set && set.size === 0) this.handlers.delete(key);
+        throw error;
+      }
     }
     set.add(handler);
+    const onGap = options?.onGap;
+    if (onGap) this.gapListeners.add(onGap);
     return async () => {
+      if (onGap) this.gapListeners.delete(onGap);
       set.delete(handler);
       if (set.size === 0 && this.handlers.get(key) === set) {
         this.handlers.delete(key);
-        await this.subscriber.unsubscribe(key);
+        // Best effort: with Redis away the channel is dropped on reconnect anyway (nothing left to resubscribe).
+        await this.subscriber.unsubscribe(key).catch(() => undefined);
       }
     };
   }
@@ -90,13 +135,16 @@ export class RedisLeases implements Leases {
     private readonly prefix: string,
   ) {}
   async acquire(name: string, owner: string, ttlMs: number) {
-    return (await this.redis.leaseAcquire(this.prefix + name, owner, Math.max(1, Math.round(ttlMs)))) === 1;
+    return guarded(
+      'lease acquire',
+      async () => (await this.redis.leaseAcquire(this.prefix + name, owner, Math.max(1, Math.round(ttlMs)))) === 1,
+    );
   }
   async release(name: string, owner: string) {
-    await this.redis.leaseRelease(this.prefix + name, owner);
+    await guarded('lease release', () => this.redis.leaseRelease(this.prefix + name, owner));
   }
   async holder(name: string) {
-    return (await this.redis.get(this.prefix + name)) ?? undefined;
+    return guarded('lease holder', async () => (await this.redis.get(this.prefix + name)) ?? undefined);
   }
 }
 
@@ -116,6 +164,7 @@ export async function createRedisSharedState(options: RedisOptions): Promise<Sha
       lazyConnect: true,
       maxRetriesPerRequest: 2,
       connectTimeout: 5_000,
+      commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
       // Keep trying forever, at most every 2 s: Redis coming back must heal the instance without a restart.
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     });
@@ -155,14 +204,15 @@ export async function createRedisSharedState(options: RedisOptions): Promise<Sha
     cache: new RedisCache(commands, prefix),
     bus: new RedisBus(commands, subscriber, prefix, logger),
     leases: new RedisLeases(commands as Redis & LeaseCommands, prefix),
-    createRateLimiter: ({ keyPrefix, points, durationS }: RateLimiterOptions) =>
-      // Fail closed when Redis is away: better no call than a call over WB's limit.
+    createRateLimiter: ({ keyPrefix, points, durationS, localFallback }: RateLimiterOptions) =>
+      // Fail closed when Redis is away (better no call than a call over WB's limit), unless asked to count locally.
       new RateLimiterRedis({
         storeClient: commands,
         keyPrefix: `${prefix}${keyPrefix}`,
         points,
         duration: durationS,
         rejectIfRedisNotReady: true,
+        ...(localFallback ? { insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration: durationS }) } : {}),
       }),
     async ping() {
       if (commands.status !== 'ready') throw new Error(`Redis is ${commands.status}`);

@@ -11,11 +11,19 @@ export interface KeyValueCache {
 
 export type Unsubscribe = () => Promise<void>;
 
+export interface SubscribeOptions {
+  /**
+   * Called when messages on the channel may have been lost: the connection to the bus dropped and the subscription is
+   * active again. Streams resync from the source of truth then.
+   */
+  onGap?: () => void;
+}
+
 /** Fire-and-forget pub/sub between instances; messages are JSON values. */
 export interface Bus {
   publish(channel: string, message: unknown): Promise<void>;
   /** Resolves once the subscription is active, so a publish after it is received. */
-  subscribe(channel: string, handler: (message: unknown) => void): Promise<Unsubscribe>;
+  subscribe(channel: string, handler: (message: unknown) => void, options?: SubscribeOptions): Promise<Unsubscribe>;
 }
 
 /** Named, expiring locks: at most one owner at a time; the owner keeps it by renewing before `ttlMs` runs out. */
@@ -32,6 +40,11 @@ export interface RateLimiterOptions {
   keyPrefix: string;
   points: number;
   durationS: number;
+  /**
+   * When the store is unreachable, count in this instance's memory instead of refusing (for limits that protect us,
+   * such as the API's per-user limit; WB's buckets fail closed).
+   */
+  localFallback?: boolean;
 }
 
 export interface SharedState {
