@@ -22,6 +22,13 @@ describe('WbOfficialClient against the sandbox', () => {
 
   beforeAll(async () => {
     sandbox = await startTestSandbox();
+    // The sandbox serves today's WB: the official coefficients/warehouses methods are off until switched on.
+    const switched = await fetch(`${sandbox.url}/__sandbox/official`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled: true }),
+    });
+    if (!switched.ok) throw new Error(`could not switch WB's official methods on: HTTP ${switched.status}`);
   });
   afterEach(async () => {
     await sandbox.clearFaults();

@@ -16,6 +16,13 @@ describe('the per-seller limiter across instances', () => {
 
   beforeAll(async () => {
     sandbox = await startTestSandbox();
+    // The sandbox serves today's WB: the official coefficients/warehouses methods are off until switched on.
+    const switched = await fetch(`${sandbox.url}/__sandbox/official`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled: true }),
+    });
+    if (!switched.ok) throw new Error(`could not switch WB's official methods on: HTTP ${switched.status}`);
     const keyPrefix = `limiter-test:${randomUUID()}:`;
     for (let i = 0; i < 2; i++) {
       const shared = await createRedisSharedState({ url: inject('redisUrl'), logger: pino({ level: 'silent' }), keyPrefix });
