@@ -29,7 +29,8 @@ describe('keys', () => {
   it('adds an API token after WB accepts it, and shows only the seller name and a masked hint', async () => {
     const seller = await createSeller({ name: 'ИП Петров' });
     const added = await server.client(seller1).keys.add.mutate({ kind: 'api_token', name: 'Основной', secret: seller.apiToken });
-    expect(added).toMatchObject({ kind: 'api_token', name: 'Основной', sellerName: 'ИП Петров', valid: true, shareFeed: true });
+    // Sharing with the feed is the seller's explicit choice: off unless asked for.
+    expect(added).toMatchObject({ kind: 'api_token', name: 'Основной', sellerName: 'ИП Петров', valid: true, shareFeed: false });
     expect(added.hint).toMatch(/^eyJ.…/);
     const listed = await server.client(seller1).keys.list.query();
     expect(JSON.stringify(listed)).not.toContain(seller.apiToken);
@@ -64,10 +65,10 @@ describe('keys', () => {
       [en, { kind: 'api_token', name: 'x', secret: expired.apiToken }, 'KEY_EXPIRED', /expired on \d{4}-\d{2}-\d{2}/],
       [en, { kind: 'api_token', name: 'x', secret: contentOnly.apiToken }, 'KEY_WRONG_CATEGORY', /"Supplies" category/],
       [ru, { kind: 'api_token', name: 'x', secret: revoked }, 'KEY_REJECTED', /WB отклонил этот токен/],
-      [en, { kind: 'portal_session', name: 'x', secret: 'WBTokenV3=abc' }, 'KEY_BAD_SESSION', /cookie string/],
+      [en, { kind: 'portal_session', name: 'x', secret: 'WBTokenV3=abc' }, 'KEY_SESSION_BAD_TOKEN', /starts with "eyJ"/],
       [
         en,
-        { kind: 'portal_session', name: 'x', secret: 'WBTokenV3=t; wbx-validation-key=k; x-supplier-id=s' },
+        { kind: 'portal_session', name: 'x', secret: `WBTokenV3=${revoked}; wbx-validation-key=k; x-supplier-id=s` },
         'KEY_SESSION_REJECTED',
         /expired/,
       ],
