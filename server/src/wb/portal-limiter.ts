@@ -143,13 +143,24 @@ export class PortalLimiter {
     const record = await this.failIfCooling(sid, call);
     await this.takeSpacing(sid, call, deadline);
     const queue = this.queueFor(sid);
-    await queue.enter(deadline, () => {
-      this.options.observer?.onRefused(call, 'busy');
-      return new WbRateLimitedError(call, 1_000, 'local');
-    });
+    try {
+      await queue.enter(deadline, () => {
+        this.options.observer?.onRefused(call, 'busy');
+        return new WbRateLimitedError(call, 1_000, 'local');
+      });
+    } catch (busy) {
+      await this.refundSpacing(sid, call);
+      if (queue.idle) this.queues.delete(sid);
+      throw busy;
+    }
     let penalised = false;
     try {
-      await this.acquireLease(sid, call, options.timeoutMs, deadline);
+      try {
+        await this.acquireLease(sid, call, options.timeoutMs, deadline);
+      } catch (busy) {
+        await this.refundSpacing(sid, call);
+        throw busy;
+      }
       this.options.observer?.onWait(call, (Date.now() - started) / 1000);
       const slot: PortalSlot = {
         beforeRequest: async (requestCall, timeoutMs) => {
@@ -240,6 +251,11 @@ export class PortalLimiter {
       }
       await sleep(waitMs);
     }
+  }
+
+  /** The seller was busy and WB was not called: give the spaced call back, so a caller with no patience loses no turn. */
+  private async refundSpacing(sid: string, call: PortalCall): Promise<void> {
+    await this.spacing[call].limiter.reward(sid, 1).catch(() => undefined);
   }
 
   private async acquireLease(sid: string, call: PortalCall, timeoutMs: number, deadline: number): Promise<void> {
