@@ -12,6 +12,7 @@ export const queryKeys = {
   warehouses: ['warehouses'] as const,
   calendar: (warehouseIds: number[], boxTypeId: number) => ['calendar', warehouseIds, boxTypeId] as const,
   keys: ['keys'] as const,
+  preorders: ['preorders'] as const,
   history: ['history'] as const,
   limits: (nmIds: number[]) => ['redistribution-limits', nmIds] as const,
   packs: ['billing-packs'] as const,

@@ -1,3 +1,4 @@
+import { SHARE_FEED_EXPLANATION } from '@slotpilot/shared';
 import { describe, expect, it } from 'vitest';
 import { MESSAGES, translate } from './messages.ts';
 
@@ -19,5 +20,10 @@ describe('messages', () => {
     expect(translate('ru', 'app.greeting', { name: 'Анна' })).toBe('Привет, Анна!');
     expect(translate('en', 'credits.trial', { count: 2 })).toBe('Free: 2');
     expect(translate('en', 'app.greeting')).toBe('Hello, {name}!');
+  });
+
+  it('says the share-feed sentence exactly as the server and the bot do', () => {
+    expect(MESSAGES.ru['keys.shareFeed']).toBe(SHARE_FEED_EXPLANATION.ru);
+    expect(MESSAGES.en['keys.shareFeed']).toBe(SHARE_FEED_EXPLANATION.en);
   });
 });

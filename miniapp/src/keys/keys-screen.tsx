@@ -1,5 +1,7 @@
-// WB credentials: add an API token or a portal session (checked by WB at once: the seller's name, or exactly what is
-// wrong), see them masked, choose whether a token feeds the shared coefficient feed, remove them.
+// WB credentials: add a portal session (where to copy it, step by step; read locally as it is pasted, so its problem is
+// named before anything is sent) or an API token (checked by WB at once: the seller's name, or exactly what is wrong),
+// see them masked, choose whether a key feeds the shared slot feed (off unless the seller says so), remove them.
+import { errorMessage } from '@slotpilot/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
@@ -12,7 +14,8 @@ import { useMainButton } from '../telegram/buttons.ts';
 import { haptic } from '../telegram/haptics.ts';
 import { ErrorNotice } from '../ui/error-notice.tsx';
 import { Segmented } from '../ui/segmented.tsx';
-import { secretHint } from './secret-hints.ts';
+import { LocalHint } from './local-hint.tsx';
+import { blockingProblem, secretHint } from './secret-hints.ts';
 
 type Kind = AddKeyInput['kind'];
 
@@ -23,11 +26,12 @@ export function KeysScreen() {
   const queryClient = useQueryClient();
   const keys = useQuery({ queryKey: queryKeys.keys, queryFn: () => api.keys.list.query() });
 
-  const [kind, setKind] = useState<Kind>('api_token');
+  // The portal session first: with WB's official coefficients method off, it is what makes slots visible at all.
+  const [kind, setKind] = useState<Kind>('portal_session');
   const [name, setName] = useState('');
   const [secret, setSecret] = useState('');
-  const [shareFeed, setShareFeed] = useState(true);
-  const [formProblem, setFormProblem] = useState<MessageKey | null>(null);
+  const [shareFeed, setShareFeed] = useState(false);
+  const [formProblem, setFormProblem] = useState<ReturnType<typeof blockingProblem>>(null);
 
   const add = useMutation({
     mutationFn: (input: AddKeyInput) => api.keys.add.mutate(input),
@@ -35,29 +39,29 @@ export function KeysScreen() {
       haptic.success();
       setSecret('');
       setName('');
+      setShareFeed(false);
       void queryClient.invalidateQueries({ queryKey: queryKeys.keys });
     },
     onError: () => haptic.error(),
   });
 
   function submit() {
-    if (!secret.trim()) {
-      setFormProblem('keys.form.secret');
+    // A paste the shared parser refuses would only come back refused: say why now, send nothing.
+    const problem = blockingProblem(kind, secret, Date.now());
+    if (problem) {
+      setFormProblem(problem);
       haptic.error();
       return;
     }
     setFormProblem(null);
-    add.mutate({
-      kind,
-      name: name.trim() || t(`keys.kind.${kind}`),
-      secret: secret.trim(),
-      ...(kind === 'api_token' ? { shareFeed } : {}),
-    });
+    add.mutate({ kind, name: name.trim() || t(`keys.kind.${kind}`), secret: secret.trim(), shareFeed });
   }
 
   useMainButton({ text: t('keys.check'), onClick: submit, loading: add.isPending });
 
   const hint = secretHint(kind, secret, Date.now(), (at) => formatMoscowDateTime(at, language));
+  // Once the form was refused, the problem line is the alert below; the live line under the box stays quiet meanwhile.
+  const liveHint = formProblem ? null : hint;
 
   return (
     <>
@@ -75,9 +79,11 @@ export function KeysScreen() {
           value={kind}
           onChange={(k) => {
             setKind(k);
+            setFormProblem(null);
             add.reset();
           }}
         />
+        {kind === 'portal_session' && <PortalSessionHowTo />}
         <label className="field">
           <span>{t('keys.name')}</span>
           <input
@@ -97,6 +103,7 @@ export function KeysScreen() {
             value={secret}
             spellCheck={false}
             autoComplete="off"
+            placeholder={kind === 'portal_session' ? 'WBTokenV3=…; wbx-validation-key=…; x-supplier-id=…' : undefined}
             onChange={(e) => {
               setSecret(e.target.value);
               setFormProblem(null);
@@ -106,21 +113,14 @@ export function KeysScreen() {
           />
         </label>
         <p className="hint">{t(`keys.secret.${kind}.hint`)}</p>
-        <p className={`field-line ${hint?.tone === 'warning' ? 'warning-text' : 'hint'}`} data-testid="key-local-hint">
-          {hint ? t(hint.key, hint.vars) : ''}
-        </p>
-        {kind === 'api_token' && (
-          <>
-            <label className="toggle-row">
-              <input type="checkbox" checked={shareFeed} onChange={(e) => setShareFeed(e.target.checked)} data-testid="key-share-feed" />
-              <span>{t('keys.shareFeed')}</span>
-            </label>
-            <p className="hint">{t('keys.shareFeed.hint')}</p>
-          </>
-        )}
+        <LocalHint hint={liveHint} />
+        <label className="toggle-row share-row">
+          <input type="checkbox" checked={shareFeed} onChange={(e) => setShareFeed(e.target.checked)} data-testid="key-share-feed" />
+          <span>{t('keys.shareFeed')}</span>
+        </label>
         {formProblem && (
-          <p className="field-error" role="alert">
-            {t(formProblem)}
+          <p className="field-error" role="alert" data-testid="key-form-problem" data-code={'code' in formProblem ? formProblem.code : ''}>
+            {'code' in formProblem ? errorMessage(formProblem.code, language) : t(formProblem.key)}
           </p>
         )}
         {add.isSuccess && (
@@ -148,6 +148,24 @@ export function KeysScreen() {
         )}
       </section>
     </>
+  );
+}
+
+const HOWTO_STEPS = ['keys.howto.1', 'keys.howto.2', 'keys.howto.3', 'keys.howto.4', 'keys.howto.5'] as const satisfies MessageKey[];
+
+/** Where exactly a seller copies the session: a desktop browser's developer tools, one request's Cookie header or cURL. */
+export function PortalSessionHowTo() {
+  const t = useT();
+  return (
+    <details className="howto" open data-testid="session-howto">
+      <summary>{t('keys.howto.title')}</summary>
+      <ol>
+        {HOWTO_STEPS.map((key) => (
+          <li key={key}>{t(key)}</li>
+        ))}
+      </ol>
+      <p className="hint">{t('keys.howto.note')}</p>
+    </details>
   );
 }
 

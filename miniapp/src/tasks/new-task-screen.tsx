@@ -1,10 +1,11 @@
-// New supply task: warehouses in priority order, box type, the highest coefficient, notify or auto-book (with the
-// preorder), and the dates on the calendar. The MainButton creates it; problems are named next to what causes them.
+// New supply task: warehouses in priority order, box type, the highest coefficient, notify or auto-book (with a preorder
+// picked from the seller's WB portal), and the dates on the calendar, which says where its data comes from. The MainButton
+// creates it; problems are named next to what causes them. The draft survives a trip to Keys or Credits and back.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import type { CreateSupplyTask } from '../api/api-types.ts';
-import { queryKeys, useWarehouses } from '../api/queries.ts';
+import { queryKeys, useWarehouseName, useWarehouses } from '../api/queries.ts';
 import { apiErrorCode } from '../api/trpc.ts';
 import { RangeCalendar } from '../calendar/range-calendar.tsx';
 import { boundsAt, EMPTY_SELECTION, type RangeSelection, validateRange } from '../calendar/range-selection.ts';
@@ -15,7 +16,10 @@ import { useMainButton } from '../telegram/buttons.ts';
 import { haptic } from '../telegram/haptics.ts';
 import { ErrorNotice } from '../ui/error-notice.tsx';
 import { Segmented } from '../ui/segmented.tsx';
-import { recentPreorders, recentWarehouses } from './recent-choices.ts';
+import { type PickedPreorder, PreorderPicker, usePreorders } from './preorder-picker.tsx';
+import { recentWarehouses } from './recent-choices.ts';
+import { SlotSourceLine } from './slot-source-line.tsx';
+import { DRAFT_KEEPING_PATHS, taskDraft } from './task-draft.ts';
 import { WarehousePicker } from './warehouse-picker.tsx';
 
 type BoxTypeId = CreateSupplyTask['boxTypeId'];
@@ -23,7 +27,6 @@ type Mode = CreateSupplyTask['mode'];
 
 const BOX_TYPES: readonly BoxTypeId[] = [2, 5, 6];
 const COEFFICIENT_PRESETS = [0, 1, 2, 3, 5, 10] as const;
-const PREORDER_PATTERN = /^\d{1,20}$/;
 
 export function NewTaskScreen() {
   const api = useApi();
@@ -32,16 +35,28 @@ export function NewTaskScreen() {
   const warehouses = useWarehouses();
   const keys = useQuery({ queryKey: queryKeys.keys, queryFn: () => api.keys.list.query() });
   const [recent] = useState(recentWarehouses.get);
-  const [preorderRecent] = useState(recentPreorders.get);
+  const [draft] = useState(taskDraft.get);
 
-  const [warehouseIds, setWarehouseIds] = useState<number[]>([]);
-  const [boxTypeId, setBoxTypeId] = useState<BoxTypeId>(2);
-  const [maxCoefficient, setMaxCoefficient] = useState(1);
-  const [mode, setMode] = useState<Mode>('notify');
-  const [keepWatching, setKeepWatching] = useState(false);
-  const [preorderId, setPreorderId] = useState('');
-  const [selection, setSelection] = useState<RangeSelection>(EMPTY_SELECTION);
+  const [warehouseIds, setWarehouseIds] = useState<number[]>(draft?.warehouseIds ?? []);
+  const [boxTypeId, setBoxTypeId] = useState<BoxTypeId>(draft?.boxTypeId ?? 2);
+  const [maxCoefficient, setMaxCoefficient] = useState(draft?.maxCoefficient ?? 1);
+  const [mode, setMode] = useState<Mode>(draft?.mode ?? 'notify');
+  const [keepWatching, setKeepWatching] = useState(draft?.keepWatching ?? false);
+  const [preorderId, setPreorderId] = useState(draft?.preorderId ?? '');
+  const [selection, setSelection] = useState<RangeSelection>(draft?.selection ?? EMPTY_SELECTION);
   const [submitted, setSubmitted] = useState(false);
+
+  useEffect(() => {
+    taskDraft.save({ warehouseIds, boxTypeId, maxCoefficient, mode, keepWatching, preorderId, selection });
+  }, [warehouseIds, boxTypeId, maxCoefficient, mode, keepWatching, preorderId, selection]);
+  // Leaving for Keys (to add a session) or Credits (the paywall) keeps the draft for the way back; leaving for anywhere
+  // else drops it. Unmounting happens after the URL changed (push or popstate), so the URL says where the seller went.
+  useEffect(
+    () => () => {
+      if (!DRAFT_KEEPING_PATHS.has(location.pathname)) taskDraft.clear();
+    },
+    [],
+  );
 
   const bounds = boundsAt();
   const calendar = useQuery({
@@ -58,26 +73,37 @@ export function NewTaskScreen() {
   );
 
   const hasSession = keys.data?.some((k) => k.kind === 'portal_session' && k.valid) ?? true;
+  // The same query as the picker's: the chosen preorder's warehouse and box type are checked against the form.
+  const preorders = usePreorders(mode === 'autobook' && hasSession);
+  const chosenPreorder = preorders.data?.find((p) => p.preorderId === preorderId) ?? null;
+  const name = useWarehouseName();
   const problems = {
     warehouses: warehouseIds.length === 0 ? ('new.warehouses.empty' as const) : null,
     range: validateRange(selection, bounds),
     preorder:
       mode !== 'autobook'
         ? null
-        : preorderId.trim() === ''
+        : preorderId === ''
           ? ('new.preorder.required' as const)
-          : PREORDER_PATTERN.test(preorderId.trim())
-            ? null
-            : ('new.preorder.invalid' as const),
+          : chosenPreorder && (!warehouseIds.includes(chosenPreorder.warehouseId) || chosenPreorder.boxTypeId !== boxTypeId)
+            ? ('new.preorder.mismatch' as const)
+            : null,
   };
   const invalid = Boolean(problems.warehouses || problems.range || problems.preorder);
+
+  /** A preorder belongs to one warehouse and box type: the task watches exactly those (the server insists). */
+  function pickPreorder(preorder: PickedPreorder) {
+    setPreorderId(preorder.preorderId);
+    setWarehouseIds([preorder.warehouseId]);
+    setBoxTypeId(preorder.boxTypeId);
+  }
 
   const create = useMutation({
     mutationFn: (input: CreateSupplyTask) => api.tasks.create.mutate(input),
     onSuccess: (_, input) => {
       haptic.success();
       recentWarehouses.add(input.warehouseIds);
-      if (input.preorderId) recentPreorders.add(input.preorderId);
+      taskDraft.clear();
       void queryClient.invalidateQueries({ queryKey: queryKeys.tasks });
       goBack();
     },
@@ -106,7 +132,7 @@ export function NewTaskScreen() {
       skipDates: [...selection.skipped],
       maxCoefficient,
       keepWatching: mode === 'notify' && keepWatching,
-      ...(mode === 'autobook' ? { preorderId: preorderId.trim() } : {}),
+      ...(mode === 'autobook' ? { preorderId } : {}),
     });
   }
 
@@ -115,12 +141,13 @@ export function NewTaskScreen() {
   let status: string | null = null;
   if (warehouseIds.length === 0) status = t('cal.chooseWarehouse');
   else if (!calendar.data || calendar.data.pendingWarehouses.length) status = t('cal.pending');
-  else if (calendar.data.source.state !== 'ok') status = t(`cal.source.${calendar.data.source.state}`);
+  else if (calendar.data.source.kind !== 'none' && calendar.data.source.state !== 'ok')
+    status = t(`cal.source.${calendar.data.source.state}`);
 
-  const showProblem = (key: MessageKey | null) =>
+  const showProblem = (key: MessageKey | null, vars?: Record<string, string | number>) =>
     submitted && key ? (
       <p className="field-error" role="alert">
-        {t(key)}
+        {t(key, vars)}
       </p>
     ) : null;
 
@@ -175,6 +202,7 @@ export function NewTaskScreen() {
           status={status}
           problem={submitted ? problems.range : null}
         />
+        {warehouseIds.length > 0 && calendar.data && <SlotSourceLine source={calendar.data.source} testId="calendar-source" />}
         {calendar.isError && <ErrorNotice error={calendar.error} onRetry={() => void calendar.refetch()} />}
       </section>
 
@@ -199,42 +227,35 @@ export function NewTaskScreen() {
           </>
         ) : (
           <>
-            <p className="hint">{t('new.mode.autobook.hint')}</p>
-            <p className="notice notice-warning" data-testid="autobook-warning">
-              {t('new.autobook.warning')}
+            <p className="notice notice-warning" data-testid="autobook-note">
+              {t('new.autobook.captcha')}
             </p>
-            {!hasSession && (
+            <p className="hint">{t('new.mode.autobook.hint')}</p>
+            {!hasSession ? (
               <div className="notice notice-error" data-testid="autobook-no-session">
                 <p>{t('new.autobook.noSession')}</p>
-                <button type="button" className="link-button" onClick={() => navigate('/keys')}>
+                <button type="button" className="link-button" onClick={() => navigate('/keys')} data-testid="autobook-to-keys">
                   {t('error.toKeys')}
                 </button>
               </div>
+            ) : (
+              <>
+                <h3 className="field-title">{t('new.preorder')}</h3>
+                <p className="hint">{t('new.preorder.hint')}</p>
+                <PreorderPicker value={preorderId} onPick={pickPreorder} warehouseIds={warehouseIds} boxTypeId={boxTypeId} />
+                {chosenPreorder && !problems.preorder && (
+                  <p className="hint" data-testid="preorder-chosen">
+                    {t('new.preorder.chosen', { warehouse: name(chosenPreorder.warehouseId), box: t(`box.${chosenPreorder.boxTypeId}`) })}
+                  </p>
+                )}
+              </>
             )}
-            <label className="field">
-              <span>{t('new.preorder')}</span>
-              <input
-                className="input"
-                inputMode="numeric"
-                autoComplete="off"
-                placeholder={t('new.preorder.placeholder')}
-                value={preorderId}
-                onChange={(e) => setPreorderId(e.target.value)}
-                data-testid="preorder-input"
-              />
-            </label>
-            {preorderRecent.length > 0 && (
-              <div className="chips">
-                <span className="hint">{t('new.preorder.recent')}:</span>
-                {preorderRecent.map((id) => (
-                  <button key={id} type="button" className="chip" onClick={() => setPreorderId(id)}>
-                    {id}
-                  </button>
-                ))}
-              </div>
+            {showProblem(
+              problems.preorder,
+              chosenPreorder
+                ? { id: chosenPreorder.preorderId, warehouse: chosenPreorder.warehouseName, box: t(`box.${chosenPreorder.boxTypeId}`) }
+                : undefined,
             )}
-            <p className="hint">{t('new.preorder.hint')}</p>
-            {showProblem(problems.preorder)}
           </>
         )}
       </section>

@@ -1,6 +1,7 @@
-// What this seller picked lately (warehouses, preorders), remembered on the device so the next task is two taps away.
+// What this seller picked lately (warehouses), remembered on the device so the next task is two taps away. Preorders are
+// not remembered: the picker lists the live ones from the WB portal.
 
-const KEYS = { warehouses: 'slotpilot.recent-warehouses', preorders: 'slotpilot.recent-preorders' } as const;
+const KEYS = { warehouses: 'slotpilot.recent-warehouses' } as const;
 const LIMIT = 6;
 
 function read<T>(key: string, valid: (value: unknown) => value is T): T[] {
@@ -22,14 +23,8 @@ function remember<T>(key: string, items: T[], existing: T[]): void {
 }
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
-const isString = (v: unknown): v is string => typeof v === 'string' && /^\d{1,20}$/.test(v);
 
 export const recentWarehouses = {
   get: (): number[] => read(KEYS.warehouses, isNumber),
   add: (ids: number[]) => remember(KEYS.warehouses, ids, recentWarehouses.get()),
-};
-
-export const recentPreorders = {
-  get: (): string[] => read(KEYS.preorders, isString),
-  add: (id: string) => remember(KEYS.preorders, [id], recentPreorders.get()),
 };

@@ -6,6 +6,9 @@ import { useNow } from '../app/use-now.ts';
 import { formatDay, formatMoscowTime } from '../calendar/moscow-date.ts';
 import { useLanguage, useT } from '../i18n/i18n.tsx';
 import { navigate } from '../router/router.ts';
+import { ActionLinkButton } from './action-link-button.tsx';
+import { sourceLine } from './slot-source.ts';
+import { SlotSourceLine, ToKeysButton } from './slot-source-line.tsx';
 import { TaskControls } from './task-controls.tsx';
 import { nextStep, reasonPhrase, taskBadge } from './task-status.ts';
 
@@ -60,6 +63,10 @@ export function TaskCard({ task }: { task: Task }) {
   const c = task.criteria;
   const slot = task.found ?? task.bestSeen;
   const open = () => navigate(`/tasks/${task.id}`);
+  // A running supply task says where its data comes from instead of when it last looked: "checked 2 s ago" over no data
+  // at all would be a lie.
+  const liveSource = task.state !== 'done' ? task.source : null;
+  const needsKeys = liveSource?.kind === 'none' && sourceLine(liveSource, 0, t).toKeys;
   return (
     <article className="card task-card" data-testid="task-card" data-task-id={task.id}>
       <div className="task-card-head">
@@ -86,17 +93,31 @@ export function TaskCard({ task }: { task: Task }) {
         <span className="task-line">
           <NextStep task={task} />
         </span>
-        <span className="task-line hint">
-          {task.lastCheckAt ? t('task.lastCheck', { time: formatMoscowTime(task.lastCheckAt, language) }) : t('task.lastCheck.never')}
-        </span>
+        {liveSource ? (
+          <SlotSourceLine source={liveSource} testId="task-source" compact />
+        ) : (
+          <span className="task-line hint">
+            {task.lastCheckAt ? t('task.lastCheck', { time: formatMoscowTime(task.lastCheckAt, language) }) : t('task.lastCheck.never')}
+          </span>
+        )}
       </button>
       <div className="task-card-foot">
         {task.state === 'done' ? (
-          <button type="button" className="link-button" onClick={open}>
-            {t('task.open')}
-          </button>
+          <div className="task-actions">
+            {task.outcome === 'needs-action' && task.actionUrl && <ActionLinkButton url={task.actionUrl} kind={task.kind} />}
+            <button type="button" className="link-button" onClick={open}>
+              {t('task.open')}
+            </button>
+          </div>
         ) : (
-          <TaskControls task={task} />
+          <>
+            {needsKeys && (
+              <div className="task-actions">
+                <ToKeysButton />
+              </div>
+            )}
+            <TaskControls task={task} />
+          </>
         )}
       </div>
     </article>

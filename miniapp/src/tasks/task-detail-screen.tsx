@@ -8,9 +8,11 @@ import { useLanguage, useT } from '../i18n/i18n.tsx';
 import { navigate } from '../router/router.ts';
 import { useMainButton } from '../telegram/buttons.ts';
 import { ErrorNotice } from '../ui/error-notice.tsx';
+import { ActionLinkButton } from './action-link-button.tsx';
+import { SlotSourceLine, ToKeysButton } from './slot-source-line.tsx';
 import { NextStep, TaskBadge, useTaskTitle } from './task-card.tsx';
 import { TaskControls, useTaskCommand } from './task-controls.tsx';
-import { reasonPhrase, taskBadge } from './task-status.ts';
+import { CAPTCHA_REASONS, KEYS_REASONS, reasonPhrase, taskBadge } from './task-status.ts';
 import { useTimeline } from './timeline-store.ts';
 
 /** A booking result or transfer order of this task. `tasks.get` types them as unknown[], so they are read defensively. */
@@ -85,9 +87,13 @@ export function TaskDetailScreen({ id }: { id: string }) {
 
       <section className="card" aria-label={t('detail.now')}>
         <h2>{t('detail.now')}</h2>
-        <p className="task-line">
-          {view.lastCheckAt ? t('task.lastCheck', { time: formatMoscowTime(view.lastCheckAt, language) }) : t('task.lastCheck.never')}
-        </p>
+        {view.state !== 'done' && view.source ? (
+          <SlotSourceLine source={view.source} testId="detail-source" />
+        ) : (
+          <p className="task-line">
+            {view.lastCheckAt ? t('task.lastCheck', { time: formatMoscowTime(view.lastCheckAt, language) }) : t('task.lastCheck.never')}
+          </p>
+        )}
         {view.state !== 'done' && (
           <p className="task-line">
             <NextStep task={view} />
@@ -103,12 +109,16 @@ export function TaskDetailScreen({ id }: { id: string }) {
             : t('task.best.none')}
         </p>
         {reason && <p className="hint">{t(reason.key)}</p>}
-        {view.actionUrl && (
-          <p className="task-line">
-            <a href={view.actionUrl} target="_blank" rel="noreferrer" data-testid="action-link">
-              {t('detail.actInPortal')}
-            </a>
-          </p>
+        {view.outcome === 'needs-action' && (view.actionUrl || (view.reason && KEYS_REASONS.has(view.reason))) && (
+          <div className="notice notice-warning" data-testid="action-notice">
+            {view.reason && CAPTCHA_REASONS.has(view.reason) && (
+              <p>{t(view.kind === 'supply' ? 'task.action.why' : 'task.action.why.transfer')}</p>
+            )}
+            <div className="notice-actions">
+              {view.actionUrl && <ActionLinkButton url={view.actionUrl} kind={view.kind} />}
+              {view.reason && KEYS_REASONS.has(view.reason) && <ToKeysButton />}
+            </div>
+          </div>
         )}
         <TaskControls task={view} />
       </section>

@@ -37,6 +37,9 @@ describe('task status wording', () => {
     expect(reasonPhrase('no_credits')).toEqual({ key: 'task.reason.no-credits' });
     expect(reasonPhrase('WB answered 429 Too Many Requests')).toEqual({ key: 'task.reason.rate-limited' });
     expect(reasonPhrase('the slot was taken before we could book it')).toEqual({ key: 'task.reason.gone' });
+    expect(reasonPhrase('captcha_required')).toEqual({ key: 'task.reason.captcha' });
+    expect(reasonPhrase('preorder_already_planned')).toEqual({ key: 'task.reason.planned' });
+    expect(reasonPhrase('portal_login_required')).toEqual({ key: 'task.reason.login' });
     expect(reasonPhrase('something new')).toBeNull();
     expect(reasonPhrase(null)).toBeNull();
   });

@@ -79,12 +79,32 @@ export function nextStep(task: TaskLike, now: number): Phrase | null {
   }
 }
 
+/** Reasons a booking or transfer ends with, as machine codes (server monitor/supply-act.ts, monitor/redistribution.ts). */
+const REASON_CODES: Readonly<Record<string, MessageKey>> = {
+  captcha_required: 'task.reason.captcha',
+  transfer_captcha_required: 'task.reason.captcha',
+  portal_login_required: 'task.reason.login',
+  no_portal_session: 'task.reason.noSession',
+  portal_session_rejected: 'task.reason.session',
+  no_preorder: 'task.reason.preorder',
+  preorder_already_planned: 'task.reason.planned',
+  portal_refused: 'task.reason.refused',
+  transfer_unsure: 'task.reason.unsure',
+};
+
+/** Reasons the seller fixes on the Keys screen. */
+export const KEYS_REASONS: ReadonlySet<string> = new Set(['portal_login_required', 'no_portal_session', 'portal_session_rejected']);
+/** Reasons WB asked for its captcha: the seller finishes in the WB portal through the task's action link. */
+export const CAPTCHA_REASONS: ReadonlySet<string> = new Set(['captcha_required', 'transfer_captcha_required']);
+
 /**
  * The machine's reasons are short English notes for logs and developers; sellers get a sentence in their language for the
  * ones we know, and nothing for the rest (the inspector shows the raw text).
  */
 export function reasonPhrase(reason: string | null): Phrase | null {
   if (!reason) return null;
+  const code = REASON_CODES[reason];
+  if (code) return { key: code };
   const r = reason.toLowerCase();
   if (r === 'no_credits' || r.includes('credit')) return { key: 'task.reason.no-credits' };
   if (r.includes('429') || r.includes('rate') || r.includes('limit')) return { key: 'task.reason.rate-limited' };

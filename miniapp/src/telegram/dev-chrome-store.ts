@@ -29,6 +29,8 @@ const listeners = new Set<() => void>();
 
 /** Every haptic the app asked for, for tests (`window.__slotpilotHaptics`). */
 const haptics: string[] = [];
+/** Every link the app asked Telegram to open, for tests (`window.__slotpilotOpenedLinks`); nothing is opened here. */
+const openedLinks: string[] = [];
 
 function set(next: Partial<DevChromeState>): void {
   state = { ...state, ...next };
@@ -84,6 +86,9 @@ export function handleDevMethod(method: string, params: Params): void {
     case 'web_app_trigger_haptic_feedback':
       haptics.push(String(params?.notification_type ?? params?.impact_style ?? params?.type ?? 'unknown'));
       return;
+    case 'web_app_open_link':
+      if (typeof params?.url === 'string') openedLinks.push(params.url);
+      return;
     case 'web_app_request_viewport':
       later(() =>
         emitEvent('viewport_changed', { height: window.innerHeight, width: window.innerWidth, is_expanded: true, is_state_stable: true }),
@@ -106,6 +111,8 @@ function later(fn: () => void): void {
 declare global {
   interface Window {
     __slotpilotHaptics?: string[];
+    __slotpilotOpenedLinks?: string[];
   }
 }
 window.__slotpilotHaptics = haptics;
+window.__slotpilotOpenedLinks = openedLinks;
