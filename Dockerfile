@@ -18,7 +18,8 @@ RUN pnpm install --frozen-lockfile
 COPY shared shared
 COPY server server
 COPY miniapp miniapp
-RUN pnpm -C miniapp run build
+# Production build without source maps (and none left behind): they would publish the Mini App's source.
+RUN NODE_ENV=production pnpm -C miniapp run build && find miniapp/dist -name '*.map' -delete
 
 FROM manifests AS prod-deps
 RUN pnpm install --frozen-lockfile --prod --filter @slotpilot/server...
@@ -33,7 +34,8 @@ COPY --from=build --chown=node:node /app/shared/src shared/src
 COPY --from=build --chown=node:node /app/server/src server/src
 COPY --from=build --chown=node:node /app/miniapp/dist miniapp/dist
 USER node
-EXPOSE 3000
+# 3000: the app (behind the proxy); 9464: GET /metrics only, when METRICS_PORT=9464 (never published through the proxy).
+EXPOSE 3000 9464
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM reaches node directly (exec form), so the graceful stop runs. The GC flag is V8's, refused in NODE_OPTIONS.

@@ -9,7 +9,8 @@ export default defineConfig({
   // Issue 5: initial JavaScript ≤ 150 kB gzip; the build fails above it.
   plugins: [react(), initialJsSize({ budgetKb: 150 })],
   server: { proxy: { '/trpc': api, '/dev': api } },
-  build: { target: 'es2022', sourcemap: true },
+  // Source maps publish the Mini App's source: only for local builds, never in the production image (Dockerfile).
+  build: { target: 'es2022', sourcemap: process.env.NODE_ENV !== 'production' },
   // Playwright specs live in e2e/ and run in Chromium, not here.
   test: { name: 'miniapp', include: ['src/**/*.test.{ts,tsx}'] },
 });

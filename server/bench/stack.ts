@@ -94,6 +94,9 @@ export interface ServerEnv {
  * Starts src/main.ts as a child process. No BOT_TOKEN: the bot stays off (there is no Telegram here, and the bench must
  * not reach for it); the development bot token written into DATA_DIR beforehand signs init data, as in development.
  */
+/** The bench's Prometheus bearer token (METRICS_TOKEN of every server it starts). */
+export const BENCH_METRICS_TOKEN = 'bench-scraper-token-0123456789';
+
 /** Servers started and not yet stopped: killed if the bench itself exits early, so none outlives it. */
 const running = new Set<ChildServer>();
 process.on('exit', () => {
@@ -126,6 +129,9 @@ export async function startServer(stack: Stack, env: ServerEnv): Promise<Server>
     WB_PORTAL_AUTH_URL: stack.sandbox.url,
     MONITOR_LEASE_MS: String(env.leaseMs),
     LOG_LEVEL: 'warn',
+    // The scrapes below authenticate as Prometheus would; the API load (one user at 200 calls/s) is not an attack.
+    METRICS_TOKEN: BENCH_METRICS_TOKEN,
+    API_RATE_LIMIT: '1000000',
     ...env.extra,
   });
   running.add(child);
@@ -272,7 +278,7 @@ export const cellKey = (warehouseId: number, date: string, boxTypeId: number) =>
 
 /** Prometheus text → `name{labels}` → value. */
 export async function scrape(url: string): Promise<Map<string, number>> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })).text();
   const values = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (!line || line.startsWith('#')) continue;

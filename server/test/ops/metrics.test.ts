@@ -3,17 +3,19 @@ import { addDays, moscowToday } from '@slotpilot/shared';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
 
+const METRICS_TOKEN = 'ops-scraper-token-0123456789';
+
 describe('/metrics', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ METRICS_TOKEN });
   });
   afterAll(async () => {
     await server?.close();
   });
 
   const scrape = async () => {
-    const response = await fetch(`${server.url}/metrics`);
+    const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(response.headers.get('content-type')).toMatch(/text\/plain/);
     return response.text();
   };
