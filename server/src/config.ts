@@ -56,6 +56,8 @@ const EnvSchema = z.object({
   TELEGRAM_API_ROOT: httpUrl.default('https://api.telegram.org'),
   WB_SANDBOX: flag.optional(),
   WB_SANDBOX_PORT: port.default(3001),
+  /** The in-process sandbox with WB's official coefficients method back on (simulating WB's return; off, as today). */
+  WB_SANDBOX_OFFICIAL: flag.optional(),
   WB_COMMON_API_URL: httpUrl.default('https://common-api.wildberries.ru'),
   WB_SUPPLIES_API_URL: httpUrl.default('https://supplies-api.wildberries.ru'),
   WB_PORTAL_URL: httpUrl.default('https://seller-supply.wildberries.ru'),
@@ -139,6 +141,7 @@ export interface Config {
   wb: {
     sandbox: boolean;
     sandboxPort: number;
+    sandboxOfficial: boolean;
     commonApiUrl: string;
     suppliesApiUrl: string;
     portalUrl: string;
@@ -206,6 +209,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, defaults:
     wb: {
       sandbox,
       sandboxPort: env.WB_SANDBOX_PORT,
+      sandboxOfficial: env.WB_SANDBOX_OFFICIAL ?? false,
       // In sandbox mode every WB URL points at the in-process simulator, whatever else is set.
       commonApiUrl: sandbox ? sandboxUrl : env.WB_COMMON_API_URL,
       suppliesApiUrl: sandbox ? sandboxUrl : env.WB_SUPPLIES_API_URL,

@@ -108,11 +108,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     let wbUrls: { commonApiUrl: string; suppliesApiUrl: string; portalUrl: string; portalAuthUrl: string } = config.wb;
     let sandboxUrl: string | undefined;
     if (config.wb.sandbox) {
-      const sandbox = await startInProcessSandbox({ port: config.wb.sandboxPort, logger });
+      const sandbox = await startInProcessSandbox({ port: config.wb.sandboxPort, logger, officialEnabled: config.wb.sandboxOfficial });
       stops.push({ name: 'wb sandbox', stop: () => sandbox.close() });
       sandboxSeller = sandbox.feedSeller;
       sandboxUrl = sandbox.url;
       scrubber.pin(sandboxSeller.token);
+      scrubber.pin(sandboxSeller.portalSession);
       // The sandbox may have taken any free port (WB_SANDBOX_PORT=0): point every WB URL at where it really is.
       wbUrls = { commonApiUrl: sandbox.url, suppliesApiUrl: sandbox.url, portalUrl: sandbox.url, portalAuthUrl: sandbox.url };
     }

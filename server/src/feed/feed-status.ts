@@ -41,18 +41,19 @@ export const INITIAL_STATUS: FeedStatus = {
 
 const RANK: Record<FeedSourceState, number> = { ok: 0, 'rate-limited': 1, degraded: 2, disabled: 3 };
 
-/** The feed's overall status from its sources': ok when any is ok; otherwise the most telling reason. */
+/**
+ * The feed's overall status from its sources': ok when any is ok. WB's official method disabled while the portal cannot
+ * stand in (no session lent, or its reads failing) is `disabled`: nothing can see slots, which users must hear about.
+ */
 export function combineStatus(sources: Record<FeedSourceKind, SourceStatus>, watchedWarehouses: number, now: number): FeedStatus {
   const { official, portal } = sources;
   const best = RANK[official.state] <= RANK[portal.state] ? official : portal;
   const lastSuccessAt = Math.max(official.lastSuccessAt ?? 0, portal.lastSuccessAt ?? 0) || null;
-  // With no portal session at all, what matters is why the official source fails (e.g. disabled by WB).
-  const telling = best.state === 'ok' ? best : portal.reason === 'no_sessions' ? official : best;
-  let state = telling.state;
-  let reason = telling.reason;
-  if (state !== 'ok' && official.state === 'disabled' && portal.reason === 'no_sessions') {
+  let state = best.state;
+  let reason = best.reason;
+  if (state !== 'ok' && official.state === 'disabled') {
     state = 'disabled';
-    reason = 'wb_disabled_no_portal';
+    reason = portal.reason === 'no_sessions' ? 'wb_disabled_no_portal' : 'wb_disabled_portal_failing';
   }
   return {
     state,
@@ -63,4 +64,14 @@ export function combineStatus(sources: Record<FeedSourceKind, SourceStatus>, wat
     updatedAt: now,
     sources,
   };
+}
+
+/**
+ * Why a seller sees no slot data (TaskSource.reason in @slotpilot/shared): WB's official method off and no portal
+ * session of theirs to read with, the official method off and the portal failing too, or the sources failing.
+ */
+export function sourceGap(status: FeedStatus, hasPortalSession: boolean): 'no_portal_session' | 'wb_disabled' | 'sources_failing' {
+  if (status.sources.official.state !== 'ok' && !hasPortalSession) return 'no_portal_session';
+  if (status.sources.official.state === 'disabled') return 'wb_disabled';
+  return 'sources_failing';
 }

@@ -9,7 +9,7 @@ import { WbError, WbNeedsSellerActionError, WbRateLimitedError, WbUnauthorizedEr
 import type { WbPortalClient } from '../wb/portal-client.ts';
 import type { FeedSource, SourceReading, SourceStep } from './feed-source.ts';
 import type { FeedSourceState, SourceStatus } from './feed-status.ts';
-import type { SlotCell } from './warehouse-slots.ts';
+import { freshFor, type SlotCell } from './warehouse-slots.ts';
 
 /** A valid portal session the feed may read with. */
 export interface PortalFeedSession {
@@ -140,7 +140,11 @@ export class PortalSource implements FeedSource {
           { event: 'feed.upstream_failed', source: 'portal', sid: account.sid, err: error instanceof WbError ? error.message : error },
           'portal coefficient report failed',
         );
-        if (this.consecutiveFailures >= 3) this.set('degraded', 'upstream_failing');
+        // Failing is worth saying at once when there is nothing to fall back on: no success yet, or pictures too old to act on.
+        const last = this.current.lastSuccessAt;
+        if (this.consecutiveFailures >= 3 || last === null || Date.now() - last > freshFor(Math.min(spacing, interval))) {
+          this.set('degraded', 'upstream_failing');
+        }
         return { nextInMs: this.nextIn(Date.now() + Math.min(spacing, interval), nextPrivateAt) };
       }
     }

@@ -8,7 +8,6 @@ import {
   DomainError,
   moscowToday,
   type RedistributionCriteria,
-  type SourceGap,
   type SupplyCriteria,
   type TaskSource,
   type TaskView,
@@ -19,6 +18,7 @@ import { creditsLeft } from '../accounts/credit-ledger.ts';
 import { BookingResult } from '../db/entities/booking-result.ts';
 import { MonitoringTask } from '../db/entities/monitoring-task.ts';
 import { RedistributionOrder } from '../db/entities/redistribution-order.ts';
+import { sourceGap } from '../feed/feed-status.ts';
 import type { SlotFeed } from '../feed/slot-feed.ts';
 import type { WarehouseDirectory } from '../feed/warehouse-directory.ts';
 import { WbPortalError, WbUnauthorizedError } from '../wb/errors.ts';
@@ -250,9 +250,7 @@ export class TaskService {
   private async explainGaps(userId: number, views: TaskView[]): Promise<TaskView[]> {
     if (!views.some((v) => v.source?.kind === 'none')) return views;
     const status = await this.deps.feed.sourceStatus();
-    let reason: SourceGap = 'sources_failing';
-    if (status.sources.official.state === 'disabled' && status.sources.portal.state !== 'ok') reason = 'wb_disabled';
-    if (status.sources.official.state !== 'ok' && !(await this.deps.credentials.hasValidPortalSession(userId))) reason = 'no_portal_session';
+    const reason = sourceGap(status, await this.deps.credentials.hasValidPortalSession(userId));
     return views.map((v) => (v.source?.kind === 'none' ? { ...v, source: { ...v.source, reason } } : v));
   }
 

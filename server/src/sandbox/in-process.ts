@@ -29,6 +29,8 @@ export async function startInProcessSandbox(options: {
   host?: string;
   logger?: Logger;
   seed?: number;
+  /** WB_SANDBOX_OFFICIAL: simulate WB with its official coefficients method back on. */
+  officialEnabled?: boolean;
 }): Promise<InProcessSandbox> {
   const logger = options.logger?.child({ component: 'wb-sandbox' });
   const sandbox = await startSandbox({
@@ -36,6 +38,7 @@ export async function startInProcessSandbox(options: {
     host: options.host ?? '127.0.0.1',
     ...(logger && { logger }),
     ...(options.seed !== undefined && { seed: options.seed }),
+    ...(options.officialEnabled !== undefined && { officialEnabled: options.officialEnabled }),
   });
   let current = sandbox.world.createSeller({ name: 'ИП Демо (песочница)' });
   sandbox.onReset(() => {

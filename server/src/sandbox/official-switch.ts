@@ -12,7 +12,12 @@ export interface OfficialSwitchState {
 }
 
 export class OfficialSwitch {
-  private on = false;
+  private on: boolean;
+
+  /** `enabledByDefault`: the state a reset returns to (off, as on today's WB, unless the operator simulates WB's return). */
+  constructor(private readonly enabledByDefault = false) {
+    this.on = enabledByDefault;
+  }
 
   get enabled(): boolean {
     return this.on;
@@ -32,8 +37,8 @@ export class OfficialSwitch {
     return { enabled: this.on, methods: [...SWITCHED_OFFICIAL_METHODS] };
   }
 
-  /** Back to today's WB: off. */
+  /** Back to the default: off (today's WB) unless the sandbox was started with the methods on. */
   reset(): void {
-    this.on = false;
+    this.on = this.enabledByDefault;
   }
 }

@@ -28,6 +28,8 @@ export interface SandboxOptions {
   scenario?: Partial<ScenarioSettings>;
   /** A pino logger for the sandbox's own events; false or omitted: silent. */
   logger?: false | Logger;
+  /** Start (and reset to) WB's official coefficients/warehouses/options methods switched on. Default off, as today. */
+  officialEnabled?: boolean;
 }
 
 export interface Sandbox {
@@ -64,7 +66,7 @@ export function buildSandbox(options: SandboxOptions = {}): Sandbox {
   const faults = new FaultBook(clock);
   const limiter = new SellerRateLimiter(clock, officialLimit);
   const portalLimiter = new SellerRateLimiter(clock, portalLimit);
-  const official = new OfficialSwitch();
+  const official = new OfficialSwitch(options.officialEnabled ?? false);
   const scenario = new ScenarioEngine(world, { ...DEFAULT_SCENARIO, seed, ...options.scenario }, logger);
   const resetListeners = new Set<() => void>();
   const onReset = (listener: () => void) => {

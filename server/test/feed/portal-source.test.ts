@@ -141,7 +141,7 @@ describe('SlotFeed with the portal source', () => {
 
   it('drops a session WB no longer accepts and tells its owner, carrying on with the others', async () => {
     const good = await sandbox.createSeller();
-    const dead = await sandbox.createSeller({ sessionExpiresInS: -60 } as Parameters<TestSandbox['createSeller']>[0]);
+    const dead = await sandbox.createSeller({ sessionExpiresInS: -60 });
     const rejected: string[] = [];
     const feed = await startFeed(() => [session(dead, 1, true), session(good, 2, true)], rejected);
     const answer = await feed.read([217081], { waitMs: 10_000 });

@@ -22,11 +22,7 @@ describe('SlotFeed', () => {
 
   beforeAll(async () => {
     sandbox = await startTestSandbox();
-    await fetch(`${sandbox.url}/__sandbox/official`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ enabled: true }),
-    });
+    await sandbox.official(true);
   });
   afterEach(async () => {
     await Promise.all(running.splice(0).map((feed) => feed.stop()));

@@ -20,5 +20,6 @@ export function sandboxControl(url: string) {
     clearFaults: () => call('DELETE', '/__sandbox/faults'),
     scenario: (settings: Record<string, unknown>) => call('POST', '/__sandbox/scenario', settings),
     stats: () => call('GET', '/__sandbox/stats') as Promise<SandboxStats>,
+    official: (enabled: boolean) => call('POST', '/__sandbox/official', { enabled }),
   };
 }

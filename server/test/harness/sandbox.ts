@@ -10,7 +10,12 @@ export interface SandboxSeller {
 }
 
 export interface SandboxStats {
+  /** Limit violations of either budget (official API and portal). */
   violations: number;
+  portalViolations: number;
+  portalViolationsBySeller: Record<string, number>;
+  /** Captcha challenges served (plan/add, transfer/order). */
+  captchas: number;
   requests: Record<string, Record<string, number>>;
   throttled: number;
   bookings: Array<{ sid: string; preorderId: string | number; warehouseId: number; date: string; supplyId: string }>;
@@ -25,7 +30,11 @@ export interface TestSandbox {
     tokenExpiresInS?: number;
     categories?: number;
     accessType?: number;
+    sessionExpiresInS?: number;
+    lkTokenTtlS?: number;
   }): Promise<SandboxSeller>;
+  /** WB's official coefficients/warehouses/options methods on or off (off by default, as on today's WB). */
+  official(enabled: boolean): Promise<void>;
   setCell(cell: { warehouseId: number; date: string; boxTypeId: number; coefficient: number; allowUnload: boolean }): Promise<void>;
   fault(fault: {
     endpoint: string;
@@ -61,6 +70,7 @@ export async function startTestSandbox(): Promise<TestSandbox> {
     setCell: async (cell) => void (await call('POST', '/__sandbox/coefficients', cell)),
     fault: async (fault) => void (await call('POST', '/__sandbox/faults', fault)),
     clearFaults: async () => void (await call('DELETE', '/__sandbox/faults')),
+    official: async (enabled) => void (await call('POST', '/__sandbox/official', { enabled })),
     scenario: async (settings) => void (await call('POST', '/__sandbox/scenario', settings)),
     stats,
     requests: async (sid, endpoint) => (await stats()).requests[sid]?.[endpoint] ?? 0,

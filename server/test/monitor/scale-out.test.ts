@@ -37,6 +37,8 @@ describe('several server processes sharing the tasks', () => {
       mkdtemp(path.join(os.tmpdir(), 'slotpilot-scale-')),
     ]);
     await sandbox.scenario({ running: false });
+    // Crash and takeover at the official method's pace (10 s / sellers): WB switched it back on in this sandbox.
+    await sandbox.official(true);
     await closeAllSlots();
   });
   afterEach(async (context) => {
@@ -78,6 +80,7 @@ describe('several server processes sharing the tasks', () => {
       WB_COMMON_API_URL: sandbox.url,
       WB_SUPPLIES_API_URL: sandbox.url,
       WB_PORTAL_URL: sandbox.url,
+      WB_PORTAL_AUTH_URL: sandbox.url,
       MONITOR_LEASE_MS: String(LEASE_MS),
     });
     children.push(child);
@@ -118,14 +121,14 @@ describe('several server processes sharing the tasks', () => {
     );
   const connectSeller = async (server: ChildServer, user: { id: number; firstName: string }, seller: SandboxSeller) => {
     const client = clientOf(server, user);
-    await client.keys.add.mutate({ kind: 'api_token', name: 'API', secret: seller.apiToken });
+    await client.keys.add.mutate({ kind: 'api_token', name: 'API', secret: seller.apiToken, shareFeed: true });
     await client.keys.add.mutate({ kind: 'portal_session', name: 'Portal', secret: seller.portalSession });
   };
 
   it('killed while WB was booking, it books exactly once after the restart (reconciling with WB)', async () => {
     let server = await start();
     const user = newUser();
-    const seller = await sandbox.createSeller();
+    const seller = await sandbox.createSeller({ captcha: false });
     await connectSeller(server, user, seller);
     const preorder = seller.preorders.find((p) => p.warehouseId === 507 && p.boxTypeId === 2)!;
     const day = addDays(today, 5);
@@ -168,7 +171,7 @@ describe('several server processes sharing the tasks', () => {
     const a = await start();
     const b = await start();
     const user = newUser();
-    const seller = await sandbox.createSeller();
+    const seller = await sandbox.createSeller({ captcha: false });
     await connectSeller(a, user, seller);
     const notifyIds: string[] = [];
     for (const server of [a, b, a, b]) {
@@ -214,7 +217,7 @@ describe('several server processes sharing the tasks', () => {
     const a = await start();
     const b = await start();
     const user = newUser();
-    const seller = await sandbox.createSeller();
+    const seller = await sandbox.createSeller({ captcha: false });
     await connectSeller(a, user, seller);
     const { id } = await clientOf(a, user).tasks.create.mutate({
       kind: 'supply',

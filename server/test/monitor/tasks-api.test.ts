@@ -31,7 +31,12 @@ describe('monitoring tasks', () => {
   });
 
   beforeAll(async () => {
-    server = await startTestServer({ ADMIN_IDS: String(ADMIN) }, { pollIntervalMs: 200, redistributionPollMs: 300 });
+    // The engine under test, fed at the official method's pace (1 s–10 s): WB switched back on in the sandbox. The same
+    // flows on today's WB (official method off, portal report only) are test/e2e/todays-wb.test.ts.
+    server = await startTestServer(
+      { ADMIN_IDS: String(ADMIN), WB_SANDBOX_OFFICIAL: '1' },
+      { pollIntervalMs: 200, redistributionPollMs: 300 },
+    );
     wb = sandboxControl(server.sandboxUrl!);
     await wb.scenario({ running: false });
     // These tests are about tasks, not about where slots come from: WB's official method (off by default in the sandbox,

@@ -36,7 +36,8 @@ describe('notification delivery', () => {
 
   beforeAll(async () => {
     fake = await FakeBotApi.start();
-    env = { BOT_TOKEN: newBotToken(), DATABASE_URL: await createTestDatabase() };
+    // Bookings within seconds of a slot opening: the sandbox with WB's official method back on feeds at that pace.
+    env = { BOT_TOKEN: newBotToken(), DATABASE_URL: await createTestDatabase(), WB_SANDBOX_OFFICIAL: '1' };
     server = await startBotServer(fake, env, { pollIntervalMs: 200 });
   });
   afterAll(async () => {
@@ -52,7 +53,7 @@ describe('notification delivery', () => {
       for (const boxTypeId of [2, 5, 6])
         await wb.setCell({ warehouseId: 507, date: addDays(today, i), boxTypeId, coefficient: -1, allowUnload: false });
     const user = newUser();
-    const seller = await wb.createSeller({ name: 'ООО Доставка' });
+    const seller = await wb.createSeller({ name: 'ООО Доставка', captcha: false });
     await server.client(user).keys.add.mutate({ kind: 'portal_session', name: 'Основной кабинет', secret: seller.portalSession });
     const preorder = seller.preorders.find((p) => p.warehouseId === 507 && p.boxTypeId === 2)!;
     const day = addDays(today, 5);

@@ -1,5 +1,6 @@
-// WB disabling the coefficients method is one incident: every user with a running supply task hears about it once,
-// however long it lasts and however often the watcher looks.
+// No slot source at all is one incident: WB disables its official coefficients method while the portal report cannot
+// stand in (here it fails too). Every user with a running supply task hears about it once, however long it lasts and
+// however often the watcher looks.
 import { addDays, moscowToday } from '@slotpilot/shared';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OutboxMessage } from '../../src/db/entities/outbox-message.ts';
@@ -14,7 +15,7 @@ describe('source disabled', () => {
 
   beforeAll(async () => {
     fake = await FakeBotApi.start();
-    server = await startBotServer(fake, {}, { pollIntervalMs: 200 });
+    server = await startBotServer(fake, { WB_SANDBOX_OFFICIAL: '1' }, { pollIntervalMs: 200 });
   });
   afterAll(async () => {
     await server?.close();
@@ -36,13 +37,16 @@ describe('source disabled', () => {
       dateTo: addDays(moscowToday(), 8),
       maxCoefficient: 0,
     });
+    // The portal report has been failing from the start (nothing to fall back on).
+    const wb = sandboxControl(server.sandboxUrl);
+    await wb.fault({ endpoint: 'coefficientsReport', kind: '5xx', durationMs: 120_000 });
     for (const [i, user] of watching.entries()) {
       await server.client(user).tasks.create.mutate(task(i === 0 ? 900109 : 900111));
       await server.client(user).tasks.create.mutate(task(900112));
     }
     await server.client(idle).me.get.query();
 
-    await sandboxControl(server.sandboxUrl).fault({ endpoint: 'coefficients', kind: 'disabled', durationMs: 120_000 });
+    await wb.fault({ endpoint: 'coefficients', kind: 'disabled', durationMs: 120_000 });
     await vi.waitFor(async () => expect((await server.feed.sourceStatus()).state).toBe('disabled'), { timeout: 25_000, interval: 100 });
 
     const incidents = server.telegram!.incidents;

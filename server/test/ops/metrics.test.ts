@@ -8,7 +8,8 @@ const METRICS_TOKEN = 'ops-scraper-token-0123456789';
 describe('/metrics', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ METRICS_TOKEN });
+    // WB's official method back on, so its calls show in the WB metrics next to the portal's.
+    server = await startTestServer({ METRICS_TOKEN, WB_SANDBOX_OFFICIAL: '1' });
   });
   afterAll(async () => {
     await server?.close();

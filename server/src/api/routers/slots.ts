@@ -9,6 +9,7 @@ import {
   WB_HORIZON_DAYS,
 } from '@slotpilot/shared';
 import { buildCalendarDays } from '../../feed/calendar-view.ts';
+import { sourceGap } from '../../feed/feed-status.ts';
 import { protectedProcedure, router } from '../trpc.ts';
 
 export const slotsRouter = router({
@@ -28,17 +29,14 @@ export const slotsRouter = router({
     const status = await ctx.services.feed.sourceStatus();
     const pictures = [...found.values()];
     const of = ctx.services.feed.sourceOf(input.warehouseIds, userId);
-    let reason = status.reason;
-    if (of.kind === 'none' && status.sources.official.state !== 'ok' && !(await ctx.services.credentials.hasValidPortalSession(userId))) {
-      reason = 'no_portal_session';
-    }
+    const reason = of.kind === 'none' ? sourceGap(status, await ctx.services.credentials.hasValidPortalSession(userId)) : null;
     return {
       days: buildCalendarDays(datesBetween(from, to), input.boxTypeId, pictures),
       source: {
         kind: of.kind,
         updatedAt: of.updatedAt,
         state: of.kind === 'none' && status.state === 'ok' ? 'degraded' : status.state,
-        reason: of.kind === 'none' ? (reason ?? 'sources_failing') : null,
+        reason,
         fetchedAt: pictures.length ? Math.min(...pictures.map((p) => p.fetchedAt)) : null,
       },
       pendingWarehouses: input.warehouseIds.filter((id) => !found.has(id)),
