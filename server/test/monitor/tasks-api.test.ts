@@ -39,13 +39,6 @@ describe('monitoring tasks', () => {
     );
     wb = sandboxControl(server.sandboxUrl!);
     await wb.scenario({ running: false });
-    // These tests are about tasks, not about where slots come from: WB's official method (off by default in the sandbox,
-    // as on today's WB) is the quickest source for the feed here.
-    await fetch(`${server.sandboxUrl}/__sandbox/official`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ enabled: true }),
-    });
     // Close every cheap cell of the warehouses under test, so only what a test opens can match.
     for (const warehouseId of [507, 117501, 300461]) {
       for (let i = 0; i < 14; i++)
