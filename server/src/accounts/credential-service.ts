@@ -40,6 +40,9 @@ export interface FeedCredential extends WbApiCredential {
 }
 
 export class CredentialService {
+  /** Keys of this instance's users being checked with WB right now, as `${userId}:${fingerprint}`. */
+  private readonly inFlight = new Set<string>();
+
   constructor(private readonly deps: CredentialServiceDeps) {}
 
   async add(userId: number, input: AddKeyInput): Promise<KeySummary> {
@@ -51,37 +54,46 @@ export class CredentialService {
     const secret = portal ? formatPortalSession(portal.session) : pasted;
     const em = orm.em.fork();
     const fingerprint = vault.fingerprint(secret);
-    if (await em.count(Credential, { user: userId, fingerprint })) throw new DomainError('KEY_DUPLICATE');
-    if ((await em.count(Credential, { user: userId, kind: input.kind })) >= MAX_KEYS_PER_KIND) throw new DomainError('KEY_LIMIT');
-
-    const seller = portal ? await this.checkPortalSession(secret, portal.expiresAt) : await this.checkApiToken(secret, userId);
-    const id = crypto.randomUUID();
-    const credential = em.create(Credential, {
-      id,
-      user: em.getReference(User, userId),
-      kind: input.kind,
-      name: input.name,
-      ...vault.encrypt(secret, id),
-      fingerprint,
-      sellerSid: seller.sid,
-      sellerName: seller.name ?? null,
-      hint: maskSecret(input.kind, secret),
-      expiresAt: seller.expiresAt ?? null,
-      valid: true,
-      // Sharing is the seller's explicit choice for every kind (SHARE_FEED_EXPLANATION): off unless asked for.
-      shareFeed: input.shareFeed ?? false,
-      lastUsedAt: new Date(),
-    });
+    // The same key pasted twice at once (a double tap, parallel requests): the second is a duplicate at once, instead of
+    // queueing behind the first one's WB check. Across instances PostgreSQL's unique constraint decides.
+    const flight = `${userId}:${fingerprint}`;
+    if (this.inFlight.has(flight)) throw new DomainError('KEY_DUPLICATE');
+    this.inFlight.add(flight);
     try {
-      await em.flush();
-    } catch (error) {
-      // The checks above answer early; PostgreSQL decides under concurrency (the per-kind cap and the unique fingerprint).
-      throw domainErrorOfConstraint(error) ?? error;
+      if (await em.count(Credential, { user: userId, fingerprint })) throw new DomainError('KEY_DUPLICATE');
+      if ((await em.count(Credential, { user: userId, kind: input.kind })) >= MAX_KEYS_PER_KIND) throw new DomainError('KEY_LIMIT');
+
+      const seller = portal ? await this.checkPortalSession(secret, portal.expiresAt) : await this.checkApiToken(secret, userId);
+      const id = crypto.randomUUID();
+      const credential = em.create(Credential, {
+        id,
+        user: em.getReference(User, userId),
+        kind: input.kind,
+        name: input.name,
+        ...vault.encrypt(secret, id),
+        fingerprint,
+        sellerSid: seller.sid,
+        sellerName: seller.name ?? null,
+        hint: maskSecret(input.kind, secret),
+        expiresAt: seller.expiresAt ?? null,
+        valid: true,
+        // Sharing is the seller's explicit choice for every kind (SHARE_FEED_EXPLANATION): off unless asked for.
+        shareFeed: input.shareFeed ?? false,
+        lastUsedAt: new Date(),
+      });
+      try {
+        await em.flush();
+      } catch (error) {
+        // The checks above answer early; PostgreSQL decides under concurrency (the per-kind cap and the unique fingerprint).
+        throw domainErrorOfConstraint(error) ?? error;
+      }
+      // Learned only now, validated and stored: junk pasted into the form never reaches the scrubber (issue 14).
+      this.learn(input.kind, secret);
+      this.deps.logger.info({ event: 'credential.added', userId, credentialId: id, kind: input.kind, sid: seller.sid }, 'credential added');
+      return summary(credential);
+    } finally {
+      this.inFlight.delete(flight);
     }
-    // Learned only now, validated and stored: junk pasted into the form never reaches the scrubber (issue 14).
-    this.learn(input.kind, secret);
-    this.deps.logger.info({ event: 'credential.added', userId, credentialId: id, kind: input.kind, sid: seller.sid }, 'credential added');
-    return summary(credential);
   }
 
   async list(userId: number): Promise<KeySummary[]> {

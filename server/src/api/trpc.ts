@@ -71,6 +71,8 @@ export const protectedProcedure = baseProcedure
     }
     const user = await ctx.services.users.signIn(result.identity);
     ctx.identify(user.id);
+    // The error formatter sees this same context object: input validation errors come out in the user's language too.
+    ctx.language = user.language;
     try {
       await ctx.services.apiRateLimiter.consume(String(user.id));
     } catch (rejection) {
