@@ -278,7 +278,15 @@ export class ActorHost {
     if (!snapshot) return;
     const value = snapshot.value as unknown;
     if (typeof value !== 'object' || value === null || (value as { polling?: string }).polling !== 'waiting') return;
-    if (this.options.supplyProbe.wouldWake(hosted.row.criteria as SupplyCriteria, snapshot.context.notified, hosted.row.userId, today, now)) {
+    if (
+      this.options.supplyProbe.wouldWake(
+        hosted.row.criteria as SupplyCriteria,
+        this.skipped(hosted.row.id, snapshot.context.notified),
+        hosted.row.userId,
+        today,
+        now,
+      )
+    ) {
       this.running(hosted).send({ type: 'FEED_UPDATED' });
     }
   }
@@ -707,9 +715,18 @@ export class ActorHost {
     if (row.kind === 'supply') {
       const criteria = row.criteria as SupplyCriteria;
       // Autobook books the preorder's own warehouse; the other warehouses are for notify mode.
-      return this.options.supplyProbe.run(criteria, input.notified, row.userId);
+      return this.options.supplyProbe.run(criteria, this.skipped(row.id, input.notified), row.userId);
     }
     return this.options.redistribution.probe({ taskId: row.id, userId: row.userId, criteria: row.criteria as RedistributionCriteria });
+  }
+
+  /**
+   * Cells the probe passes over: those already alerted, and those the act found closed lately although the feed's
+   * picture still shows them open (else the task would match them again at once, in a loop, until the picture refreshes).
+   */
+  private skipped(taskId: string, notified: readonly string[]): readonly string[] {
+    const refuted = this.options.supplyAct.refuted(taskId);
+    return refuted.length === 0 ? notified : [...notified, ...refuted];
   }
 
   private async act(input: ActInput): Promise<ActResult> {

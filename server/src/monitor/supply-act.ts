@@ -29,7 +29,7 @@ import {
   WbUnauthorizedError,
 } from '../wb/errors.ts';
 import { PORTAL_SUPPLIES_URL, type WbPortalClient } from '../wb/portal-client.ts';
-import type { ActResult, ProbeFailure } from './machine.ts';
+import { type ActResult, type ProbeFailure, slotKey } from './machine.ts';
 
 export interface SupplyTaskRef {
   taskId: string;
@@ -58,11 +58,14 @@ type Session = { credentialId: string; session: string };
 const ACT_LIMITER_WAIT_MS = 3_000;
 
 /**
- * A cell the preorder's own view showed closed is not asked about again for this long (same task, same cell): the
- * feed's picture may keep showing it open for up to a minute, and each probe would otherwise cost the seller another
- * portal call. A cell that really reopens is seen again after this window.
+ * A cell the preorder's own view showed closed (or WB called taken) is passed over for this long by the task's probe
+ * (`refuted`): the feed's picture may keep showing it open for up to a minute, and the task would otherwise match it
+ * again at once, over and over, each time costing a state change and the seller another portal call. A cell that
+ * really reopens is seen again after this window.
  */
 export const CLOSED_CELL_MEMORY_MS = 30_000;
+
+const NONE: readonly string[] = [];
 
 type CellCheck =
   | { verdict: 'open' | 'closed'; coefficient: number }
@@ -70,8 +73,8 @@ type CellCheck =
   | { verdict: 'unchecked' };
 
 export class SupplyAct {
-  /** `${taskId}:${warehouseId}:${date}` → until when the cell counts as closed without asking WB. */
-  private readonly closedCells = new Map<string, number>();
+  /** taskId → slot key (`warehouseId:date`) → until when that cell counts as closed for the task without asking WB. */
+  private readonly closedCells = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly deps: {
@@ -274,10 +277,8 @@ export class SupplyAct {
    * the preorder's own view shows the cell closed (−1, no unloading) or above the task's threshold.
    */
   private async checkCell(task: SupplyTaskRef, slot: FoundSlot, preorderId: string, sessions: readonly Session[]): Promise<CellCheck> {
-    const cell = `${task.taskId}:${slot.warehouseId}:${slot.date}`;
-    const now = this.now();
-    for (const [key, until] of this.closedCells) if (until <= now) this.closedCells.delete(key);
-    if (this.closedCells.has(cell)) return { verdict: 'closed', coefficient: -1 };
+    this.prune();
+    if (this.closedCells.get(task.taskId)?.has(slotKey(slot))) return { verdict: 'closed', coefficient: -1 };
     for (const { credentialId, session } of sessions) {
       try {
         const costs = await this.deps.portal.acceptanceCosts(session, preorderId, slot.date, slot.date, {
@@ -288,7 +289,7 @@ export class SupplyAct {
         if (!day) return { verdict: 'unknown', detail: 'the preorder costs have no row for the date' };
         const open = day.allowUnload && day.coefficient >= 0 && day.coefficient <= task.criteria.maxCoefficient;
         if (open) return { verdict: 'open', coefficient: day.coefficient };
-        this.closedCells.set(cell, now + CLOSED_CELL_MEMORY_MS);
+        this.forgetLater(task, slot);
         this.deps.logger.info(
           { event: 'act.cell_closed', taskId: task.taskId, ...slot, checked: day.coefficient, allowUnload: day.allowUnload },
           'the preorder view shows the cell closed or too dear: not acting',
@@ -326,9 +327,36 @@ export class SupplyAct {
     return (await this.deps.credentials.portalSessions(task.userId)).map(({ credentialId, session }) => ({ credentialId, session }));
   }
 
-  /** WB said the slot is gone: do not ask about it again at once. */
+  /**
+   * The task's cells WB refuted lately (slot keys, as the probe's `notified`): the probe passes over them until
+   * CLOSED_CELL_MEMORY_MS has gone by. No allocation for a task with none (the detection pass asks every second).
+   */
+  refuted(taskId: string): readonly string[] {
+    const cells = this.closedCells.get(taskId);
+    if (!cells) return NONE;
+    const now = this.now();
+    for (const [key, until] of cells) if (until <= now) cells.delete(key);
+    if (cells.size === 0) {
+      this.closedCells.delete(taskId);
+      return NONE;
+    }
+    return [...cells.keys()];
+  }
+
+  /** WB said the cell is closed or gone: pass over it for a while. */
   private forgetLater(task: SupplyTaskRef, slot: FoundSlot): void {
-    this.closedCells.set(`${task.taskId}:${slot.warehouseId}:${slot.date}`, this.now() + CLOSED_CELL_MEMORY_MS);
+    const cells = this.closedCells.get(task.taskId) ?? new Map<string, number>();
+    cells.set(slotKey(slot), this.now() + CLOSED_CELL_MEMORY_MS);
+    this.closedCells.set(task.taskId, cells);
+  }
+
+  /** Drop what has lapsed, for every task (finished tasks leave entries behind otherwise). */
+  private prune(): void {
+    const now = this.now();
+    for (const [taskId, cells] of this.closedCells) {
+      for (const [key, until] of cells) if (until <= now) cells.delete(key);
+      if (cells.size === 0) this.closedCells.delete(taskId);
+    }
   }
 
   private now(): number {

@@ -116,6 +116,36 @@ describe('assisted booking', () => {
     expect(stats.violations).toBe(0);
   });
 
+  it('a slot the feed still shows but WB closed meanwhile is passed over: no booking, one check, the task keeps watching', async () => {
+    const date = addDays(day, 2);
+    const { user, seller, id } = await autobookTask(false, date);
+    await server.client(user).tasks.pause.mutate({ id });
+    await wb.setCell({ warehouseId: WAREHOUSE, date, boxTypeId: 2, coefficient: 0, allowUnload: true });
+    const openInFeed = () =>
+      server.feed.peek(WAREHOUSE)?.cells.some((c) => c.date === date && c.boxTypeId === 2 && c.coefficient === 0) ?? false;
+    await vi.waitFor(() => expect(openInFeed()).toBe(true), { timeout: 30_000, interval: 50 });
+    // WB closes it; the task wakes before the feed's next reading, so its picture still shows the cell open.
+    await wb.setCell({ warehouseId: WAREHOUSE, date, boxTypeId: 2, coefficient: -1, allowUnload: false });
+    await server.client(user).tasks.resume.mutate({ id });
+    await vi.waitFor(async () => expect((await wb.stats()).requests[seller.sid]?.acceptanceCosts).toBe(1), { timeout: 10_000 });
+    expect(openInFeed()).toBe(true);
+
+    // Still watching: it looks again (its last check moves on) without matching the stale picture again.
+    const checkedAt = (await server.client(user).tasks.get.query({ id })).lastCheckAt ?? 0;
+    await vi.waitFor(
+      async () => {
+        const task = await server.client(user).tasks.get.query({ id });
+        expect({ state: task.state, later: (task.lastCheckAt ?? 0) > checkedAt + 500 }).toEqual({ state: 'polling', later: true });
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    const stats = await wb.stats();
+    expect(stats.requests[seller.sid]?.acceptanceCosts).toBe(1);
+    expect(stats.requests[seller.sid]?.planAdd ?? 0).toBe(0);
+    expect((await server.orm.em.fork().find(LedgerEntry, { user: user.id })).map((l) => l.reason)).toEqual(['trial_grant']);
+    await server.client(user).tasks.cancel.mutate({ id });
+  });
+
   it('a captcha on transfer/order ends the redistribution task as needs-action with the portal page; nothing moved', async () => {
     const user = newUser();
     const seller = await wb.createSeller();

@@ -120,6 +120,8 @@ describe('check before acting', () => {
     expect(await act.book(task, slot)).toEqual({ type: 'gone' });
     expect(await costsCalls(sid)).toBe(1);
     await nothingHappened(task.userId, sid);
+    // The task's probe passes over the cell for a while instead of matching the stale picture again at once.
+    expect(act.refuted(task.taskId)).toEqual([`${WAREHOUSE}:${date}`]);
 
     // The stale picture matches again a second later: answered from memory, the seller's account is not asked again.
     expect(await act.book(task, slot)).toEqual({ type: 'gone' });
@@ -128,6 +130,7 @@ describe('check before acting', () => {
 
     // Later it opens, but dearer than the task allows: still gone, after one more check.
     clock += CLOSED_CELL_MEMORY_MS + 1;
+    expect(act.refuted(task.taskId)).toEqual([]);
     await wb.setCell({ warehouseId: WAREHOUSE, date, boxTypeId: 2, coefficient: 3, allowUnload: true });
     expect(await act.book(task, slot)).toEqual({ type: 'gone' });
     expect(await costsCalls(sid)).toBe(2);
