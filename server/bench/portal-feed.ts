@@ -4,8 +4,8 @@
 // feed publishes it is measured; portal report calls per seller per minute and limit violations come from the
 // sandbox's own counters. Expected: detection within the rotation period 60 s / S; at most one report a minute per seller.
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import { addDays, moscowToday } from '@slotpilot/shared';
+import pino from 'pino';
 import { PortalSource } from '../src/feed/portal-source.ts';
 import { SlotFeed } from '../src/feed/slot-feed.ts';
 import { createMemorySharedState } from '../src/platform/kv/memory.ts';
@@ -67,7 +67,13 @@ async function runOne(sellerCount: number, seconds: number): Promise<PortalFeedR
   };
   const shared = createMemorySharedState();
   const logger = pino({ level: 'warn' });
-  const portal = new WbPortalClient({ portalUrl: sandbox.url, authUrl: sandbox.url, transport, limiter: new PortalLimiter(shared), logger });
+  const portal = new WbPortalClient({
+    portalUrl: sandbox.url,
+    authUrl: sandbox.url,
+    transport,
+    limiter: new PortalLimiter(shared),
+    logger,
+  });
   const sellers = Array.from({ length: sellerCount }, (_, i) => sandbox.world.createSeller({ name: `Bench seller ${i}` }));
   const feed = new SlotFeed({
     shared,
@@ -89,9 +95,7 @@ async function runOne(sellerCount: number, seconds: number): Promise<PortalFeedR
   await feed.start();
   const today = moscowToday();
   // Close every probe cell first, so an opening is the only way it becomes bookable.
-  const probeCells = WATCHED.flatMap((warehouseId) =>
-    Array.from({ length: 8 }, (_, d) => ({ warehouseId, date: addDays(today, 3 + d) })),
-  );
+  const probeCells = WATCHED.flatMap((warehouseId) => Array.from({ length: 8 }, (_, d) => ({ warehouseId, date: addDays(today, 3 + d) })));
   for (const cell of probeCells) sandbox.world.setCell(cell.warehouseId, cell.date, 2, { coefficient: -1, allowUnload: false });
   const open = new Map<string, number>();
   const latencies: number[] = [];

@@ -29,7 +29,9 @@ export type PortalSessionProblem =
   /** The token's own expiry has passed: the seller must sign in again and copy a fresh one. */
   | 'expired';
 
-export type PortalSessionParse = { ok: true; session: PortalSession; expiresAt: Date | undefined } | { ok: false; problem: PortalSessionProblem };
+export type PortalSessionParse =
+  | { ok: true; session: PortalSession; expiresAt: Date | undefined }
+  | { ok: false; problem: PortalSessionProblem };
 
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const TOKEN_CHARS = /^[A-Za-z0-9_\-.=]+$/;
@@ -91,7 +93,13 @@ function parseCookieHeader(header: string): Map<string, string> {
     if (at <= 0) continue;
     const name = part.slice(0, at).trim();
     if (!COOKIE_NAME.test(name) || cookies.has(name)) continue;
-    cookies.set(name, part.slice(at + 1).trim().replace(/^"(.*)"$/, '$1'));
+    cookies.set(
+      name,
+      part
+        .slice(at + 1)
+        .trim()
+        .replace(/^"(.*)"$/, '$1'),
+    );
   }
   return cookies;
 }
@@ -110,7 +118,10 @@ function jwtClaims(token: string): { exp?: unknown } | undefined {
 
 /** base64url → UTF-8 text, in the browser and in Node alike. */
 function decodeBase64Url(part: string): string {
-  const base64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=');
+  const base64 = part
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(part.length / 4) * 4, '=');
   const binary = atob(base64);
   const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
   return new TextDecoder().decode(bytes);

@@ -30,9 +30,7 @@ export class OfficialSource implements FeedSource {
   private consecutiveFailures = 0;
   private current: SourceStatus = { state: 'degraded', reason: 'no_leader', sellers: 0, lastSuccessAt: null };
 
-  constructor(
-    private readonly deps: { official: WbOfficialClient; credentials: FeedCredentialSource; logger: Logger },
-  ) {}
+  constructor(private readonly deps: { official: WbOfficialClient; credentials: FeedCredentialSource; logger: Logger }) {}
 
   status(): SourceStatus {
     return this.current;
@@ -93,7 +91,10 @@ export class OfficialSource implements FeedSource {
           return { nextInMs: DISABLED_RECHECK_MS };
         }
         this.consecutiveFailures++;
-        this.deps.logger.warn({ event: 'feed.upstream_failed', source: 'official', sid: seller.sid, err: error }, 'coefficient refresh failed');
+        this.deps.logger.warn(
+          { event: 'feed.upstream_failed', source: 'official', sid: seller.sid, err: error },
+          'coefficient refresh failed',
+        );
         if (this.consecutiveFailures >= 3) this.set('degraded', 'upstream_failing');
         return { nextInMs: spacing };
       }
@@ -122,7 +123,14 @@ export class OfficialSource implements FeedSource {
 }
 
 function toReading(
-  items: ReadonlyArray<{ warehouseID: number; warehouseName: string; date: string; boxTypeID?: number | undefined; coefficient: number; allowUnload: boolean }>,
+  items: ReadonlyArray<{
+    warehouseID: number;
+    warehouseName: string;
+    date: string;
+    boxTypeID?: number | undefined;
+    coefficient: number;
+    allowUnload: boolean;
+  }>,
   fetchedAt: number,
   periodMs: number,
 ): SourceReading {
@@ -130,7 +138,12 @@ function toReading(
   for (const item of items) {
     if (item.boxTypeID === undefined) continue;
     const entry = warehouses.get(item.warehouseID) ?? { name: item.warehouseName, cells: [] };
-    entry.cells.push({ date: isoDateOfWb(item.date), boxTypeId: item.boxTypeID, coefficient: item.coefficient, allowUnload: item.allowUnload });
+    entry.cells.push({
+      date: isoDateOfWb(item.date),
+      boxTypeId: item.boxTypeID,
+      coefficient: item.coefficient,
+      allowUnload: item.allowUnload,
+    });
     warehouses.set(item.warehouseID, entry);
   }
   return { source: 'official', fetchedAt, periodMs, warehouses };

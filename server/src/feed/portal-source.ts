@@ -48,9 +48,7 @@ export class PortalSource implements FeedSource {
   private consecutiveFailures = 0;
   private current: SourceStatus = { state: 'degraded', reason: 'no_leader', sellers: 0, lastSuccessAt: null };
 
-  constructor(
-    private readonly deps: { portal: WbPortalClient; sessions: PortalSessionSource; intervalMs: number; logger: Logger },
-  ) {}
+  constructor(private readonly deps: { portal: WbPortalClient; sessions: PortalSessionSource; intervalMs: number; logger: Logger }) {}
 
   status(): SourceStatus {
     return this.current;
@@ -119,7 +117,10 @@ export class PortalSource implements FeedSource {
           ...(isShared ? {} : { userIds: account.userIds }),
           warehouses: byWarehouse(cells),
         };
-        return { reading, nextInMs: this.nextIn(shared.length ? this.lastSharedCallAt + spacing : Number.POSITIVE_INFINITY, nextPrivateAt) };
+        return {
+          reading,
+          nextInMs: this.nextIn(shared.length ? this.lastSharedCallAt + spacing : Number.POSITIVE_INFINITY, nextPrivateAt),
+        };
       } catch (error) {
         if (error instanceof WbRateLimitedError) {
           // Not this account's turn at WB yet (another instance read it, or WB asked us to cool down).
@@ -153,7 +154,9 @@ export class PortalSource implements FeedSource {
       if (wbThrottled || stale) this.set('rate-limited', wbThrottled ? 'wb_throttled' : 'all_budgets_spent');
       if (now >= sharedDueAt && shared.length) this.lastSharedCallAt = Date.now() - spacing + Math.min(soonestFree, spacing);
     }
-    return { nextInMs: this.nextIn(shared.length ? this.lastSharedCallAt + spacing : Number.POSITIVE_INFINITY, nextPrivateAt, soonestFree) };
+    return {
+      nextInMs: this.nextIn(shared.length ? this.lastSharedCallAt + spacing : Number.POSITIVE_INFINITY, nextPrivateAt, soonestFree),
+    };
   }
 
   private nextIn(sharedAt: number, privateAt: number, freeInMs = Number.POSITIVE_INFINITY): number {
@@ -167,7 +170,8 @@ export class PortalSource implements FeedSource {
   }
 
   private async accountList(): Promise<Account[]> {
-    if (!this.accounts || Date.now() - this.accounts.at > 15_000) {
+    // Looked up every 5 s: a seller who starts a task with an unshared session is read within seconds.
+    if (!this.accounts || Date.now() - this.accounts.at > 5_000) {
       const bySid = new Map<string, Account>();
       for (const s of await this.deps.sessions.list()) {
         const account = bySid.get(s.sid);
@@ -186,7 +190,14 @@ export class PortalSource implements FeedSource {
 }
 
 function byWarehouse(
-  cells: ReadonlyArray<{ warehouseId: number; warehouseName: string; date: string; boxTypeId: number; coefficient: number; allowUnload: boolean }>,
+  cells: ReadonlyArray<{
+    warehouseId: number;
+    warehouseName: string;
+    date: string;
+    boxTypeId: number;
+    coefficient: number;
+    allowUnload: boolean;
+  }>,
 ): Map<number, { name: string; cells: SlotCell[] }> {
   const warehouses = new Map<number, { name: string; cells: SlotCell[] }>();
   for (const cell of cells) {

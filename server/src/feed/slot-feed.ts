@@ -9,7 +9,14 @@ import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { SharedState, Unsubscribe } from '../platform/kv/types.ts';
 import type { FeedSource, SourceReading } from './feed-source.ts';
-import { combineStatus, FEED_SOURCE_KINDS, type FeedSourceKind, type FeedStatus, INITIAL_STATUS, type SourceStatus } from './feed-status.ts';
+import {
+  combineStatus,
+  FEED_SOURCE_KINDS,
+  type FeedSourceKind,
+  type FeedStatus,
+  INITIAL_STATUS,
+  type SourceStatus,
+} from './feed-status.ts';
 import { cellsSignature, freshFor, type WarehouseSlots } from './warehouse-slots.ts';
 
 export type { FeedCredentialSource } from './official-source.ts';
@@ -219,7 +226,10 @@ export class SlotFeed {
    * Pictures of these warehouses for a user, watching them from now on. Unknown ones are waited for (up to `waitMs`)
    * until the leader's next update; all readers waiting for a warehouse share that one update.
    */
-  async read(warehouseIds: readonly number[], { waitMs = 5_000, userId }: { waitMs?: number; userId?: number } = {}): Promise<Map<number, WarehouseSlots>> {
+  async read(
+    warehouseIds: readonly number[],
+    { waitMs = 5_000, userId }: { waitMs?: number; userId?: number } = {},
+  ): Promise<Map<number, WarehouseSlots>> {
     this.watch(warehouseIds);
     const found = await Promise.all(
       warehouseIds.map(async (id) => [id, (await this.get(id, userId)) ?? (await this.nextArrival(id, waitMs))] as const),
@@ -383,7 +393,10 @@ export class SlotFeed {
     const now = Date.now();
     for (const reading of this.lastReadings.values()) {
       if (reading.fetchedAt + freshFor(reading.periodMs) <= now) continue;
-      await this.publish(reading, warehouseIds.filter((id) => reading.warehouses.has(id)));
+      await this.publish(
+        reading,
+        warehouseIds.filter((id) => reading.warehouses.has(id)),
+      );
     }
   }
 
@@ -413,7 +426,10 @@ export class SlotFeed {
           };
           this.lastPublished.set(key, { signature, name: slots.warehouseName });
           await this.options.shared.cache.set(key, JSON.stringify(slots), ttl);
-          await this.options.shared.bus.publish(CHANNEL_UPDATED, { slots, changed: previous?.signature !== signature } satisfies UpdateMessage);
+          await this.options.shared.bus.publish(CHANNEL_UPDATED, {
+            slots,
+            changed: previous?.signature !== signature,
+          } satisfies UpdateMessage);
           this.counters.updatesPublished++;
         }),
       ),
@@ -441,4 +457,5 @@ export class SlotFeed {
 }
 
 const ABSENT: SourceStatus = { state: 'disabled', reason: 'not_configured', sellers: 0, lastSuccessAt: null };
-const slotsKey = (warehouseId: number, userId?: number) => (userId === undefined ? `feed:wh:${warehouseId}` : `feed:wh:${warehouseId}:u:${userId}`);
+const slotsKey = (warehouseId: number, userId?: number) =>
+  userId === undefined ? `feed:wh:${warehouseId}` : `feed:wh:${warehouseId}:u:${userId}`;

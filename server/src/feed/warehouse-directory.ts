@@ -103,7 +103,8 @@ export class WarehouseDirectory {
         return items.map((w) => ({ ID: w.id, name: w.name, address: '', workTime: '', isActive: true, isTransitActive: false }));
       } catch (error) {
         lastError = error;
-        if (error instanceof WbUnauthorizedError) await this.deps.portalSessions.rejected(session.credentialId, 'WB no longer accepts this portal session');
+        if (error instanceof WbUnauthorizedError)
+          await this.deps.portalSessions.rejected(session.credentialId, 'WB no longer accepts this portal session');
       }
     }
     throw lastError;

@@ -7,7 +7,6 @@ import type { ProbeResult } from './machine.ts';
 
 export const slotKey = (warehouseId: number, date: string) => `${warehouseId}:${date}`;
 
-
 /** A picture's bookable cells of one box type, sorted by date, and the cheapest coefficient among them. */
 interface BookableList {
   cells: WarehouseSlots['cells'];

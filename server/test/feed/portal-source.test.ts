@@ -101,7 +101,11 @@ describe('SlotFeed with the portal source', () => {
 
     await sandbox.setCell({ warehouseId: 507, date, boxTypeId: 2, coefficient: 0, allowUnload: true });
     await vi.waitFor(
-      () => expect(feed.peek(507)?.cells.find((c) => c.date === date && c.boxTypeId === 2)).toMatchObject({ coefficient: 0, allowUnload: true }),
+      () =>
+        expect(feed.peek(507)?.cells.find((c) => c.date === date && c.boxTypeId === 2)).toMatchObject({
+          coefficient: 0,
+          allowUnload: true,
+        }),
       { timeout: 10_000, interval: 100 },
     );
     const status = await feed.sourceStatus();

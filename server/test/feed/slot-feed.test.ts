@@ -138,9 +138,12 @@ describe('SlotFeed', () => {
   it('says "degraded" when nobody has lent a token, and "rate-limited" when WB throttles every seller', async () => {
     const none = await startFeed({ shared: createMemorySharedState(), credentials: sourceOf([]) });
     none.watch([507]);
-    await vi.waitFor(async () => expect((await none.sourceStatus()).sources.official).toMatchObject({ state: 'degraded', reason: 'no_credentials' }), {
-      timeout: 5_000,
-    });
+    await vi.waitFor(
+      async () => expect((await none.sourceStatus()).sources.official).toMatchObject({ state: 'degraded', reason: 'no_credentials' }),
+      {
+        timeout: 5_000,
+      },
+    );
     await none.stop();
 
     const seller = await sandbox.createSeller();
