@@ -69,6 +69,8 @@ export const protectedProcedure = baseProcedure
     if (!result.ok) {
       throw appError(result.code, result.languageHint ? resolveLanguage(result.languageHint) : ctx.language);
     }
+    // Until the user row answers (it may not: the database can be down), speak the language Telegram says they use.
+    if (result.identity.languageCode) ctx.language = resolveLanguage(result.identity.languageCode);
     const user = await ctx.services.users.signIn(result.identity);
     ctx.identify(user.id);
     // The error formatter sees this same context object: input validation errors come out in the user's language too.
