@@ -63,6 +63,10 @@ export default defineConfig({
       ADMIN_IDS: String(E2E_ADMIN_ID),
       WB_SANDBOX: '1',
       WB_SANDBOX_PORT: String(E2E_SANDBOX_PORT),
+      // The slot feed reads WB's portal report (the official method is off, as on today's WB), once per seller account
+      // per interval. 60 s in production; 20 s here, the sandbox's own report refill, so waits for the feed stay short
+      // and no portal limit is broken.
+      PORTAL_READ_INTERVAL_MS: '20000',
       LOG_LEVEL: 'warn',
       DATABASE_URL: '',
       REDIS_URL: '',

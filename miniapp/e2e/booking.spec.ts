@@ -13,7 +13,8 @@ test('creates an auto-booking task through the calendar; it polls, a slot opens,
 
   // The world: nothing bookable at Koledino (507), boxes, in the range — until the test opens one day.
   await sandbox.stopScenario();
-  const seller = await sandbox.createSeller('ИП Календарь');
+  // A seller WB does not ask for a captcha on booking: the one case auto-booking books by itself.
+  const seller = await sandbox.createSeller('ИП Календарь', { captcha: false });
   const preorder = seller.preorders.find((p) => p.warehouseId === 507 && p.boxTypeId === 2);
   if (!preorder) throw new Error('the sandbox seller has no preorder for 507/boxes');
   const range = [from, skipped, slot, to];
@@ -22,7 +23,6 @@ test('creates an auto-booking task through the calendar; it polls, a slot opens,
 
   // Keys: the portal session is checked by WB and named by its seller.
   await openApp(page, user, '/keys');
-  await page.getByTestId('segmented-kind').getByText('Сессия кабинета').click();
   await page.getByTestId('key-secret').fill(seller.portalSession);
   await mainButton(page).click();
   await expect(page.getByTestId('key-result')).toContainText('ИП Календарь');
@@ -45,8 +45,9 @@ test('creates an auto-booking task through the calendar; it polls, a slot opens,
   await expect(page.getByTestId(`day-${skipped}`)).toHaveAttribute('data-skipped', 'true');
   await expect(page.getByTestId('calendar-summary')).toContainText('дней 3, пропущено 1');
   await page.getByTestId('segmented-mode').getByText('Автобронь').click();
-  await expect(page.getByTestId('autobook-warning')).toContainText('автоматизация личного кабинета');
-  await page.getByTestId('preorder-input').fill(String(preorder.id));
+  await expect(page.getByTestId('autobook-note')).toContainText('капчу');
+  await page.getByTestId(`preorder-${preorder.id}`).check();
+  await expect(page.getByTestId('selected-warehouses')).toContainText('Коледино');
   await mainButton(page).click();
 
   // Back on the list: the task appears and goes live.

@@ -34,7 +34,8 @@ export interface SandboxSeller {
 export const sandbox = {
   /** The scenario moves coefficients at random; specs stop it and set every cell they rely on themselves. */
   stopScenario: () => post('/__sandbox/scenario', { running: false }),
-  createSeller: (name: string, options: { tokenExpiresInS?: number } = {}) =>
+  /** `captcha: false`: WB never asks this seller for a captcha on booking (plan/add), so auto-booking books. */
+  createSeller: (name: string, options: { tokenExpiresInS?: number; captcha?: boolean } = {}) =>
     post<SandboxSeller>('/__sandbox/sellers', { name, ...options }),
   setCell: (warehouseId: number, date: string, boxTypeId: number, coefficient: number) =>
     post('/__sandbox/coefficients', { warehouseId, date, boxTypeId, coefficient, allowUnload: coefficient >= 0 }),

@@ -2,7 +2,7 @@
 // picked from the seller's WB portal), and the dates on the calendar, which says where its data comes from. The MainButton
 // creates it; problems are named next to what causes them. The draft survives a trip to Keys or Credits and back.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import type { CreateSupplyTask } from '../api/api-types.ts';
 import { queryKeys, useWarehouseName, useWarehouses } from '../api/queries.ts';
@@ -46,17 +46,17 @@ export function NewTaskScreen() {
   const [selection, setSelection] = useState<RangeSelection>(draft?.selection ?? EMPTY_SELECTION);
   const [submitted, setSubmitted] = useState(false);
 
+  // Leaving for Keys (to add a session) or Credits (the paywall) parks the draft for the way back; leaving for anywhere
+  // else, or opening the app anew, starts a fresh form. Unmounting happens after the URL changed (push or popstate), so
+  // the URL says where the seller went. A parked draft is taken once.
+  const latest = useRef({ warehouseIds, boxTypeId, maxCoefficient, mode, keepWatching, preorderId, selection });
+  latest.current = { warehouseIds, boxTypeId, maxCoefficient, mode, keepWatching, preorderId, selection };
   useEffect(() => {
-    taskDraft.save({ warehouseIds, boxTypeId, maxCoefficient, mode, keepWatching, preorderId, selection });
-  }, [warehouseIds, boxTypeId, maxCoefficient, mode, keepWatching, preorderId, selection]);
-  // Leaving for Keys (to add a session) or Credits (the paywall) keeps the draft for the way back; leaving for anywhere
-  // else drops it. Unmounting happens after the URL changed (push or popstate), so the URL says where the seller went.
-  useEffect(
-    () => () => {
-      if (!DRAFT_KEEPING_PATHS.has(location.pathname)) taskDraft.clear();
-    },
-    [],
-  );
+    taskDraft.clear();
+    return () => {
+      if (DRAFT_KEEPING_PATHS.has(location.pathname)) taskDraft.save(latest.current);
+    };
+  }, []);
 
   const bounds = boundsAt();
   const calendar = useQuery({
@@ -103,7 +103,6 @@ export function NewTaskScreen() {
     onSuccess: (_, input) => {
       haptic.success();
       recentWarehouses.add(input.warehouseIds);
-      taskDraft.clear();
       void queryClient.invalidateQueries({ queryKey: queryKeys.tasks });
       goBack();
     },

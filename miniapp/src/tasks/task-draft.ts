@@ -1,6 +1,6 @@
-// The new-task form's draft, kept for this Telegram session while the seller steps out to Keys (to add a portal session)
-// or to Credits (the paywall) and comes back: the form opens as they left it. Cleared once the task is created or the
-// seller leaves the form for anywhere else. Read defensively: storage is the device's, not ours.
+// The new-task form's draft, parked for this Telegram session while the seller steps out to Keys (to add a portal
+// session) or to Credits (the paywall) and comes back: the form opens as they left it. Taken once; leaving the form for
+// anywhere else parks nothing. Read defensively: storage is the device's, not ours.
 import { isIsoDate } from '../calendar/moscow-date.ts';
 import type { RangeSelection } from '../calendar/range-selection.ts';
 

@@ -25,6 +25,9 @@ export function applyTaskChange(queryClient: QueryClient, change: TaskChangeFiel
   if (change.state === 'done') {
     // A finished task may have booked (credits, history) and has its booking result on the server now.
     void queryClient.invalidateQueries({ queryKey: queryKeys.task(change.taskId) });
+    // Changes carry the actor's description only; the card of a task that just finished needs its whole view too
+    // (the action link of a task that needs the seller).
+    if (known && !wasDone) void queryClient.invalidateQueries({ queryKey: queryKeys.tasks });
     void queryClient.invalidateQueries({ queryKey: queryKeys.me });
     void queryClient.invalidateQueries({ queryKey: queryKeys.history });
     if (known && !wasDone && isSuccess(change)) haptic.success();
