@@ -201,7 +201,10 @@ export function NewTaskScreen() {
           status={status}
           problem={submitted ? problems.range : null}
         />
-        {warehouseIds.length > 0 && calendar.data && <SlotSourceLine source={calendar.data.source} testId="calendar-source" />}
+        {/* While a warehouse has no picture yet the calendar says it is loading; "no source" would be premature. */}
+        {warehouseIds.length > 0 && calendar.data && calendar.data.pendingWarehouses.length === 0 && (
+          <SlotSourceLine source={calendar.data.source} testId="calendar-source" />
+        )}
         {calendar.isError && <ErrorNotice error={calendar.error} onRetry={() => void calendar.refetch()} />}
       </section>
 
