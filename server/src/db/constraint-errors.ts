@@ -1,7 +1,10 @@
-// The per-user caps and uniqueness rules PostgreSQL enforces (migration Migration20261202000000_user_caps), mapped to
-// the domain codes users see. The database is the one place these hold under concurrency; services check them first
+// The per-user caps and uniqueness rules PostgreSQL enforces (triggers declared on the MonitoringTask and Credential
+// entities, unique constraints), mapped to the domain codes users see. The database is the one place these hold under concurrency; services check them first
 // only to answer early and cheaply.
 import { DomainError, MAX_KEYS_PER_KIND } from '@slotpilot/shared';
+
+/** The first key of the two-key advisory locks the cap triggers take per user (used nowhere else). */
+export const ADVISORY_LOCK_CLASS = { activeTasks: 7_420_001, credentials: 7_420_002 } as const;
 
 /** Active (not done) monitoring tasks one user may have; the trigger `monitoring_tasks_active_limit` holds it. */
 export const MAX_ACTIVE_TASKS_IN_DB = 50;

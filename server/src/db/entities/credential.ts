@@ -1,6 +1,7 @@
 // A seller's WB credential (an API token or a portal session), stored encrypted; never returned or logged.
 import { defineEntity, p } from '@mikro-orm/core';
-import { CREDENTIAL_KINDS } from '@slotpilot/shared';
+import { CREDENTIAL_KINDS, MAX_KEYS_PER_KIND } from '@slotpilot/shared';
+import { ADVISORY_LOCK_CLASS } from '../constraint-errors.ts';
 import { User } from './user.ts';
 
 const CredentialSchema = defineEntity({
@@ -9,6 +10,22 @@ const CredentialSchema = defineEntity({
   indexes: [{ properties: ['user', 'kind'] }, { properties: ['sellerSid'] }],
   // The same secret twice for one user is a mistake; two users sharing a cabinet's token is not.
   uniques: [{ properties: ['user', 'fingerprint'] }],
+  // At most MAX_KEYS_PER_KIND credentials of each kind per user, held by PostgreSQL under any concurrency (issue 14): see
+  // MonitoringTask's trigger for how; db/constraint-errors.ts maps the violation to KEY_LIMIT.
+  triggers: [
+    {
+      name: 'credentials_per_kind_limit',
+      timing: 'before',
+      events: ['insert'],
+      forEach: 'row',
+      body:
+        `perform pg_advisory_xact_lock(${ADVISORY_LOCK_CLASS.credentials}, hashtext(new.user_id::text)); ` +
+        `if (select count(*) from credentials where user_id = new.user_id and kind = new.kind) >= ${MAX_KEYS_PER_KIND} then ` +
+        `raise exception 'user % already has ${MAX_KEYS_PER_KIND} credentials of kind %', new.user_id, new.kind ` +
+        `using errcode = 'check_violation', constraint = 'credentials_per_kind_limit'; ` +
+        'end if; return new;',
+    },
+  ],
   properties: {
     id: p
       .uuid()

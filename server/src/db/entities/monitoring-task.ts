@@ -1,12 +1,32 @@
 // A monitoring task: what to watch and what to do, plus the durable state of the XState actor that runs it.
 import { defineEntity, p } from '@mikro-orm/core';
 import { TASK_KINDS, TASK_MODES, TASK_OUTCOMES, TASK_STATES } from '@slotpilot/shared';
+import { ADVISORY_LOCK_CLASS, MAX_ACTIVE_TASKS_IN_DB } from '../constraint-errors.ts';
 import { User } from './user.ts';
 
 const MonitoringTaskSchema = defineEntity({
   name: 'MonitoringTask',
   tableName: 'monitoring_tasks',
   indexes: [{ properties: ['user', 'createdAt'] }, { properties: ['leaseOwner'] }],
+  // The cap on active tasks per user, held by PostgreSQL under any concurrency (issue 14): a count-then-insert in the
+  // service let parallel batches through. A transaction-scoped advisory lock per user queues concurrent inserts, so each
+  // count sees the rows committed before it; the violation names the cap (db/constraint-errors.ts maps it to TASK_LIMIT).
+  triggers: [
+    {
+      name: 'monitoring_tasks_active_limit',
+      timing: 'before',
+      events: ['insert'],
+      forEach: 'row',
+      // The state test is in the body: PostgreSQL rewrites a WHEN clause, and MikroORM would see a changed trigger.
+      body:
+        "if new.state = 'done' then return new; end if; " +
+        `perform pg_advisory_xact_lock(${ADVISORY_LOCK_CLASS.activeTasks}, hashtext(new.user_id::text)); ` +
+        `if (select count(*) from monitoring_tasks where user_id = new.user_id and state <> 'done') >= ${MAX_ACTIVE_TASKS_IN_DB} then ` +
+        `raise exception 'user % already has ${MAX_ACTIVE_TASKS_IN_DB} active tasks', new.user_id ` +
+        `using errcode = 'check_violation', constraint = 'monitoring_tasks_active_limit'; ` +
+        'end if; return new;',
+    },
+  ],
   properties: {
     id: p
       .uuid()
