@@ -72,7 +72,7 @@ describe('keys', () => {
         'KEY_SESSION_REJECTED',
         /expired/,
       ],
-      [en, { kind: 'api_token', name: '', secret: 'x' }, 'BAD_INPUT', /give the key a name/],
+      [en, { kind: 'api_token', name: '', secret: 'x' }, 'BAD_INPUT', /^Field "name": must not be empty\.$/],
     ] as const;
     for (const [add, input, appCode, message] of cases) {
       const error = await failure(add.mutate(input as never));
