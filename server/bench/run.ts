@@ -12,6 +12,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ApiResult, runApiLoad } from './api-load.ts';
+import { type AttackResult, runAttack } from './attack.ts';
 import {
   type EconomyResult,
   type EngineOptions,
@@ -32,7 +33,7 @@ import { loadAverage, machine, startStack } from './stack.ts';
 const experiment = Object.entries(process.env).filter(([name]) => name.startsWith('BENCH_'));
 const resultsDir = fileURLToPath(new URL(experiment.length ? '../../bench/results/experiments/' : '../../bench/results/', import.meta.url));
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const ALL = ['feed', 'portal', 'economy', 'scale', 'api', 'miniapp', 'recovery'];
+const ALL = ['feed', 'portal', 'economy', 'scale', 'api', 'miniapp', 'recovery', 'attack'];
 const selected = new Set((process.env.BENCH_SCENARIOS ?? ALL.join(',')).split(',').map((s) => s.trim()));
 const options: EngineOptions = {
   tasks: env('BENCH_TASKS', 10_000),
@@ -138,10 +139,9 @@ if (selected.has('portal')) {
   });
 }
 
-const stack =
-  selected.has('economy') || selected.has('scale') || selected.has('api') || selected.has('miniapp') || selected.has('recovery')
-    ? await startStack()
-    : undefined;
+const stack = ['economy', 'scale', 'api', 'miniapp', 'recovery', 'attack'].some((name) => selected.has(name))
+  ? await startStack()
+  : undefined;
 try {
   if (stack && selected.has('economy')) {
     await attempt('economy', async () => {
@@ -250,6 +250,30 @@ try {
       }
       await endEngineSession(s).catch(() => undefined);
     }
+  }
+  if (stack && selected.has('attack')) {
+    await attempt('attack', async () => {
+      const attack: AttackResult = await runAttack(stack);
+      await save('attack', attack);
+      const { before, during, after } = attack.healthz;
+      rows.push(
+        [
+          'attack',
+          `/healthz during issue 14's attacks (${attack.attacks.map((a) => n(a.requests)).join(' + ')} requests, 50 connections) and after`,
+          `during: max ${during.maxMs} ms (p50 ${during.p50Ms} ms); after: p99 ${after.p99Ms} ms (before: ${before.p99Ms} ms)`,
+          'never stalls (< 1 s); after ≈ before',
+          during.maxMs < 1_000 && after.p99Ms < Math.max(10, 2 * before.p99Ms),
+        ],
+        [
+          'attack',
+          '/metrics bytes: before, after 2,000 unknown paths, after 2,000 more; RSS; answers ≥ 500',
+          `${n(attack.metricsBytes.before)} → ${n(attack.metricsBytes.afterFirstRound)} → ${n(attack.metricsBytes.afterSecondRound)}; ` +
+            `${attack.rssMb.before} → ${attack.rssMb.after} MB; ${attack.serverErrors}`,
+          'flat in paths; +< 64 MB; 0',
+          attack.pass,
+        ],
+      );
+    });
   }
 } finally {
   await stack?.close();

@@ -90,13 +90,13 @@ export interface ServerEnv {
   extra?: Record<string, string>;
 }
 
+/** The bench's Prometheus bearer token (METRICS_TOKEN of every server it starts). */
+export const BENCH_METRICS_TOKEN = 'bench-scraper-token-0123456789';
+
 /**
  * Starts src/main.ts as a child process. No BOT_TOKEN: the bot stays off (there is no Telegram here, and the bench must
  * not reach for it); the development bot token written into DATA_DIR beforehand signs init data, as in development.
  */
-/** The bench's Prometheus bearer token (METRICS_TOKEN of every server it starts). */
-export const BENCH_METRICS_TOKEN = 'bench-scraper-token-0123456789';
-
 /** Servers started and not yet stopped: killed if the bench itself exits early, so none outlives it. */
 const running = new Set<ChildServer>();
 process.on('exit', () => {
