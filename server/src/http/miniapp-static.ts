@@ -13,7 +13,7 @@ export const miniappStatic: FastifyPluginAsync<{ root: string; production?: bool
     root,
     wildcard: false,
     // Source maps stay out of production even if a build left them behind: they publish the Mini App's source.
-    ...(production ? { allowedPath: (pathName: string) => !pathName.endsWith('.map') } : {}),
+    allowedPath: (pathName: string) => !(production && pathName.endsWith('.map')),
     // Hashed assets never change; index.html must always be fresh so a deploy reaches users at once.
     setHeaders(res, filePath) {
       res.header('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
