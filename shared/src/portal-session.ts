@@ -116,13 +116,17 @@ function jwtClaims(token: string): { exp?: unknown } | undefined {
   }
 }
 
+/** What browsers and Node (≥ 16) both provide globally; shared/ compiles without DOM or Node typings. */
+interface TextGlobals {
+  atob(data: string): string;
+  TextDecoder: new () => { decode(bytes: Uint8Array): string };
+}
+
 /** base64url → UTF-8 text, in the browser and in Node alike. */
 function decodeBase64Url(part: string): string {
-  const base64 = part
-    .replace(/-/g, '+')
-    .replace(/_/g, '/')
-    .padEnd(Math.ceil(part.length / 4) * 4, '=');
+  const { atob, TextDecoder } = globalThis as unknown as TextGlobals;
+  const base64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=');
   const binary = atob(base64);
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const bytes = Uint8Array.from(binary, (c: string) => c.charCodeAt(0));
   return new TextDecoder().decode(bytes);
 }
