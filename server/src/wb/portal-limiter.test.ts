@@ -7,7 +7,7 @@ const calls = { maxWaitMs: 0, timeoutMs: 1_000 };
 
 describe('PortalLimiter', () => {
   it('spaces calls as issue 13 asks', () => {
-    expect(portalSpacingMs('coefficientsReport', 60_000)).toBe(60_000);
+    expect(portalSpacingMs('coefficientsReport', 60_000)).toBe(61_000);
     expect(portalSpacingMs('acceptanceCosts', 60_000)).toBe(10_000);
     expect(portalSpacingMs('authToken', 60_000)).toBe(30_000);
     expect(portalSpacingMs('planAdd', 60_000)).toBe(2_000);

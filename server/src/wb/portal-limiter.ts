@@ -37,7 +37,9 @@ export const PORTAL_COOLDOWNS: PortalCooldowns = {
 export function portalSpacingMs(call: PortalCall, readIntervalMs: number): number {
   switch (call) {
     case 'coefficientsReport':
-      return readIntervalMs;
+      // One second of margin: the window opens when the turn is taken, the request leaves a few ms later (the busy
+      // lease, an lk mint), so without it two reads could reach WB a hair under the promised interval apart.
+      return readIntervalMs + 1_000;
     case 'acceptanceCosts':
       return 10_000;
     case 'authToken':
