@@ -9,6 +9,7 @@ const production = {
   REDIS_URL: 'redis://redis:6379',
   MASTER_KEY,
   BOT_TOKEN: '123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOpp',
+  PUBLIC_URL: 'https://slotpilot.example',
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -73,6 +74,14 @@ describe('loadConfig', () => {
         expect.stringMatching(/^BOT_TOKEN is required in production/),
       ]),
     );
+  });
+
+  it('requires an https PUBLIC_URL with BOT_TOKEN in production (Telegram opens Mini Apps over https only)', () => {
+    const { PUBLIC_URL: _, ...withoutUrl } = production;
+    for (const env of [withoutUrl, { ...production, PUBLIC_URL: 'http://slotpilot.example' }])
+      expect(problemsOf(env)).toEqual([
+        expect.stringMatching(/^PUBLIC_URL is required in production with BOT_TOKEN, as an https:\/\/ address/),
+      ]);
   });
 
   it('refuses the WB sandbox and the dev login in production', () => {

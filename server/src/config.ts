@@ -108,6 +108,11 @@ function crossFieldProblems(env: Record<string, string>): string[] {
     if (!env.REDIS_URL) problems.push('REDIS_URL is required in production (redis://host:6379)');
     if (!env.MASTER_KEY) problems.push('MASTER_KEY is required in production (openssl rand -base64 32)');
     if (!env.BOT_TOKEN) problems.push('BOT_TOKEN is required in production: users sign in with Telegram init data signed by this bot');
+    // Telegram opens the Mini App (every button, the menu button) over https only: without it the bot is half there.
+    if (env.BOT_TOKEN && !env.PUBLIC_URL?.startsWith('https://'))
+      problems.push(
+        'PUBLIC_URL is required in production with BOT_TOKEN, as an https:// address: Telegram opens Mini Apps over https only',
+      );
     if (isOn(env.WB_SANDBOX)) problems.push('WB_SANDBOX must not be 1 in production: it would send every WB call to the simulator');
     if (isOn(env.DEV_LOGIN)) problems.push('DEV_LOGIN must not be 1 in production: it lets anyone sign in as anyone');
   }

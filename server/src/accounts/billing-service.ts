@@ -3,6 +3,7 @@
 import { type EntityManager, LockMode, type MikroORM } from '@mikro-orm/postgresql';
 import { type BillingPack, creditsLabel, DomainError, invoiceDescription, type Language, STARS_CURRENCY } from '@slotpilot/shared';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { LedgerEntry } from '../db/entities/ledger-entry.ts';
 import { Payment } from '../db/entities/payment.ts';
 import { User } from '../db/entities/user.ts';
@@ -22,7 +23,40 @@ export interface StarsGateway {
   createInvoiceLink(invoice: StarsInvoice): Promise<string>;
   /** Resolves when Telegram has refunded the charge, or had already refunded it before. */
   refundStarPayment(userId: number, chargeId: string): Promise<void>;
+  /** The bot's Star transactions, oldest first, from `offset` (getStarTransactions; at most 100 at a time). */
+  starTransactions(offset: number, limit: number): Promise<unknown[]>;
 }
+
+/**
+ * The parts of a Star transaction reconciliation reads (Bot API StarTransaction). An incoming invoice payment's id is
+ * its `telegram_payment_charge_id`; a refund is an outgoing transaction with the id of the payment it refunds.
+ */
+export const StarTransaction = z.object({
+  id: z.string().min(1).max(256),
+  amount: z.number().int().nonnegative(),
+  date: z.number().int(),
+  source: z
+    .object({
+      type: z.string(),
+      transaction_type: z.string().optional(),
+      user: z
+        .object({
+          id: z.number().int(),
+          first_name: z.string(),
+          last_name: z.string().optional(),
+          username: z.string().optional(),
+          language_code: z.string().optional(),
+        })
+        .optional(),
+      invoice_payload: z.string().optional(),
+    })
+    .optional(),
+  receiver: z.object({ type: z.string(), user: z.object({ id: z.number().int() }).optional() }).optional(),
+});
+export type StarTransaction = z.infer<typeof StarTransaction>;
+
+/** What reconciling one transaction did. */
+export type ReconcileOutcome = 'credited' | 'refused' | 'refunded' | 'known' | 'ignored';
 
 /** Telegram refused the refund; `reason` is its description. */
 export class RefundRejectedError extends Error {
@@ -118,11 +152,11 @@ export class BillingService {
    * Credit a successful payment. The payment row (unique Telegram charge id) and the credits are written in one
    * transaction, so the same update delivered twice, even to two instances at once, credits once.
    */
-  async recordPayment(payment: SuccessfulPayment): Promise<PaymentRecorded> {
+  async recordPayment(payment: SuccessfulPayment, options: { notify?: boolean } = {}): Promise<PaymentRecorded> {
     // Credit only a pack on sale, in Stars, for exactly its price: the invoice payload is ours, but a payment is what
     // Telegram says was paid, and nothing else may turn into credits (issue 14). Anything else is refunded.
     const verdict = this.checkout({ payload: payment.payload, currency: payment.currency, totalAmount: payment.totalAmount });
-    if (!verdict.ok) return this.refuse(payment, verdict.problem);
+    if (!verdict.ok) return this.refuse(payment, verdict.problem, options);
     const { credits, id: packId } = verdict.pack;
     const result = await this.deps.orm.em.fork().transactional(async (em) => {
       const inserted = await em
@@ -155,6 +189,14 @@ export class BillingService {
         payment: row,
         note: `${packId}: ${payment.totalAmount} ${payment.currency}`,
       });
+      // Credited by reconciliation: the buyer is told through the outbox, with the credit, never without it.
+      if (options.notify)
+        await enqueueNotification(em, {
+          userId: payment.userId,
+          kind: 'payment_credited',
+          payload: { chargeId: payment.chargeId, credits, paid: user.paidCredits, trial: user.trialCredits },
+          dedupeKey: `payment_credited:${row.id}`,
+        });
       return { credited: true, user };
     });
     const balance = { trial: result.user.trialCredits, paid: result.user.paidCredits };
@@ -174,7 +216,7 @@ export class BillingService {
    * A payment that does not match a pack on sale: recorded once (charge id unique) without credits, logged, and refunded
    * in full. If Telegram refuses the refund the row stays `paid` with 0 credits, so an admin can retry with /refund.
    */
-  private async refuse(payment: SuccessfulPayment, problem: CheckoutProblem): Promise<PaymentRecorded> {
+  private async refuse(payment: SuccessfulPayment, problem: CheckoutProblem, options: { notify?: boolean }): Promise<PaymentRecorded> {
     const { logger } = this.deps;
     const details = {
       userId: payment.userId,
@@ -211,6 +253,13 @@ export class BillingService {
       await this.stars.refundStarPayment(payment.userId, payment.chargeId);
       await em.nativeUpdate(Payment, { telegramChargeId: payment.chargeId }, { status: 'refunded', refundedAt: new Date() });
       logger.info({ event: 'billing.refused_refunded', ...details }, 'refused payment refunded');
+      if (options.notify)
+        await enqueueNotification(em, {
+          userId: payment.userId,
+          kind: 'payment_refused',
+          payload: { chargeId: payment.chargeId, stars: payment.totalAmount },
+          dedupeKey: `payment_refused:${payment.chargeId}`.slice(0, 128),
+        });
       return { credited: false, credits: 0, balance, refused: { problem, refunded: true } };
     } catch (error) {
       logger.error(
@@ -219,6 +268,75 @@ export class BillingService {
       );
       return { credited: false, credits: 0, balance, refused: { problem, refunded: false } };
     }
+  }
+
+  /**
+   * Reconcile one of the bot's Star transactions with the payments table: an incoming invoice payment never recorded
+   * (the handler crashed, the update was lost) is credited now and the buyer told; a refund made outside the bot's
+   * /refund (Telegram's own, or one whose commit failed) takes the unused credits back. Anything else is not ours.
+   * Idempotent: the charge id is unique, so running it twice, or alongside the update handler, credits once.
+   */
+  async reconcileTransaction(raw: unknown): Promise<ReconcileOutcome> {
+    const parsed = StarTransaction.safeParse(raw);
+    if (!parsed.success) {
+      this.deps.logger.warn(
+        { event: 'billing.reconcile_unreadable', issues: parsed.error.issues.length },
+        'unreadable Star transaction skipped',
+      );
+      return 'ignored';
+    }
+    const tx = parsed.data;
+    if (tx.receiver?.type === 'user') return (await this.recordRefund(tx.id, 'telegram')) ? 'refunded' : 'known';
+    const source = tx.source;
+    if (source?.type !== 'user' || source.transaction_type !== 'invoice_payment' || !source.user || source.invoice_payload === undefined)
+      return 'ignored';
+    const known = await this.deps.orm.em.fork().count(Payment, { telegramChargeId: tx.id });
+    if (known > 0) return 'known';
+    const recorded = await this.recordPayment(
+      { userId: source.user.id, chargeId: tx.id, payload: source.invoice_payload, currency: STARS_CURRENCY, totalAmount: tx.amount },
+      { notify: true },
+    );
+    if (recorded.credited)
+      this.deps.logger.warn(
+        { event: 'billing.reconciled', userId: source.user.id, chargeId: tx.id, credits: recorded.credits },
+        'a paid payment had not been credited; credited by reconciliation',
+      );
+    return recorded.credited ? 'credited' : recorded.refused ? 'refused' : 'known';
+  }
+
+  /**
+   * A payment refunded by Telegram (a `refunded_payment` message, or a refund seen in the Star transactions): the
+   * purchase's unused credits are taken back (never below zero), the ledger says why, and the buyer is told. False when
+   * the payment is unknown or already marked refunded (say, by an admin's /refund).
+   */
+  async recordRefund(chargeId: string, by: 'telegram'): Promise<boolean> {
+    const result = await this.deps.orm.em.fork().transactional(async (em: EntityManager) => {
+      const payment = await em.findOne(Payment, { telegramChargeId: chargeId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!payment || payment.status === 'refunded') return undefined;
+      const user = await em.findOneOrFail(User, payment.user.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const removed = Math.min(payment.credits, user.paidCredits);
+      user.paidCredits -= removed;
+      payment.status = 'refunded';
+      payment.refundedAt = new Date();
+      em.create(LedgerEntry, {
+        user,
+        bucket: 'paid',
+        delta: -removed,
+        balanceAfter: user.paidCredits,
+        reason: 'refund',
+        payment,
+        note: `refunded by ${by}: ${payment.amount} ${payment.currency}, ${removed} of ${payment.credits} credits taken back`,
+      });
+      await enqueueNotification(em, {
+        userId: user.id,
+        kind: 'payment_refunded',
+        payload: { chargeId, stars: payment.amount, removedCredits: removed },
+        dedupeKey: `payment_refunded:${payment.id}`,
+      });
+      return { userId: user.id, removed, balanceAfter: user.paidCredits };
+    });
+    if (result) this.deps.logger.info({ event: 'billing.refund_recorded', chargeId, by, ...result }, 'refund recorded');
+    return result !== undefined;
   }
 
   /**

@@ -20,10 +20,21 @@ export function installHandlers(bot: Bot<BotContext>, services: BotServices, sto
   // read by two updates at once on this instance.
   bot.use(sequentialize((ctx) => [ctx.chat?.id, ctx.from?.id].filter((id) => id !== undefined).map(String)));
 
-  // Whatever fails, the user gets a polite answer in their language, and a button's spinner stops.
+  // Whatever fails, the user gets a polite answer in their language, and a button's spinner stops. A button press gets
+  // exactly one answerCallbackQuery (Telegram refuses a second): when something fails after the handler answered, the
+  // error goes to the chat instead, and a handler that never answered is answered here.
   bot.use(async (ctx, next) => {
+    let answered = false;
+    if (ctx.callbackQuery) {
+      const answer = ctx.answerCallbackQuery.bind(ctx);
+      ctx.answerCallbackQuery = (...args: Parameters<typeof answer>) => {
+        answered = true;
+        return answer(...args);
+      };
+    }
     try {
       await next();
+      if (ctx.callbackQuery && !answered) await ctx.answerCallbackQuery();
     } catch (error) {
       const language = ctx.language ?? resolveLanguage(ctx.from?.language_code);
       const known = error instanceof DomainError;
@@ -33,16 +44,20 @@ export function installHandlers(bot: Bot<BotContext>, services: BotServices, sto
           { event: 'bot.handler_failed', updateId: ctx.update.update_id, userId: ctx.from?.id, err: error },
           'bot handler failed',
         );
-      const answered = ctx.callbackQuery
-        ? ctx.answerCallbackQuery({ text: message.slice(0, 200), show_alert: true })
-        : ctx.preCheckoutQuery
-          ? ctx.answerPreCheckoutQuery(false, { error_message: message })
-          : ctx.chat?.type === 'private'
-            ? ctx.reply(message)
-            : undefined;
-      await answered?.catch((err: unknown) =>
-        logger.warn({ event: 'bot.error_reply_failed', err }, 'could not tell the user about a failure'),
-      );
+      const payment = ctx.message?.successful_payment;
+      const told = payment
+        ? // Paid but not credited yet: never "something went wrong" about money. Reconciliation credits it (and a
+          // webhook update is redelivered, since the error is rethrown below).
+          ctx.reply(textsFor(language).buy.pending(payment.telegram_payment_charge_id), { parse_mode: 'HTML' })
+        : ctx.callbackQuery && !answered
+          ? ctx.answerCallbackQuery({ text: message, show_alert: true })
+          : ctx.preCheckoutQuery
+            ? ctx.answerPreCheckoutQuery(false, { error_message: message })
+            : ctx.chat?.type === 'private'
+              ? ctx.reply(message)
+              : undefined;
+      await told?.catch((err: unknown) => logger.warn({ event: 'bot.error_reply_failed', err }, 'could not tell the user about a failure'));
+      if (payment) throw error;
     }
   });
 

@@ -1,4 +1,15 @@
 // Where the bot's buttons open the Mini App. Its screens are path routes (miniapp/src/router/routes.ts).
+// Telegram opens Web Apps over https only and refuses a whole message whose keyboard holds an http:// Web App button,
+// so without an https PUBLIC_URL (development without a tunnel) the buttons are left out and the message still goes.
+import type { InlineKeyboard } from 'grammy';
+
+/** Whether Telegram would open this URL as a Web App. */
+export const isWebAppUrl = (url: string): boolean => /^https:\/\/[^\s/]+/.test(url);
+
+/** Adds a Web App button (on its own row) when the URL can be one; otherwise leaves the keyboard as it is. */
+export function webAppButton(keyboard: InlineKeyboard, text: string, url: string): InlineKeyboard {
+  return isWebAppUrl(url) ? keyboard.webApp(text, url) : keyboard;
+}
 
 export interface MiniAppLinks {
   home(): string;

@@ -9,6 +9,7 @@ import type { WarehouseDirectory } from '../feed/warehouse-directory.ts';
 import type { NotificationRenderer, OutboxNotification, RenderedNotification } from '../notify/outbox-delivery.ts';
 import { packsKeyboard } from './handlers/payments.ts';
 import type { MiniAppLinks } from './mini-app-links.ts';
+import { webAppButton } from './mini-app-links.ts';
 import { textsFor } from './texts/index.ts';
 import type { NotificationDetails } from './texts/text-kit.ts';
 import { warehouseName } from './warehouse-names.ts';
@@ -38,6 +39,8 @@ const Schemas = {
   redistribution_done: z.object({ taskId: z.string(), from: z.number(), to: z.number(), units: z.number(), requestId: id }),
   source_disabled: z.object({}).passthrough(),
   payment_refunded: z.object({ chargeId: z.string(), stars: z.number(), removedCredits: z.number() }),
+  payment_credited: z.object({ chargeId: z.string(), credits: z.number(), paid: z.number(), trial: z.number() }),
+  payment_refused: z.object({ chargeId: z.string(), stars: z.number() }),
 };
 
 export interface NotificationRendererDeps {
@@ -67,7 +70,7 @@ export function notificationRenderer(deps: NotificationRendererDeps): Notificati
   return async (notification: OutboxNotification, language: Language): Promise<RenderedNotification | undefined> => {
     const t = textsFor(language);
     const time = moscowTime.format(notification.createdAt);
-    const openTask = (taskId: string) => new InlineKeyboard().webApp(t.notify.openTask, deps.links.task(taskId));
+    const openTask = (taskId: string) => webAppButton(new InlineKeyboard(), t.notify.openTask, deps.links.task(taskId));
     const { payload } = notification;
 
     switch (notification.kind) {
@@ -102,7 +105,7 @@ export function notificationRenderer(deps: NotificationRendererDeps): Notificati
         });
         const keyboard = new InlineKeyboard();
         if (bookUrl && /^https:\/\//.test(bookUrl)) keyboard.url(t.notify.bookButton, bookUrl).row();
-        return { text, replyMarkup: keyboard.webApp(t.notify.openTask, deps.links.task(taskId)) };
+        return { text, replyMarkup: webAppButton(keyboard, t.notify.openTask, deps.links.task(taskId)) };
       }
       case 'task_failed':
       case 'needs_action': {
@@ -117,21 +120,21 @@ export function notificationRenderer(deps: NotificationRendererDeps): Notificati
         if (notification.kind === 'task_failed') return { text: t.notify.taskFailed(details), replyMarkup: openTask(taskId) };
         const keyboard = new InlineKeyboard();
         if (actionUrl && /^https:\/\//.test(actionUrl)) keyboard.url(t.notify.actionButton, actionUrl).row();
-        return { text: t.notify.needsAction(details), replyMarkup: keyboard.webApp(t.notify.openTask, deps.links.task(taskId)) };
+        return { text: t.notify.needsAction(details), replyMarkup: webAppButton(keyboard, t.notify.openTask, deps.links.task(taskId)) };
       }
       case 'credential_invalid': {
         const p = Schemas.credential_invalid.safeParse(payload);
         if (!p.success) return undefined;
         return {
           text: t.notify.credentialInvalid({ ...EMPTY, credential: p.data.name, credentialKind: p.data.kind, reason: p.data.reason }),
-          replyMarkup: new InlineKeyboard().webApp(t.notify.keysButton, deps.links.keys()),
+          replyMarkup: webAppButton(new InlineKeyboard(), t.notify.keysButton, deps.links.keys()),
         };
       }
       case 'credits_exhausted': {
         if (!Schemas.credits_exhausted.safeParse(payload).success) return undefined;
         return {
           text: t.notify.creditsExhausted(),
-          replyMarkup: packsKeyboard(deps, t, language).webApp(t.common.openApp, deps.links.credits()),
+          replyMarkup: webAppButton(packsKeyboard(deps, t, language), t.common.openApp, deps.links.credits()),
         };
       }
       case 'redistribution_done': {
@@ -153,6 +156,16 @@ export function notificationRenderer(deps: NotificationRendererDeps): Notificati
         const p = Schemas.payment_refunded.safeParse(payload);
         if (!p.success) return undefined;
         return { text: t.admin.refundedToUser(p.data.stars, p.data.removedCredits) };
+      }
+      case 'payment_credited': {
+        const p = Schemas.payment_credited.safeParse(payload);
+        if (!p.success) return undefined;
+        return { text: t.notify.paymentCredited(p.data.credits, { trial: p.data.trial, paid: p.data.paid }, p.data.chargeId) };
+      }
+      case 'payment_refused': {
+        const p = Schemas.payment_refused.safeParse(payload);
+        if (!p.success) return undefined;
+        return { text: t.notify.paymentRefused(p.data.stars, p.data.chargeId) };
       }
       default:
         return undefined;

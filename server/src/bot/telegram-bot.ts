@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Api, Bot, GrammyError, webhookCallback } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from 'pino';
-import { RefundRejectedError, type StarsGateway } from '../accounts/billing-service.ts';
+import { RefundRejectedError, type StarsGateway, StarTransaction } from '../accounts/billing-service.ts';
 import type { CredentialService } from '../accounts/credential-service.ts';
 import type { FeedStatus } from '../feed/feed-status.ts';
 import { OutboxDelivery, type OutboxDeliveryOptions } from '../notify/outbox-delivery.ts';
@@ -18,6 +18,8 @@ import { SourceIncidents } from '../notify/source-incidents.ts';
 import type { SharedState } from '../platform/kv/types.ts';
 import { installHandlers } from './bot-handlers.ts';
 import type { BotContext } from './context.ts';
+import { messageLimits } from './message-limits.ts';
+import { isWebAppUrl } from './mini-app-links.ts';
 import { notificationRenderer } from './notification-renderer.ts';
 import type { BotServices } from './services.ts';
 import { SharedSessionStorage } from './session-storage.ts';
@@ -28,6 +30,13 @@ const ALLOWED_UPDATES = ['message', 'callback_query', 'pre_checkout_query'] as c
 /** A /new draft nobody touched for this long is dropped. */
 const SESSION_TTL_MS = 24 * 60 * 60_000;
 const POLLER_LEASE_MS = 15_000;
+/** How often the delivery leader reconciles Star transactions with the payments table. */
+const RECONCILE_EVERY_MS = 5 * 60_000;
+/** A payment this young is left to its update handler (reconciliation would merely race it). */
+const RECONCILE_MIN_AGE_MS = 2 * 60_000;
+const STARS_PAGE = 100;
+/** The position in the bot's Star transactions (chronological, append-only) below which all is reconciled. */
+const STARS_CURSOR_TTL_MS = 365 * 24 * 60 * 60_000;
 
 export type DeliveryTuning = Partial<
   Pick<OutboxDeliveryOptions, 'maxAttempts' | 'retryBaseMs' | 'retryCapMs' | 'maxInFlight' | 'claimTtlMs' | 'idleMs' | 'stopGraceMs'>
@@ -51,6 +60,15 @@ export interface TelegramBotOptions {
   botInfo?: UserFromGetMe;
   delivery?: DeliveryTuning;
   incidentCheckMs?: number;
+  /** How often Star transactions are reconciled (default 5 min). */
+  reconcileMs?: number;
+}
+
+export interface ReconcileSummary {
+  scanned: number;
+  credited: number;
+  refunded: number;
+  refused: number;
 }
 
 export class TelegramBot {
@@ -63,6 +81,7 @@ export class TelegramBot {
   private readonly stopping = new AbortController();
   private runner: RunnerHandle | undefined;
   private lifecycle: Promise<void> | undefined;
+  private reconciling: Promise<void> | undefined;
   private unreachableSince: number | undefined;
 
   constructor(private readonly options: TelegramBotOptions) {
@@ -74,6 +93,8 @@ export class TelegramBot {
     });
     // Replies wait out short flood limits and Telegram's 5xx; network failures surface at once (no endless retry).
     this.bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }));
+    // Installed last, so it runs first: each part of a split message is retried on its own.
+    this.bot.api.config.use(messageLimits());
     installHandlers(this.bot, options.services, new SharedSessionStorage(shared.cache, `bot:${this.botId}:session:`, SESSION_TTL_MS));
     this.bot.catch(({ error, ctx }) =>
       logger.error({ event: 'bot.update_failed', updateId: ctx.update.update_id, err: error }, 'an update failed outside the handlers'),
@@ -85,6 +106,7 @@ export class TelegramBot {
     deliveryApi.config.use(
       apiThrottler(),
       autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 30, rethrowInternalServerErrors: true, rethrowHttpErrors: true }),
+      messageLimits(),
     );
     this.delivery = new OutboxDelivery({
       orm: options.orm,
@@ -110,6 +132,7 @@ export class TelegramBot {
       createInvoiceLink: (invoice) =>
         // Stars need no payment provider: the provider token is empty.
         this.bot.api.createInvoiceLink(invoice.title, invoice.description, invoice.payload, '', invoice.currency, invoice.prices),
+      starTransactions: async (offset, limit) => (await this.bot.api.getStarTransactions({ offset, limit })).transactions,
       refundStarPayment: async (userId, chargeId) => {
         try {
           await this.bot.api.refundStarPayment(userId, chargeId);
@@ -151,12 +174,76 @@ export class TelegramBot {
     this.delivery.start();
     this.incidents.start();
     this.lifecycle = this.options.mode === 'polling' ? this.pollLoop() : this.setUp().then(() => undefined);
+    this.reconciling = this.reconcileLoop();
   }
 
   async stop(): Promise<void> {
     this.stopping.abort();
-    await this.lifecycle;
+    await Promise.all([this.lifecycle, this.reconciling]);
     await Promise.all([this.delivery.stop(), this.incidents.stop()]);
+  }
+
+  /**
+   * Walk the bot's Star transactions from the stored cursor and reconcile each with the payments table (credits what
+   * was paid and never credited, takes back what Telegram refunded). The cursor stops before the first transaction
+   * younger than `minAgeMs`, so it is looked at again next time.
+   */
+  async reconcileStars({ minAgeMs = RECONCILE_MIN_AGE_MS }: { minAgeMs?: number } = {}): Promise<ReconcileSummary> {
+    const { services, shared, logger } = this.options;
+    const cursorKey = `bot:${this.botId}:stars-cursor`;
+    let offset = Number((await shared.cache.get(cursorKey)) ?? 0) || 0;
+    const summary: ReconcileSummary = { scanned: 0, credited: 0, refunded: 0, refused: 0 };
+    const newest = Date.now() - minAgeMs;
+    for (;;) {
+      const page = await this.stars.starTransactions(offset, STARS_PAGE);
+      let done = page.length < STARS_PAGE;
+      for (const raw of page) {
+        const tx = StarTransaction.safeParse(raw);
+        if (tx.success && tx.data.date * 1_000 > newest) {
+          done = true;
+          break;
+        }
+        // The buyer's row first: a payment whose update never reached the handlers may come from a user we never saw.
+        const buyer = tx.success ? tx.data.source?.user : undefined;
+        if (buyer)
+          await services.users.upsertFromTelegram({
+            id: buyer.id,
+            firstName: buyer.first_name,
+            lastName: buyer.last_name,
+            username: buyer.username,
+            languageCode: buyer.language_code,
+          });
+        const outcome = await services.billing.reconcileTransaction(raw);
+        summary.scanned++;
+        if (outcome === 'credited') summary.credited++;
+        else if (outcome === 'refunded') summary.refunded++;
+        else if (outcome === 'refused') summary.refused++;
+        offset++;
+        await shared.cache.set(cursorKey, String(offset), STARS_CURSOR_TTL_MS);
+      }
+      if (done) break;
+    }
+    if (summary.credited + summary.refunded + summary.refused > 0) {
+      logger.warn({ event: 'billing.reconciliation', ...summary }, 'Star transactions reconciled: payments corrected');
+      this.delivery.nudge();
+    }
+    return summary;
+  }
+
+  /** Reconciliation by whichever instance leads delivery, every few minutes, from the first minute on. */
+  private async reconcileLoop(): Promise<void> {
+    const every = this.options.reconcileMs ?? RECONCILE_EVERY_MS;
+    await this.pause(Math.min(every, 60_000));
+    while (!this.stopping.signal.aborted) {
+      if (this.delivery.isLeader && this.bot.isInited())
+        await this.reconcileStars().catch((err: unknown) =>
+          this.options.logger.warn(
+            { event: 'billing.reconciliation_failed', err },
+            'Star transactions could not be reconciled; retrying later',
+          ),
+        );
+      await this.pause(every);
+    }
   }
 
   /** getMe, commands and the default menu button; retried until Telegram answers (or the bot stops). */
@@ -198,7 +285,8 @@ export class TelegramBot {
       // Russian for everyone, English for English-language clients (as the bot speaks).
       await api.setMyCommands(textsFor('ru').commands);
       await api.setMyCommands(textsFor('en').commands, { language_code: 'en' });
-      await api.setChatMenuButton({ menu_button: { type: 'web_app', text: textsFor('ru').common.menuButton, web_app: { url: home } } });
+      if (isWebAppUrl(home))
+        await api.setChatMenuButton({ menu_button: { type: 'web_app', text: textsFor('ru').common.menuButton, web_app: { url: home } } });
     } catch (error) {
       // Cosmetic: the bot works without them (an http:// Mini App URL outside production is the usual reason).
       this.options.logger.warn(
@@ -206,10 +294,10 @@ export class TelegramBot {
         'could not set the bot commands or menu button',
       );
     }
-    if (!home.startsWith('https://'))
+    if (!isWebAppUrl(home))
       this.options.logger.warn(
         { event: 'bot.miniapp_not_https', miniAppUrl: home },
-        'Telegram opens Mini Apps over https only: set PUBLIC_URL',
+        'Telegram opens Mini Apps over https only: set PUBLIC_URL; the bot leaves its Mini App buttons out until then',
       );
   }
 

@@ -12,7 +12,9 @@ export type OutboxKind =
   | 'credits_exhausted'
   | 'redistribution_done'
   | 'source_disabled'
-  | 'payment_refunded';
+  | 'payment_refunded'
+  | 'payment_credited'
+  | 'payment_refused';
 
 export async function enqueueNotification(
   em: EntityManager,

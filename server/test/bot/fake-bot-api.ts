@@ -1,6 +1,10 @@
 // A small fake Telegram Bot API over real HTTP, for grammY's `apiRoot`: answers `POST /bot<token>/<method>`, records
 // every call, serves getUpdates (long polling) from updates a test pushes, and can be told to fail calls the way
 // Telegram does (429 with retry_after, 5xx, 403 blocked) or to hold answers back.
+// It is as strict as Telegram where the bot could get it wrong: texts over 4096 characters (after HTML parsing),
+// broken or unsupported HTML, callback data over 64 bytes, non-https Web App URLs, an edit that changes nothing
+// ("message is not modified"), a second answer to one callback query. Stars payments pushed by a test are kept as
+// the bot's Star transactions (getStarTransactions), and refunds made with refundStarPayment join them.
 import Fastify from 'fastify';
 
 // Payloads are whatever grammY sent: tests read the fields they care about.
@@ -58,6 +62,11 @@ export class FakeBotApi {
   private nextUpdateId = 1;
   private nextMessageId = 1_000;
   private invoices = 0;
+  /** What each sent or edited message shows now, by `chat:message`, for "message is not modified". */
+  private readonly messages = new Map<string, string>();
+  private readonly answeredQueries = new Set<string>();
+  /** The bot's Star transactions, oldest first (as getStarTransactions returns them). */
+  readonly starTransactions: Payload[] = [];
 
   static async start(): Promise<FakeBotApi> {
     const fake = new FakeBotApi();
@@ -96,6 +105,12 @@ export class FakeBotApi {
           description,
           ...(retry_after !== undefined ? { parameters: { retry_after } } : {}),
         });
+      }
+      const refusal = this.refusal(method, payload);
+      if (refusal) {
+        call.error = refusal;
+        if (!hold) this.notify();
+        return reply.code(refusal.error_code).send({ ok: false, ...refusal });
       }
       if (method === 'getUpdates') {
         if (!hold) this.notify();
@@ -211,7 +226,15 @@ export class FakeBotApi {
     };
   }
 
-  successfulPayment(user: TestUser, payload: string, totalAmount: number, chargeId: string): Payload {
+  /** The user paid: the update Telegram sends, and the Star transaction it keeps (unless `transaction` is false). */
+  successfulPayment(user: TestUser, payload: string, totalAmount: number, chargeId: string, { transaction = true } = {}): Payload {
+    if (transaction && !this.starTransactions.some((t) => t.id === chargeId && t.source))
+      this.starTransactions.push({
+        id: chargeId,
+        amount: totalAmount,
+        date: now(),
+        source: { type: 'user', transaction_type: 'invoice_payment', user: this.from(user), invoice_payload: payload },
+      });
     return {
       message: {
         ...this.messageBase(user),
@@ -222,6 +245,16 @@ export class FakeBotApi {
           telegram_payment_charge_id: chargeId,
           provider_payment_charge_id: '',
         },
+      },
+    };
+  }
+
+  /** Telegram's service message about a refunded payment. */
+  refundedPayment(user: TestUser, payload: string, totalAmount: number, chargeId: string): Payload {
+    return {
+      message: {
+        ...this.messageBase(user),
+        refunded_payment: { currency: 'XTR', total_amount: totalAmount, invoice_payload: payload, telegram_payment_charge_id: chargeId },
       },
     };
   }
@@ -274,8 +307,11 @@ export class FakeBotApi {
           can_connect_to_business: false,
           has_main_web_app: false,
         };
-      case 'sendMessage':
-        return { message_id: this.nextMessageId++, date: now(), chat, text: payload.text, reply_markup: payload.reply_markup };
+      case 'sendMessage': {
+        const messageId = this.nextMessageId++;
+        this.messages.set(`${payload.chat_id}:${messageId}`, shown(payload));
+        return { message_id: messageId, date: now(), chat, text: payload.text, reply_markup: payload.reply_markup };
+      }
       case 'sendInvoice':
         return {
           message_id: this.nextMessageId++,
@@ -290,13 +326,143 @@ export class FakeBotApi {
           },
         };
       case 'editMessageText':
+        this.messages.set(`${payload.chat_id}:${payload.message_id}`, shown(payload));
         return { message_id: payload.message_id, date: now(), chat, text: payload.text, reply_markup: payload.reply_markup };
       case 'createInvoiceLink':
         return `https://t.me/$fake-invoice-${++this.invoices}`;
+      case 'answerCallbackQuery':
+        this.answeredQueries.add(String(payload.callback_query_id));
+        return true;
+      case 'getStarTransactions': {
+        const offset = Number(payload.offset ?? 0);
+        const limit = Math.min(Math.max(Number(payload.limit ?? 100), 1), 100);
+        return { transactions: this.starTransactions.slice(offset, offset + limit) };
+      }
+      case 'refundStarPayment': {
+        const paid = this.starTransactions.find((t) => t.id === payload.telegram_payment_charge_id && t.source);
+        this.starTransactions.push({
+          id: payload.telegram_payment_charge_id,
+          amount: paid?.amount ?? 0,
+          date: now(),
+          receiver: { type: 'user', transaction_type: 'invoice_payment', user: paid?.source.user },
+        });
+        return true;
+      }
       default:
         return true;
     }
   }
+
+  /** What Telegram refuses for this call, or nothing. */
+  private refusal(method: string, payload: Payload): TelegramFailure | undefined {
+    const bad = (description: string): TelegramFailure => ({ error_code: 400, description: `Bad Request: ${description}` });
+    const markupProblem = buttonProblem(payload.reply_markup);
+    if (markupProblem) return bad(markupProblem);
+    if (method === 'setChatMenuButton') {
+      const url = payload.menu_button?.web_app?.url;
+      if (url !== undefined && !String(url).startsWith('https://'))
+        return bad(`menu button Web App URL '${url}' is invalid: Only HTTPS links are allowed`);
+    }
+    if (method === 'sendMessage' || method === 'editMessageText') {
+      const text = String(payload.text ?? '');
+      let visible = text;
+      if (payload.parse_mode === 'HTML') {
+        const parsed = parseHtml(text);
+        if ('error' in parsed) return bad(`can't parse entities: ${parsed.error}`);
+        visible = parsed.text;
+      }
+      if (visible.trim().length === 0) return bad('message text is empty');
+      if (visible.length > 4096) return bad('message is too long');
+      if (method === 'editMessageText') {
+        const before = this.messages.get(`${payload.chat_id}:${payload.message_id}`);
+        if (before !== undefined && before === shown(payload))
+          return bad(
+            'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+          );
+      }
+    }
+    if (method === 'answerCallbackQuery') {
+      if (this.answeredQueries.has(String(payload.callback_query_id)))
+        return bad('query is too old and response timeout expired or query ID is invalid');
+      if (String(payload.text ?? '').length > 200) return bad('MESSAGE_TOO_LONG');
+    }
+    return undefined;
+  }
 }
 
 const now = () => Math.floor(Date.now() / 1000);
+
+/** A message as the user sees it: its text and its buttons. */
+const shown = (payload: Payload) => JSON.stringify([payload.text, payload.reply_markup?.inline_keyboard ?? null]);
+
+function buttonProblem(markup: Payload | undefined): string | undefined {
+  for (const button of (markup?.inline_keyboard ?? []).flat() as Payload[]) {
+    if (typeof button.callback_data === 'string' && Buffer.byteLength(button.callback_data) > 64) return 'BUTTON_DATA_INVALID';
+    if (typeof button.callback_data === 'string' && button.callback_data.length === 0) return 'BUTTON_DATA_INVALID';
+    const webApp = button.web_app?.url;
+    if (webApp !== undefined && !String(webApp).startsWith('https://'))
+      return `inline keyboard button Web App URL '${webApp}' is invalid: Only HTTPS links are allowed`;
+    if (button.url !== undefined && !/^(https?|tg):\/\//.test(String(button.url))) return 'BUTTON_URL_INVALID';
+    if (String(button.text ?? '').length === 0) return 'BUTTON_TEXT_INVALID';
+  }
+  return undefined;
+}
+
+const HTML_TAGS = new Set([
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  'ins',
+  's',
+  'strike',
+  'del',
+  'a',
+  'code',
+  'pre',
+  'span',
+  'tg-spoiler',
+  'tg-emoji',
+  'blockquote',
+]);
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"' };
+
+/** Telegram's HTML parse mode: the supported tags, properly nested, and `<`, `>`, `&` escaped everywhere else. */
+export function parseHtml(html: string): { text: string } | { error: string } {
+  const open: string[] = [];
+  let text = '';
+  let i = 0;
+  while (i < html.length) {
+    const c = html[i]!;
+    if (c === '<') {
+      const end = html.indexOf('>', i);
+      if (end < 0) return { error: `Unclosed start tag at byte offset ${i}` };
+      const tag = html.slice(i + 1, end);
+      const closing = tag.startsWith('/');
+      const name = (closing ? tag.slice(1) : tag).trim().split(/\s/)[0]!.toLowerCase();
+      if (!HTML_TAGS.has(name)) return { error: `Unsupported start tag "${name}" at byte offset ${i}` };
+      if (closing) {
+        if (open.pop() !== name)
+          return { error: `Unmatched end tag at byte offset ${i}, expected "</${open.at(-1) ?? ''}>", found "</${name}>"` };
+      } else open.push(name);
+      i = end + 1;
+    } else if (c === '&') {
+      const match = /^&(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]+);/i.exec(html.slice(i, i + 12));
+      if (!match) return { error: `Character entity expected at byte offset ${i}` };
+      const name = match[1]!;
+      if (name.startsWith('#'))
+        text += String.fromCodePoint(name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1)));
+      else if (ENTITIES[name.toLowerCase()] !== undefined) text += ENTITIES[name.toLowerCase()];
+      else return { error: `Unknown character entity "${name}" at byte offset ${i}` };
+      i += match[0].length;
+    } else if (c === '>') {
+      return { error: `Unexpected end tag ">" at byte offset ${i}` };
+    } else {
+      text += c;
+      i++;
+    }
+  }
+  if (open.length) return { error: `Can't find end tag corresponding to start tag "${open.at(-1)}"` };
+  return { text };
+}

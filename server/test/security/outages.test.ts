@@ -128,6 +128,7 @@ describe('a production-mode instance', () => {
     const nowhere = `http://127.0.0.1:${await freePort()}`;
     server = await startTestServer({
       NODE_ENV: 'production',
+      PUBLIC_URL: 'https://slotpilot.example',
       REDIS_URL: redis.url,
       MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
       WB_SANDBOX: '0',

@@ -8,12 +8,14 @@ import { calendarKeyboard, type DateBounds, monthInBounds, monthOf, pickDay } fr
 import { type CallbackData, callbackData, isoDate } from '../callback-data.ts';
 import type { BotContext, NewTaskDraft } from '../context.ts';
 import { editInPlace } from '../edit-in-place.ts';
+import { webAppButton } from '../mini-app-links.ts';
 import type { BotServices } from '../services.ts';
 import type { Texts } from '../texts/index.ts';
 
 const PAGE_SIZE = 8;
 const COEFFICIENTS = [0, 1, 2, 3, 5, 10, 20];
 const BOX_TYPE_IDS = [2, 5, 6] as const;
+const MAX_QUERY_SHOWN = 64;
 
 type DraftCallback = Extract<
   CallbackData,
@@ -105,7 +107,9 @@ export function newTaskHandlers(services: BotServices) {
     if (draft?.step !== 'warehouse' || query.startsWith('/')) return next();
     const needle = query.toLocaleLowerCase('ru');
     const matches = (await activeWarehouses()).filter((w) => w.name.toLocaleLowerCase('ru').includes(needle)).slice(0, PAGE_SIZE);
-    const sent = await ctx.reply(ctx.t.newTask.matches(query, matches.length), {
+    // The query is echoed back: a pasted novel is cut to what a warehouse name could be.
+    const shownQuery = query.length > MAX_QUERY_SHOWN ? `${query.slice(0, MAX_QUERY_SHOWN)}…` : query;
+    const sent = await ctx.reply(ctx.t.newTask.matches(shownQuery, matches.length), {
       parse_mode: 'HTML',
       reply_markup: warehouseKeyboard(ctx.t, matches),
     });
@@ -260,7 +264,7 @@ export function newTaskHandlers(services: BotServices) {
           draft.start,
           dateTo,
         );
-        return { next: undefined, view: { text, keyboard: new InlineKeyboard().webApp(t.common.openApp, services.links.home()) } };
+        return { next: undefined, view: { text, keyboard: webAppButton(new InlineKeyboard(), t.common.openApp, services.links.home()) } };
       }
     }
   }

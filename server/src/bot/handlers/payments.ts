@@ -1,11 +1,13 @@
 // Telegram Stars: /buy shows the packs, a pack button sends its invoice, `pre_checkout_query` is checked against the
 // packs and answered at once, `successful_payment` credits the pack exactly once per charge id (BillingService), or
-// refunds a payment that does not match a pack on sale.
+// refunds a payment that does not match a pack on sale. A `refunded_payment` message takes the refund's unused credits
+// back. /paysupport, /terms and /privacy are what Telegram expects from a bot that sells for Stars.
 import { Composer, InlineKeyboard } from 'grammy';
 import { callbackData } from '../callback-data.ts';
 import type { BotContext } from '../context.ts';
 import type { BotServices } from '../services.ts';
-import type { Texts } from '../texts/index.ts';
+import { type Texts, textsFor } from '../texts/index.ts';
+import { escapeHtml } from '../texts/text-kit.ts';
 
 /** The pack buttons (also under the "credits exhausted" notification). */
 export function packsKeyboard(services: Pick<BotServices, 'billing'>, t: Texts, language: 'ru' | 'en'): InlineKeyboard {
@@ -59,6 +61,30 @@ export function paymentHandlers(services: BotServices) {
     if (!recorded.credited) return;
     await ctx.reply(ctx.t.buy.thanks(recorded.credits, recorded.balance, payment.telegram_payment_charge_id), { parse_mode: 'HTML' });
   });
+
+  // Telegram refunded a payment (the buyer disputed it, or a refund made elsewhere): the outbox tells the buyer.
+  composer.on('message:refunded_payment', async (ctx) => {
+    const refund = ctx.message.refunded_payment;
+    await billing.recordRefund(refund.telegram_payment_charge_id, 'telegram');
+  });
+
+  const direct = composer.chatType('private');
+  direct.command('paysupport', async (ctx) => {
+    const question = ctx.match.trim().slice(0, 1_000);
+    if (!question) return void (await ctx.reply(ctx.t.legal.paySupport, { parse_mode: 'HTML' }));
+    // Logged for operators (no secrets in a payment question) and passed to every admin in their chat with the bot.
+    services.logger.info({ event: 'billing.support_question', userId: ctx.user.id }, 'payment support question');
+    const who = `<a href="tg://user?id=${ctx.user.id}">${escapeHtml(ctx.user.firstName)}</a> (<code>${ctx.user.id}</code>)`;
+    for (const admin of services.adminIds)
+      await ctx.api
+        .sendMessage(admin, textsFor('ru').legal.paySupportForward(who, question), { parse_mode: 'HTML' })
+        .catch((err: unknown) =>
+          services.logger.warn({ event: 'billing.support_forward_failed', admin, err }, 'could not pass a question on'),
+        );
+    await ctx.reply(ctx.t.legal.paySupportSent);
+  });
+  direct.command('terms', (ctx) => ctx.reply(ctx.t.legal.terms, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } }));
+  direct.command('privacy', (ctx) => ctx.reply(ctx.t.legal.privacy, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } }));
 
   /** A pack button: the invoice for it, in Stars. */
   async function onBuyButton(ctx: BotContext, packId: string): Promise<void> {

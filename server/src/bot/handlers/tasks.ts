@@ -5,6 +5,7 @@ import type { TaskCommand } from '../../monitor/actor-host.ts';
 import { callbackData, type TaskAction } from '../callback-data.ts';
 import type { BotContext } from '../context.ts';
 import { editInPlace } from '../edit-in-place.ts';
+import { webAppButton } from '../mini-app-links.ts';
 import type { BotServices } from '../services.ts';
 import type { Texts } from '../texts/index.ts';
 import { warehouseNames } from '../warehouse-names.ts';
@@ -41,7 +42,7 @@ export function taskHandlers(services: BotServices) {
       for (const [label, data] of buttons) keyboard.text(label, data);
       if (buttons.length) keyboard.row();
     });
-    keyboard.text(t.tasks.refresh, callbackData.tasksRefresh()).webApp(t.common.openApp, services.links.home());
+    webAppButton(keyboard.text(t.tasks.refresh, callbackData.tasksRefresh()), t.common.openApp, services.links.home());
     const more = ordered.length - shown.length;
     const text = [t.tasks.header(ordered.length), ...lines, ...(more > 0 ? [t.tasks.more(more)] : [])].join('\n');
     return { text, keyboard };

@@ -21,19 +21,19 @@ const NEEDS_ACTION_REASONS: Record<string, string> = {
   captcha_required:
     'WB asks you to confirm the delivery date yourself in your seller portal (an "I am not a robot" check), so SlotPilot cannot book it ' +
     "for you. The button below opens this preorder's date page in the WB portal: pick the date and confirm. " +
-    'No credit was charged. Slots go fast: open it now.',
+    'No auto-booking was charged. Slots go fast: open it now.',
   transfer_captcha_required:
     'WB asks you to confirm the transfer yourself in your seller portal (an "I am not a robot" check), so SlotPilot cannot place it ' +
-    'for you. The button below opens the redistribution section of the WB portal: place the transfer there. No credit was charged.',
+    'for you. The button below opens the redistribution section of the WB portal: place the transfer there. No auto-booking was charged.',
   portal_login_required:
     'WB asks you to sign in to the seller portal again. Sign in at seller.wildberries.ru and add a fresh session on the Keys screen. ' +
-    'No credit was charged.',
+    'No auto-booking was charged.',
   no_portal_session:
     'There is no valid WB portal session, and SlotPilot cannot book without one. Add a session on the Keys screen, or book the date ' +
-    'yourself with the button below. No credit was charged.',
+    'yourself with the button below. No auto-booking was charged.',
   portal_session_rejected:
     'WB accepted none of your portal sessions. Add a fresh one on the Keys screen, or book the date yourself with the button below. ' +
-    'No credit was charged.',
+    'No auto-booking was charged.',
   transfer_unsure:
     'A transfer may have been placed just before SlotPilot restarted. Check it in the WB portal so the goods are not moved twice.',
 };
@@ -60,6 +60,9 @@ export const en: Texts = {
     { command: 'keys', description: 'WB keys' },
     { command: 'help', description: 'Help' },
     { command: 'start', description: 'The app and balance' },
+    { command: 'paysupport', description: 'Payment support' },
+    { command: 'terms', description: 'Terms' },
+    { command: 'privacy', description: 'Privacy' },
   ],
 
   common: {
@@ -156,7 +159,11 @@ export const en: Texts = {
 
   buy: {
     choose: (left: Credits) =>
-      `<b>Auto-bookings</b>\nLeft: ${credits(left)}.\nA credit is spent only when a slot is really booked for you. Choose a pack:`,
+      `<b>Auto-bookings</b>\nLeft: ${credits(left)}.\nAn auto-booking is spent only when a slot is really booked for you. Choose a pack:\n` +
+      '<i>By buying you accept the terms: /terms. Payment questions: /paysupport</i>',
+    pending: (chargeId: string) =>
+      'Your payment arrived, but I could not record it right now. Your Stars are not lost: the auto-bookings are added ' +
+      `automatically within a few minutes and I will tell you here.\nPayment id: <code>${e(chargeId)}</code>`,
     packButton: (title: string, stars: number) => `${title} — ${stars} ⭐`,
     thanks: (bought: number, left: Credits, chargeId: string) =>
       `Thank you! ${creditsLabel(bought, 'en')} added. Auto-bookings now: ${credits(left)}.\n` + `Payment id: <code>${e(chargeId)}</code>`,
@@ -168,6 +175,31 @@ export const en: Texts = {
       price_changed: 'The price has changed. Open /buy and choose a pack again.',
       wrong_currency: 'Only Telegram Stars are accepted.',
     },
+  },
+
+  legal: {
+    paySupport:
+      '<b>Payment support</b>\n' +
+      'Write in one message: <code>/paysupport your question</code>, with the payment id from the "Thank you!" message. ' +
+      'It goes to the SlotPilot team and the answer comes here.\n\n' +
+      'Unused auto-bookings of a purchase can be refunded in Stars on request; used ones cannot. ' +
+      'Telegram support does not handle purchases made in bots.',
+    paySupportSent: 'Your question went to the SlotPilot team. The answer will come to this chat.',
+    paySupportForward: (user: string, question: string) => `💬 <b>Payment question</b> from ${user}:\n${e(question)}`,
+    terms:
+      '<b>SlotPilot terms</b>\n' +
+      '1. SlotPilot looks for delivery slots at Wildberries warehouses and, if you allow it, books them with your WB keys.\n' +
+      '2. Auto-bookings are bought with Telegram Stars. One is spent only for a slot WB confirmed; watching and alerts are free.\n' +
+      '3. WB hands out the slots: we cannot promise that a matching slot opens or that you get it.\n' +
+      '4. Unused auto-bookings of a purchase are refunded in Stars on request through /paysupport.\n' +
+      '5. You are responsible for the WB keys you add and can delete them at any time.\n' +
+      'Privacy: /privacy',
+    privacy:
+      '<b>Privacy</b>\n' +
+      'We keep: your Telegram id, name and language; your tasks, bookings and payments; WB keys only encrypted (AES-256-GCM), ' +
+      'never shown in full and never written to logs.\n' +
+      'Your keys serve only your tasks; a portal session is shared with other sellers only if you switched that on.\n' +
+      'We sell or give your data to no one. Delete a key in /keys, or ask for all your data to be deleted through /paysupport.',
   },
 
   admin: {
@@ -213,5 +245,10 @@ export const en: Texts = {
     actionButton: 'Open the WB portal',
     openTask: 'Open the task',
     keysButton: 'Open keys',
+    paymentCredited: (bought: number, left: Credits, chargeId: string) =>
+      `✅ Payment credited: ${creditsLabel(bought, 'en')}. Auto-bookings now: ${credits(left)}.\nPayment id: <code>${e(chargeId)}</code>`,
+    paymentRefused: (stars: number, chargeId: string) =>
+      `This payment did not match a pack on sale, so your ${stars} ⭐ have been refunded. Payment id: <code>${e(chargeId)}</code>. ` +
+      'Choose a pack again: /buy',
   },
 };
