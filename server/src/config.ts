@@ -94,6 +94,13 @@ const EnvSchema = z.object({
     .min(1, 'must be at least 1')
     .max(1_000_000, 'must be at most 1000000')
     .default(120),
+  /** Days of slot history kept (issue 18); older daily partitions are dropped whole. */
+  HISTORY_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(31, 'must be at least 31 days (the insights look back 30 days)')
+    .max(3_650, 'must be at most 3650 days')
+    .default(180),
 });
 
 /**
@@ -169,6 +176,8 @@ export interface Config {
   metrics: { port: number | undefined; token: string | undefined };
   /** API calls one signed-in user may make per 10 seconds, over all instances. */
   apiRateLimit: number;
+  /** Days of slot history kept; cleanup drops whole daily partitions older than this. */
+  historyRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -229,5 +238,6 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, defaults:
     logLevel: env.LOG_LEVEL,
     metrics: { port: env.METRICS_PORT, token: env.METRICS_TOKEN },
     apiRateLimit: env.API_RATE_LIMIT,
+    historyRetentionDays: env.HISTORY_RETENTION_DAYS,
   };
 }

@@ -21,6 +21,9 @@ import { PortalSource } from './feed/portal-source.ts';
 import { SlotFeed } from './feed/slot-feed.ts';
 import { WarehouseDirectory } from './feed/warehouse-directory.ts';
 import { startMetricsServer } from './http/metrics-endpoint.ts';
+import { HistoryPartitions } from './insights/history-partitions.ts';
+import { HistoryRecorder } from './insights/history-recorder.ts';
+import { InsightsService } from './insights/insights-service.ts';
 import { ActorHost } from './monitor/actor-host.ts';
 import { newInstanceId } from './monitor/instance-leases.ts';
 import { Redistribution } from './monitor/redistribution.ts';
@@ -165,7 +168,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ],
       logger,
       instanceId,
+    // Slot history (issue 18): partitions made ahead before the first write; the recorder flushes after the feed stops.
+    const historyPartitions = new HistoryPartitions({ orm, logger, retentionDays: config.historyRetentionDays });
+    await historyPartitions.start();
+    stops.push({ name: 'history partitions', stop: () => historyPartitions.stop() });
+    const history = new HistoryRecorder({ orm, logger, partitions: historyPartitions });
+    history.start();
+    stops.push({ name: 'history recorder', stop: () => history.stop() });
     });
+      onReading: (reading) => history.record(reading),
     await feed.start();
     stops.push({ name: 'slot feed', stop: () => feed.stop() });
     const warehouses = new WarehouseDirectory({
@@ -280,6 +291,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         ? { mode: 'token', token: config.metrics.token }
         : // Open only in development without a metrics port; production serves /metrics on METRICS_PORT or not at all.
           !config.isProduction && config.metrics.port === undefined
+        insights: new InsightsService({
+          orm,
+          cache: shared.cache,
+          rateLimiter: shared.createRateLimiter({ keyPrefix: 'insights-rate', points: 60, durationS: 60, localFallback: true }),
+          retentionDays: config.historyRetentionDays,
+          logger,
+        }),
           ? { mode: 'open' }
           : { mode: 'off' },
       production: config.isProduction,

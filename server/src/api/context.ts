@@ -11,6 +11,7 @@ import type { PreorderService } from '../accounts/preorder-service.ts';
 import type { UserService } from '../accounts/user-service.ts';
 import type { SlotFeed } from '../feed/slot-feed.ts';
 import type { WarehouseDirectory } from '../feed/warehouse-directory.ts';
+import type { InsightsService } from '../insights/insights-service.ts';
 import type { TaskService } from '../monitor/task-service.ts';
 import type { TransitionLog } from '../monitor/transition-log.ts';
 import type { Bus } from '../platform/kv/types.ts';
@@ -35,6 +36,8 @@ export interface ApiServices {
   preorders: PreorderService;
   /** Calls per signed-in user (keyed by user id), shared by every instance; see `apiRateLimiter` in app.ts. */
   apiRateLimiter: RateLimiterAbstract;
+  /** Slot history figures per warehouse and per cell (cached, with their own per-user limit). */
+  insights: InsightsService;
 }
 
 export interface Context {

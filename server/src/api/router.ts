@@ -2,6 +2,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { billingRouter } from './routers/billing.ts';
 import { bookingsRouter, redistributionRouter } from './routers/history.ts';
+import { insightsRouter } from './routers/insights.ts';
 import { inspectorRouter } from './routers/inspector.ts';
 import { keysRouter } from './routers/keys.ts';
 import { meRouter } from './routers/me.ts';
@@ -22,6 +23,7 @@ export const appRouter = router({
   redistribution: redistributionRouter,
   inspector: inspectorRouter,
   billing: billingRouter,
+  insights: insightsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -34,6 +34,11 @@ export interface SlotFeedOptions {
   sharedTtlMs?: number;
   /** How long an instance trusts its in-process copy without a bus update before it looks in the shared cache. */
   localTtlMs?: number;
+  /**
+   * Called by the leader after it published a shared reading (the slot history records it, issue 18). Never called for
+   * a reading of a session its owner did not share: that seller's data must not reach anyone else's figures.
+   */
+  onReading?: (reading: SourceReading) => void;
 }
 
 export interface FeedCounters {
@@ -359,6 +364,7 @@ export class SlotFeed {
           if (reading) {
             this.counters.upstreamCalls++;
             await this.publish(reading);
+            if (!reading.userIds) this.options.onReading?.(reading);
           }
           await this.refreshStatus();
         } catch (error) {

@@ -14,11 +14,10 @@ describe('migrations', () => {
   });
 
   it('build the whole model on an empty database', async () => {
-    const rows = await orm.em
-      .getConnection()
-      .execute<{ table_name: string }[]>(
-        "select table_name from information_schema.tables where table_schema = 'public' order by table_name",
-      );
+    const rows = await orm.em.getConnection().execute<{ table_name: string }[]>(
+      // Daily partitions of slot_history are made at run time (insights/history-partitions.ts), not by migrations.
+      "select table_name from information_schema.tables where table_schema = 'public' and table_name !~ '^slot_history_p' order by table_name",
+    );
     expect(rows.map((r) => r.table_name)).toEqual([
       'booking_results',
       'credentials',
@@ -29,6 +28,8 @@ describe('migrations', () => {
       'outbox',
       'payments',
       'redistribution_orders',
+      'slot_history',
+      'slot_observation',
       'users',
     ]);
   });
