@@ -1,16 +1,19 @@
 // Outbox rows (domain events from the engine) as Telegram messages in the user's language: names instead of ids, the
 // time in Moscow, and the buttons that let the user act on them.
-import { type Language, MOSCOW_TIME_ZONE } from '@slotpilot/shared';
+import { type Language, MOSCOW_TIME_ZONE, type SupplyCriteria } from '@slotpilot/shared';
 import { InlineKeyboard } from 'grammy';
+import type { InlineKeyboardButton } from 'grammy/types';
 import { z } from 'zod';
 import type { BillingService } from '../accounts/billing-service.ts';
 import type { CredentialService } from '../accounts/credential-service.ts';
 import type { WarehouseDirectory } from '../feed/warehouse-directory.ts';
+import type { TaskService } from '../monitor/task-service.ts';
 import type { NotificationRenderer, OutboxNotification, RenderedNotification } from '../notify/outbox-delivery.ts';
 import { packsKeyboard } from './handlers/payments.ts';
 import type { MiniAppLinks } from './mini-app-links.ts';
-import { webAppButton } from './mini-app-links.ts';
-import { textsFor } from './texts/index.ts';
+import { isWebAppUrl, webAppButton } from './mini-app-links.ts';
+import { reasonActions, WB_PORTAL_URL } from './reason-actions.ts';
+import { type Texts, textsFor } from './texts/index.ts';
 import type { NotificationDetails } from './texts/text-kit.ts';
 import { warehouseName } from './warehouse-names.ts';
 
@@ -33,7 +36,14 @@ const Schemas = {
     boxTypeId: z.number().optional(),
     bookUrl: z.string().optional(),
   }),
-  task_failed: z.object({ taskId: z.string(), reason: z.string(), warehouseId: z.number().optional(), actionUrl: z.string().optional() }),
+  task_failed: z.object({
+    taskId: z.string(),
+    reason: z.string(),
+    warehouseId: z.number().optional(),
+    actionUrl: z.string().optional(),
+    /** task_ended only: how the task ended (`failed`, `needs-action`, `expired`). */
+    outcome: z.string().optional(),
+  }),
   credential_invalid: z.object({ credentialId: z.string(), name: z.string(), kind: z.string(), reason: z.string() }),
   credits_exhausted: z.object({ taskId: z.string() }),
   redistribution_done: z.object({ taskId: z.string(), from: z.number(), to: z.number(), units: z.number(), requestId: id }),
@@ -45,6 +55,7 @@ const Schemas = {
 
 export interface NotificationRendererDeps {
   warehouses: WarehouseDirectory;
+  tasks: Pick<TaskService, 'list'>;
   credentials: CredentialService;
   billing: BillingService;
   links: MiniAppLinks;
@@ -64,12 +75,40 @@ const EMPTY: NotificationDetails = {
   requestId: '',
 };
 
+const MAX_TASK_BUTTONS = 3;
+const isHttps = (url: string) => /^https:\/\//.test(url);
+
 export function notificationRenderer(deps: NotificationRendererDeps): NotificationRenderer {
+  /** `до x2 · 05.12–12.12 · автобронь` for each of these tasks of the user that still exists. */
+  async function describeTasks(userId: number, taskIds: string[], t: Texts): Promise<Map<string, string>> {
+    const wanted = new Set(taskIds);
+    const described = new Map<string, string>();
+    for (const task of await deps.tasks.list(userId)) {
+      if (!wanted.has(task.id) || task.kind !== 'supply') continue;
+      const c = task.criteria as SupplyCriteria;
+      described.set(task.id, t.notify.taskShort(task.mode, t.coefficient(c.maxCoefficient), c.dateFrom, c.dateTo));
+    }
+    return described;
+  }
+
   const moscowTime = new Intl.DateTimeFormat('en-GB', { timeZone: MOSCOW_TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
   return async (notification: OutboxNotification, language: Language): Promise<RenderedNotification | undefined> => {
     const t = textsFor(language);
     const time = moscowTime.format(notification.createdAt);
+    /** The buttons that fit a reason: the event's own link, the WB portal, Keys, the task. */
+    const reasonKeyboard = (tx: Texts, reason: string, taskId: string, actionUrl: string | undefined) => {
+      const rows: InlineKeyboardButton[][] = [];
+      for (const action of reasonActions(reason)) {
+        if (action === 'link' && actionUrl && isHttps(actionUrl)) rows.push([InlineKeyboard.url(tx.notify.actionButton, actionUrl)]);
+        if (action === 'portal') rows.push([InlineKeyboard.url(tx.notify.portalButton, WB_PORTAL_URL)]);
+        if (action === 'keys' && isWebAppUrl(deps.links.keys()))
+          rows.push([InlineKeyboard.webApp(tx.notify.keysButton, deps.links.keys())]);
+        if (action === 'task' && isWebAppUrl(deps.links.task(taskId)))
+          rows.push([InlineKeyboard.webApp(tx.notify.openTask, deps.links.task(taskId))]);
+      }
+      return InlineKeyboard.from(rows);
+    };
     const openTask = (taskId: string) => webAppButton(new InlineKeyboard(), t.notify.openTask, deps.links.task(taskId));
     const { payload } = notification;
 
@@ -95,6 +134,11 @@ export function notificationRenderer(deps: NotificationRendererDeps): Notificati
         const p = Schemas.slot_found.safeParse(payload);
         if (!p.success) return undefined;
         const { taskId, warehouseId, date, coefficient, boxTypeId, bookUrl } = p.data;
+        // Every task this cell matched (this row and the ones coalesced into it), described in a few words.
+        const taskIds = [
+          ...new Set([taskId, ...(notification.coalesced ?? []).map((c) => Schemas.slot_found.safeParse(c.payload).data?.taskId)]),
+        ].filter((id): id is string => id !== undefined);
+        const described = taskIds.length > 1 ? await describeTasks(notification.userId, taskIds, t) : new Map<string, string>();
         const text = t.notify.slotFound({
           ...EMPTY,
           warehouse: await warehouseName(deps.warehouses, warehouseId),
@@ -102,13 +146,22 @@ export function notificationRenderer(deps: NotificationRendererDeps): Notificati
           time,
           coefficient,
           boxType: boxTypeId === undefined ? undefined : t.boxTypes[boxTypeId],
+          tasks: taskIds.length > 1 ? taskIds.map((id) => described.get(id) ?? id.slice(0, 8)) : undefined,
+          ageMinutes: Math.floor((Date.now() - notification.createdAt.getTime()) / 60_000),
         });
-        const keyboard = new InlineKeyboard();
-        if (bookUrl && /^https:\/\//.test(bookUrl)) keyboard.url(t.notify.bookButton, bookUrl).row();
-        return { text, replyMarkup: webAppButton(keyboard, t.notify.openTask, deps.links.task(taskId)) };
+        const rows: InlineKeyboardButton[][] = [];
+        if (bookUrl && isHttps(bookUrl)) rows.push([InlineKeyboard.url(t.notify.bookButton, bookUrl)]);
+        const shownTasks = taskIds.slice(0, MAX_TASK_BUTTONS);
+        for (const id of shownTasks) {
+          const url = deps.links.task(id);
+          const label = shownTasks.length > 1 ? `${t.notify.openTask}: ${described.get(id) ?? id.slice(0, 8)}` : t.notify.openTask;
+          if (isWebAppUrl(url)) rows.push([InlineKeyboard.webApp(label.slice(0, 64), url)]);
+        }
+        return { text, replyMarkup: InlineKeyboard.from(rows) };
       }
       case 'task_failed':
-      case 'needs_action': {
+      case 'needs_action':
+      case 'task_ended': {
         const p = Schemas.task_failed.safeParse(payload);
         if (!p.success) return undefined;
         const { taskId, reason, warehouseId, actionUrl } = p.data;
@@ -117,10 +170,17 @@ export function notificationRenderer(deps: NotificationRendererDeps): Notificati
           reason,
           warehouse: warehouseId === undefined ? '' : await warehouseName(deps.warehouses, warehouseId),
         };
-        if (notification.kind === 'task_failed') return { text: t.notify.taskFailed(details), replyMarkup: openTask(taskId) };
-        const keyboard = new InlineKeyboard();
-        if (actionUrl && /^https:\/\//.test(actionUrl)) keyboard.url(t.notify.actionButton, actionUrl).row();
-        return { text: t.notify.needsAction(details), replyMarkup: webAppButton(keyboard, t.notify.openTask, deps.links.task(taskId)) };
+        const text =
+          notification.kind === 'task_failed'
+            ? t.notify.taskFailed(details)
+            : notification.kind === 'needs_action'
+              ? t.notify.needsAction(details)
+              : reason === 'expired'
+                ? t.notify.taskExpired(details)
+                : p.data.outcome === 'needs-action'
+                  ? t.notify.needsAction(details)
+                  : t.notify.taskFailed(details);
+        return { text, replyMarkup: reasonKeyboard(t, reason, taskId, actionUrl) };
       }
       case 'credential_invalid': {
         const p = Schemas.credential_invalid.safeParse(payload);

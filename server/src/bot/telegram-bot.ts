@@ -15,6 +15,7 @@ import type { CredentialService } from '../accounts/credential-service.ts';
 import type { FeedStatus } from '../feed/feed-status.ts';
 import { OutboxDelivery, type OutboxDeliveryOptions } from '../notify/outbox-delivery.ts';
 import { SourceIncidents } from '../notify/source-incidents.ts';
+import { TaskEndings } from '../notify/task-endings.ts';
 import type { SharedState } from '../platform/kv/types.ts';
 import { installHandlers } from './bot-handlers.ts';
 import type { BotContext } from './context.ts';
@@ -60,6 +61,7 @@ export interface TelegramBotOptions {
   botInfo?: UserFromGetMe;
   delivery?: DeliveryTuning;
   incidentCheckMs?: number;
+  endingsCheckMs?: number;
   /** How often Star transactions are reconciled (default 5 min). */
   reconcileMs?: number;
 }
@@ -75,6 +77,8 @@ export class TelegramBot {
   readonly bot: Bot<BotContext>;
   readonly delivery: OutboxDelivery;
   readonly incidents: SourceIncidents;
+  /** Reports task endings the engine wrote no message for (expired, probe failures). */
+  readonly endings: TaskEndings;
   /** Invoices and refunds, for BillingService. */
   readonly stars: StarsGateway;
   private readonly botId: string;
@@ -128,6 +132,13 @@ export class TelegramBot {
       onEnqueued: () => this.delivery.nudge(),
       ...(options.incidentCheckMs ? { intervalMs: options.incidentCheckMs } : {}),
     });
+    this.endings = new TaskEndings({
+      orm: options.orm,
+      isLeader: () => this.delivery.isLeader,
+      logger,
+      onEnqueued: () => this.delivery.nudge(),
+      ...(options.endingsCheckMs ? { intervalMs: options.endingsCheckMs } : {}),
+    });
     this.stars = {
       createInvoiceLink: (invoice) =>
         // Stars need no payment provider: the provider token is empty.
@@ -173,6 +184,7 @@ export class TelegramBot {
   start(): void {
     this.delivery.start();
     this.incidents.start();
+    this.endings.start();
     this.lifecycle = this.options.mode === 'polling' ? this.pollLoop() : this.setUp().then(() => undefined);
     this.reconciling = this.reconcileLoop();
   }
@@ -180,7 +192,7 @@ export class TelegramBot {
   async stop(): Promise<void> {
     this.stopping.abort();
     await Promise.all([this.lifecycle, this.reconciling]);
-    await Promise.all([this.delivery.stop(), this.incidents.stop()]);
+    await Promise.all([this.delivery.stop(), this.incidents.stop(), this.endings.stop()]);
   }
 
   /**

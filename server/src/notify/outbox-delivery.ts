@@ -20,6 +20,11 @@ export interface OutboxNotification {
   /** Including the one being made now. */
   attempts: number;
   createdAt: Date;
+  /**
+   * Slot alerts for the same user and cell (warehouse, date, box type) that were waiting too: they go out as this one
+   * message, which names every task they matched.
+   */
+  coalesced?: Array<{ id: number; payload: Record<string, unknown> }>;
 }
 
 export interface RenderedNotification {
@@ -220,6 +225,18 @@ export class OutboxDelivery {
   private async deliver(row: OutboxNotification, user: User | undefined): Promise<void> {
     const { logger } = this.options;
     if (!user?.active) return this.giveUp(row, 'the user is inactive (blocked the bot or never started it)', 'info');
+    if (row.kind === 'slot_found') {
+      // The same cell announced to this user moments ago (for another of their tasks): they know; one alert is enough.
+      if (await this.recentlyAnnounced(row)) {
+        await this.execute(
+          "update outbox set sent_at = now(), last_error = 'coalesced: the cell was just announced' where id = ? and sent_at is null",
+          [row.id],
+        );
+        logger.info({ event: 'notify.coalesced', outboxId: row.id, userId: row.userId }, 'slot alert folded into one just sent');
+        return;
+      }
+      row.coalesced = await this.sameCell(row);
+    }
     const message = await this.options.render(row, user.language);
     if (!message) return this.giveUp(row, `cannot render an outbox message of kind ${row.kind}`, 'error');
     try {
@@ -239,11 +256,47 @@ export class OutboxDelivery {
       return this.failed(row, classify(error));
     }
     await this.execute('update outbox set sent_at = now(), last_error = null where id = ? and sent_at is null', [row.id]);
+    const folded = (row.coalesced ?? []).map((c) => c.id);
+    if (folded.length)
+      await this.execute(
+        'update outbox set sent_at = now(), last_error = ? where id = any(?::bigint[]) and sent_at is null and failed_at is null',
+        [`coalesced into ${row.id}`, `{${folded.join(',')}}`],
+      );
     this.stats.sent++;
     logger.info(
       { event: 'notify.sent', outboxId: row.id, userId: row.userId, kind: row.kind, attempts: row.attempts },
       'notification sent',
     );
+  }
+
+  /** Other unsent slot alerts of this user for the same cell (the oldest first, at most 20). */
+  private async sameCell(row: OutboxNotification): Promise<Array<{ id: number; payload: Record<string, unknown> }>> {
+    const rows = await this.options.orm.em
+      .fork()
+      .getConnection()
+      .execute<Array<{ id: string; payload: Record<string, unknown> }>>(
+        `select id, payload from outbox
+         where user_id = ? and kind = 'slot_found' and id <> ? and sent_at is null and failed_at is null
+           and payload->>'warehouseId' = ? and payload->>'date' = ? and coalesce(payload->>'boxTypeId', '') = ?
+         order by id limit 20`,
+        [row.userId, row.id, ...cellOf(row)],
+      );
+    return rows.map((r) => ({ id: Number(r.id), payload: r.payload }));
+  }
+
+  /** Whether this user was told about this very cell within the last couple of minutes. */
+  private async recentlyAnnounced(row: OutboxNotification): Promise<boolean> {
+    const [found] = await this.options.orm.em
+      .fork()
+      .getConnection()
+      .execute<Array<{ id: string }>>(
+        `select id from outbox
+         where user_id = ? and kind = 'slot_found' and id <> ? and sent_at > now() - ?::interval and last_error is null
+           and payload->>'warehouseId' = ? and payload->>'date' = ? and coalesce(payload->>'boxTypeId', '') = ?
+         limit 1`,
+        [row.userId, row.id, `${RECENTLY_ANNOUNCED_MS} milliseconds`, ...cellOf(row)],
+      );
+    return found !== undefined;
   }
 
   private async failed(row: OutboxNotification, failure: Failure): Promise<void> {
@@ -301,6 +354,15 @@ export class OutboxDelivery {
   private async execute(sql: string, params: unknown[]): Promise<void> {
     await this.options.orm.em.fork().getConnection().execute(sql, params);
   }
+}
+
+/** A slot alert for a cell this user heard about this recently is folded into that one. */
+const RECENTLY_ANNOUNCED_MS = 2 * 60_000;
+
+/** warehouse, date, box type of a slot alert, as the SQL above compares them (text). */
+function cellOf(row: OutboxNotification): [string, string, string] {
+  const { warehouseId, date, boxTypeId } = row.payload;
+  return [String(warehouseId ?? ''), String(date ?? ''), boxTypeId === undefined || boxTypeId === null ? '' : String(boxTypeId)];
 }
 
 function classify(error: unknown): Failure {

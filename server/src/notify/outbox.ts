@@ -14,12 +14,29 @@ export type OutboxKind =
   | 'source_disabled'
   | 'payment_refunded'
   | 'payment_credited'
-  | 'payment_refused';
+  | 'payment_refused'
+  | 'task_ended';
+
+/**
+ * Dedupe keys that hold only for a while: a second "credits exhausted" for the same task (after the seller bought more
+ * and ran out again) and a slot alert for a cell that closed and opened again are news, not repeats.
+ */
+const DEDUPE_EXPIRES_MS: Partial<Record<OutboxKind, number>> = {
+  credits_exhausted: 60 * 60_000,
+  slot_found: 30 * 60_000,
+};
 
 export async function enqueueNotification(
   em: EntityManager,
   message: { userId: number; kind: OutboxKind; payload: Record<string, unknown>; dedupeKey?: string },
 ): Promise<void> {
+  const expiresMs = DEDUPE_EXPIRES_MS[message.kind];
+  if (message.dedupeKey && expiresMs !== undefined)
+    // The older row keeps its history but gives its key up, so the insert below goes in.
+    await em.execute('update outbox set dedupe_key = null where dedupe_key = ? and created_at < now() - ?::interval', [
+      message.dedupeKey,
+      `${expiresMs} milliseconds`,
+    ]);
   await em
     .createQueryBuilder(OutboxMessage)
     .insert({

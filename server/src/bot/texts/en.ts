@@ -13,6 +13,8 @@ function date(iso: string): string {
   const weekday = WEEKDAY_NAMES[(new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7];
   return `${weekday} ${d} ${MONTHS[m - 1]}`;
 }
+/** A slot alert delivered this many minutes late no longer says "book now". */
+const STALE_ALERT_MINUTES = 3;
 const shortDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}`;
 const credits = (c: Credits) => `<b>${c.trial}</b> free, <b>${c.paid}</b> paid`;
 
@@ -38,12 +40,23 @@ const NEEDS_ACTION_REASONS: Record<string, string> = {
     'A transfer may have been placed just before SlotPilot restarted. Check it in the WB portal so the goods are not moved twice.',
 };
 
-/** The reason line of a task-failed notification, per machine reason. */
-const FAILED_REASONS: Record<string, string> = {
-  preorder_already_planned: 'the preorder is already planned for another date.',
-  portal_refused: 'WB refused the booking.',
-  no_preorder: 'the task has no preorder.',
+/** Every machine reason in words, with what to do (the buttons come from reason-actions.ts). */
+const REASONS: Record<string, string> = {
+  ...NEEDS_ACTION_REASONS,
+  preorder_already_planned:
+    'This preorder is already planned for another date in the WB portal, so there is nothing to book. Check the supply in the portal. ' +
+    'No auto-booking was charged.',
+  portal_refused: 'WB refused the booking for a reason of its own. Open the WB portal for the details. No auto-booking was charged.',
+  no_preorder: 'This auto-booking task has no WB preorder. Create it again in the app and choose a preorder.',
+  credential_revoked: "WB no longer accepts this task's key. Add a working key on the Keys screen and create the task again.",
+  expired: 'All the dates of this task have passed without a matching slot. Create a new task with other dates: /new',
 };
+
+/** A reason this version does not know: said plainly, with its code for support. */
+const unknownReason = (code: string) =>
+  `SlotPilot cannot carry on with this task (code <code>${e(code)}</code>). The task has the details; if it is unclear what to do, ` +
+  'write to /paysupport.';
+const reason = (code: string) => REASONS[code] ?? unknownReason(code);
 
 export const en: Texts = {
   locale: 'en-GB',
@@ -225,15 +238,18 @@ export const en: Texts = {
     slotFound: (d: NotificationDetails) =>
       `🔔 <b>Slot available!</b>\nWarehouse: ${e(d.warehouse)}\nDate: <b>${date(d.date)}</b> · coefficient x${d.coefficient}` +
       (d.boxType ? ` · ${e(d.boxType)}` : '') +
-      `\nFound at ${d.time} Moscow time. Slots go in seconds: book it now.`,
+      (d.tasks && d.tasks.length > 1 ? `\nMatches ${d.tasks.length} of your tasks:\n${d.tasks.map((t) => `• ${e(t)}`).join('\n')}` : '') +
+      (d.ageMinutes !== undefined && d.ageMinutes >= STALE_ALERT_MINUTES
+        ? `\nFound at ${d.time} Moscow time, ${d.ageMinutes} min ago: this message was delayed and the slot may be gone. Check in the WB portal.`
+        : `\nFound at ${d.time} Moscow time. Slots go in seconds: book it now.`),
+    taskShort: (mode: string, coefficient: string, from: string, to: string) =>
+      `${coefficient} · ${shortDate(from)}–${shortDate(to)} · ${mode === 'autobook' ? 'auto-book' : 'alert'}`,
     redistributionDone: (d: NotificationDetails) =>
       `✅ <b>Transfer placed</b>\n${e(d.from)} → ${e(d.to)}, ${d.units} units\nWB request: <code>${e(d.requestId)}</code>`,
-    taskFailed: (d: NotificationDetails) =>
-      `⚠️ <b>Task stopped</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\nReason: ${e(FAILED_REASONS[d.reason] ?? d.reason)}\n` +
-      'Check your keys and create the task again.',
+    taskFailed: (d: NotificationDetails) => `⚠️ <b>Task stopped</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\n${reason(d.reason)}`,
     needsAction: (d: NotificationDetails) =>
-      `✋ <b>Your action is needed</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\n` +
-      (NEEDS_ACTION_REASONS[d.reason] ?? `${e(d.reason)}\nWB wants the seller to do this personally (e.g. pass a check): open the portal.`),
+      `✋ <b>Your action is needed</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\n${reason(d.reason)}`,
+    taskExpired: (d: NotificationDetails) => `⌛️ <b>Task finished</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\n${reason('expired')}`,
     credentialInvalid: (d: NotificationDetails) =>
       `🔑 <b>WB rejected the key "${e(d.credential)}"</b> (${d.credentialKind === 'portal_session' ? 'portal session' : 'API token'}).\n` +
       `${e(d.reason)}\nI no longer use it. Add a fresh one on the Keys screen.`,
@@ -242,6 +258,7 @@ export const en: Texts = {
       '⛔️ <b>WB has temporarily disabled its acceptance coefficients method.</b>\nYour tasks wait and resume on their own as soon as WB ' +
       'brings it back. I will not message you again about this outage.',
     bookButton: 'Book in WB',
+    portalButton: 'WB portal',
     actionButton: 'Open the WB portal',
     openTask: 'Open the task',
     keysButton: 'Open keys',

@@ -12,6 +12,8 @@ function date(iso: string): string {
   const weekday = WEEKDAYS[(new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7]!.toLowerCase();
   return `${d} ${MONTHS_OF[m - 1]}, ${weekday}`;
 }
+/** A slot alert delivered this many minutes late no longer says "book now". */
+const STALE_ALERT_MINUTES = 3;
 const shortDate = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}`;
 const credits = (c: Credits) => `бесплатных — <b>${c.trial}</b>, оплаченных — <b>${c.paid}</b>`;
 
@@ -36,12 +38,24 @@ const NEEDS_ACTION_REASONS: Record<string, string> = {
     'Перемещение могло быть оформлено прямо перед перезапуском SlotPilot. Проверьте его в кабинете WB, чтобы не переместить товар дважды.',
 };
 
-/** The reason line of a task-failed notification, per machine reason. */
-const FAILED_REASONS: Record<string, string> = {
-  preorder_already_planned: 'предзаказ уже запланирован на другую дату.',
-  portal_refused: 'WB отказал в бронировании.',
-  no_preorder: 'у задачи нет предзаказа.',
+/** Every machine reason in words, with what to do (the buttons come from reason-actions.ts). */
+const REASONS: Record<string, string> = {
+  ...NEEDS_ACTION_REASONS,
+  preorder_already_planned:
+    'Этот предзаказ уже запланирован на другую дату в кабинете WB, поэтому бронировать нечего. Проверьте поставку в кабинете. ' +
+    'Автобронирование не списано.',
+  portal_refused:
+    'WB отказал в бронировании по своей причине. Откройте кабинет WB, чтобы увидеть подробности. Автобронирование не списано.',
+  no_preorder: 'У задачи автобронирования нет предзаказа WB. Создайте задачу заново в приложении и выберите предзаказ.',
+  credential_revoked: 'WB больше не принимает ключ этой задачи. Добавьте действующий ключ в разделе «Ключи» и создайте задачу заново.',
+  expired: 'Все даты задачи прошли, а подходящего слота так и не появилось. Создайте новую задачу с другими датами: /new',
 };
+
+/** A reason this version does not know: said plainly, with its code for support. */
+const unknownReason = (code: string) =>
+  `SlotPilot не может продолжить эту задачу (код <code>${e(code)}</code>). Подробности в задаче; если непонятно, что делать, ` +
+  'напишите в /paysupport.';
+const reason = (code: string) => REASONS[code] ?? unknownReason(code);
 
 export const ru = {
   locale: 'ru-RU',
@@ -226,16 +240,18 @@ export const ru = {
     slotFound: (d: NotificationDetails) =>
       `🔔 <b>Есть слот!</b>\nСклад: ${e(d.warehouse)}\nДата: <b>${date(d.date)}</b> · коэффициент x${d.coefficient}` +
       (d.boxType ? ` · ${e(d.boxType)}` : '') +
-      `\nНайден в ${d.time} по Москве. Слоты разбирают за секунды — бронируйте сейчас.`,
+      (d.tasks && d.tasks.length > 1 ? `\nПодходит задачам (${d.tasks.length}):\n${d.tasks.map((t) => `• ${e(t)}`).join('\n')}` : '') +
+      (d.ageMinutes !== undefined && d.ageMinutes >= STALE_ALERT_MINUTES
+        ? `\nНайден в ${d.time} по Москве, ${d.ageMinutes} мин назад: сообщение задержалось, слот мог уже уйти. Проверьте в кабинете WB.`
+        : `\nНайден в ${d.time} по Москве. Слоты разбирают за секунды — бронируйте сейчас.`),
+    taskShort: (mode: string, coefficient: string, from: string, to: string) =>
+      `${coefficient} · ${shortDate(from)}–${shortDate(to)} · ${mode === 'autobook' ? 'автобронь' : 'уведомление'}`,
     redistributionDone: (d: NotificationDetails) =>
       `✅ <b>Перемещение оформлено</b>\n${e(d.from)} → ${e(d.to)}, ${d.units} шт.\nЗаявка WB: <code>${e(d.requestId)}</code>`,
-    taskFailed: (d: NotificationDetails) =>
-      `⚠️ <b>Задача остановлена</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\nПричина: ${e(FAILED_REASONS[d.reason] ?? d.reason)}\n` +
-      'Проверьте ключи и создайте задачу заново.',
+    taskFailed: (d: NotificationDetails) => `⚠️ <b>Задача остановлена</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\n${reason(d.reason)}`,
     needsAction: (d: NotificationDetails) =>
-      `✋ <b>Нужно ваше действие</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\n` +
-      (NEEDS_ACTION_REASONS[d.reason] ??
-        `${e(d.reason)}\nWB просит сделать это самому продавцу (например, пройти проверку) — откройте кабинет.`),
+      `✋ <b>Нужно ваше действие</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\n${reason(d.reason)}`,
+    taskExpired: (d: NotificationDetails) => `⌛️ <b>Задача завершена</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\n${reason('expired')}`,
     credentialInvalid: (d: NotificationDetails) =>
       `🔑 <b>WB отклонил ключ «${e(d.credential)}»</b> (${d.credentialKind === 'portal_session' ? 'сессия кабинета' : 'API-токен'}).\n` +
       `${e(d.reason)}\nЯ больше не использую этот ключ. Добавьте новый в разделе «Ключи».`,
@@ -245,6 +261,7 @@ export const ru = {
       '⛔️ <b>WB временно отключил метод коэффициентов приёмки.</b>\nВаши задачи ждут и продолжат поиск сами, как только WB его вернёт. ' +
       'Больше про этот сбой писать не буду.',
     bookButton: 'Забронировать в WB',
+    portalButton: 'Кабинет WB',
     actionButton: 'Открыть кабинет WB',
     openTask: 'Открыть задачу',
     keysButton: 'Открыть ключи',

@@ -40,6 +40,10 @@ export interface NotificationDetails {
   to: string;
   units: number;
   requestId: string;
+  /** The user's tasks a coalesced slot alert matched, each described in a few words. */
+  tasks?: string[] | undefined;
+  /** Minutes between the event and its delivery (a slot alert that waited is no longer "book now"). */
+  ageMinutes?: number | undefined;
 }
 
 export interface RefundSummary {
