@@ -125,7 +125,10 @@ interface TextGlobals {
 /** base64url → UTF-8 text, in the browser and in Node alike. */
 function decodeBase64Url(part: string): string {
   const { atob, TextDecoder } = globalThis as unknown as TextGlobals;
-  const base64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=');
+  const base64 = part
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(part.length / 4) * 4, '=');
   const binary = atob(base64);
   const bytes = Uint8Array.from(binary, (c: string) => c.charCodeAt(0));
   return new TextDecoder().decode(bytes);
