@@ -43,7 +43,7 @@ test('creates an auto-booking task through the calendar; it polls, a slot opens,
   await page.getByTestId('calendar-skip-mode').check();
   await tapDay(page, skipped);
   await expect(page.getByTestId(`day-${skipped}`)).toHaveAttribute('data-skipped', 'true');
-  await expect(page.getByTestId('calendar-summary')).toContainText('дней 3, пропущено 1');
+  await expect(page.getByTestId('calendar-summary')).toContainText('3 дня, 1 день пропущен');
   await page.getByTestId('segmented-mode').getByText('Автобронь').click();
   await expect(page.getByTestId('autobook-note')).toContainText('капчу');
   await page.getByTestId(`preorder-${preorder.id}`).check();
@@ -54,7 +54,7 @@ test('creates an auto-booking task through the calendar; it polls, a slot opens,
   const card = page.getByTestId('task-card').first();
   await expect(card.getByTestId('task-badge')).toHaveAttribute('data-state', 'polling');
   await expect(card).toContainText('Коледино');
-  await expect(card.getByTestId('task-next')).toContainText(/Следующая проверка|Проверяет/);
+  await expect(card.getByTestId('task-next')).toContainText('Следит за слотами');
   await saveScreenshot(page, testInfo, 'tasks-polling-light');
 
   // The sandbox opens one day: the actor books it and the card turns booked without a reload.
@@ -70,7 +70,7 @@ test('creates an auto-booking task through the calendar; it polls, a slot opens,
   // The detail: the booking result and the timeline.
   await card.getByRole('button', { name: /Коледино/ }).click();
   await expect(page.getByTestId('booking-row')).toHaveAttribute('data-status', 'confirmed');
-  await expect(page.getByTestId('timeline')).toContainText('Забронировано');
+  await expect(page.getByTestId('timeline')).toContainText('Слот забронирован');
   await saveScreenshot(page, testInfo, 'task-detail-light');
   await page.goto(page.url().replace('theme=light', 'theme=dark'));
   await expect(page.getByTestId('booking-row')).toHaveAttribute('data-status', 'confirmed');

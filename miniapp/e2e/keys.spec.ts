@@ -63,6 +63,6 @@ test('a valid token is named by its seller, listed masked, and removable', async
   await saveScreenshot(page, testInfo, 'keys-dark');
 
   await row.getByRole('button', { name: 'Удалить' }).click();
-  await row.getByRole('button', { name: 'Да, удалить' }).click();
+  await page.getByTestId('tg-popup').getByRole('button', { name: 'Да, удалить' }).click();
   await expect(page.getByTestId('key-row')).toHaveCount(0);
 });

@@ -74,7 +74,7 @@ test('the calendar: colours by the best coefficient, a range by two taps, refusa
   await held.dispatchEvent('pointerdown');
   await expect(held).toHaveAttribute('data-skipped', 'true');
   await held.dispatchEvent('pointerup');
-  await expect(page.getByTestId('calendar-summary')).toContainText('пропущено 1');
+  await expect(page.getByTestId('calendar-summary')).toContainText('1 день пропущен');
   await saveScreenshot(page, testInfo, 'new-task-light');
 
   await newTaskWithColours(page, 'dark', days);
@@ -126,6 +126,8 @@ test('tasks, redistribution and credits screens in both themes', async ({ page }
   await card.getByTestId('task-resume').click();
   await expect(card.getByTestId('task-badge')).toHaveAttribute('data-state', 'polling');
   await card.getByTestId('task-cancel').click();
-  await card.getByRole('button', { name: 'Да, отменить' }).click();
+  // Telegram's own popup confirms it (the stand-in outside Telegram).
+  await expect(page.getByTestId('tg-popup')).toContainText('Отменить задачу?');
+  await page.getByTestId('tg-popup-yes').click();
   await expect(card.getByTestId('task-badge')).toHaveAttribute('data-outcome', 'cancelled');
 });

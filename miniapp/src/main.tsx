@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createApiClient } from './api/trpc.ts';
 import { App } from './app/app.tsx';
+import { currentLanguage, setProfileLanguage } from './i18n/language-store.ts';
 import { translate } from './i18n/messages.ts';
 import { DevLoginUnavailableError } from './telegram/dev-environment.ts';
 import { setupTelegram } from './telegram/setup.ts';
@@ -12,15 +13,16 @@ const root = createRoot(document.getElementById('root')!);
 
 try {
   const session = await setupTelegram();
-  const language = resolveLanguage(session.languageCode);
-  document.documentElement.lang = language;
+  setProfileLanguage(resolveLanguage(session.languageCode));
+  document.documentElement.lang = currentLanguage();
   root.render(
     <StrictMode>
-      <App api={createApiClient(session.initData)} language={language} mocked={session.mocked} />
+      <App api={createApiClient(session.initData)} mocked={session.mocked} startParam={session.startParam} />
     </StrictMode>,
   );
 } catch (error) {
-  const language = resolveLanguage(navigator.language);
+  setProfileLanguage(resolveLanguage(navigator.language));
+  const language = currentLanguage();
   const key = error instanceof DevLoginUnavailableError ? 'error.openInTelegram' : 'error.network';
   root.render(
     <main className="screen">

@@ -30,11 +30,19 @@ export function apiErrorCode(error: unknown): ErrorCode | 'NETWORK' {
   return 'NETWORK';
 }
 
-/** The message to show: the server already speaks the user's language; fall back to our own catalogue. */
-export function apiErrorMessage(error: unknown, language: Language, networkMessage: string): string {
+/**
+ * The message to show, never a raw server text in another language: the server writes in the Telegram profile's language
+ * (`serverLanguage`), with the values the message needs filled in, so its text is used when that is the language shown.
+ * Otherwise (the seller picked another language in Settings) our own catalogue speaks for the code; only a message whose
+ * template needs values we do not have keeps the server's words.
+ */
+export function apiErrorMessage(error: unknown, language: Language, networkMessage: string, serverLanguage: Language = language): string {
   const code = apiErrorCode(error);
   if (code === 'NETWORK') return networkMessage;
-  return error instanceof TRPCClientError && error.message ? error.message : errorMessage(code, language);
+  const serverText = error instanceof TRPCClientError && error.message && apiErrorCode(error) === code ? error.message : null;
+  if (serverText && serverLanguage === language) return serverText;
+  const own = errorMessage(code, language);
+  return /\{\w+\}/.test(own) && serverText ? serverText : own;
 }
 
 /** Field-level problems of a BAD_INPUT answer (zod issues, as the server formats them). */

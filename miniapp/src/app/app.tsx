@@ -1,68 +1,96 @@
-import type { Language } from '@slotpilot/shared';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { ApiProvider } from '../api/api-context.tsx';
 import type { ApiClient } from '../api/trpc.ts';
 import { LanguageProvider, useT } from '../i18n/i18n.tsx';
-import { goBack, navigate, useRoute } from '../router/router.ts';
-import { type Route, TAB_ROUTES } from '../router/routes.ts';
+import { useCurrentLanguage } from '../i18n/language-store.ts';
+import { goBack, navigate, openedFromAnotherScreen, useRoute } from '../router/router.ts';
+import { type Route, routeHref, startParamPath, TAB_ROUTES } from '../router/routes.ts';
 import { TasksScreen } from '../tasks/tasks-screen.tsx';
 import { useTaskStream } from '../tasks/use-task-stream.ts';
-import { useBackButton } from '../telegram/buttons.ts';
-import { DevHeader, DevInvoice, DevMainButton } from '../telegram/dev-chrome.tsx';
+import { useBackButton, useSettingsButton } from '../telegram/buttons.ts';
+import { DevHeader, DevInvoice, DevMainButton, DevPopup } from '../telegram/dev-chrome.tsx';
+import { lazyScreen } from './lazy-screen.tsx';
+import { ScreenBoundary } from './screen-boundary.tsx';
+import { useStreamStatus } from './stream-status.ts';
 import { TabBar } from './tab-bar.tsx';
 
 // Everything but the task list loads on demand: the first screen must be fast on a phone in a basement warehouse.
-const loadNewTask = () => import('../tasks/new-task-screen.tsx');
-const NewTaskScreen = lazy(() => loadNewTask().then((m) => ({ default: m.NewTaskScreen })));
-const TaskDetailScreen = lazy(() => import('../tasks/task-detail-screen.tsx').then((m) => ({ default: m.TaskDetailScreen })));
-const KeysScreen = lazy(() => import('../keys/keys-screen.tsx').then((m) => ({ default: m.KeysScreen })));
-const HistoryScreen = lazy(() => import('../history/history-screen.tsx').then((m) => ({ default: m.HistoryScreen })));
-const RedistributionScreen = lazy(() =>
-  import('../redistribution/redistribution-screen.tsx').then((m) => ({ default: m.RedistributionScreen })),
-);
-const CreditsScreen = lazy(() => import('../credits/credits-screen.tsx').then((m) => ({ default: m.CreditsScreen })));
-const InspectorScreen = lazy(() => import('../inspector/inspector-screen.tsx').then((m) => ({ default: m.InspectorScreen })));
-const ActorScreen = lazy(() => import('../inspector/actor-screen.tsx').then((m) => ({ default: m.ActorScreen })));
+// A chunk that fails to load is retried from the screen's error boundary (lazyScreen forgets the failure).
+const NewTaskScreen = lazyScreen(() => import('../tasks/new-task-screen.tsx').then((m) => m.NewTaskScreen));
+const TaskDetailScreen = lazyScreen(() => import('../tasks/task-detail-screen.tsx').then((m) => m.TaskDetailScreen));
+const SlotFoundScreen = lazyScreen(() => import('../tasks/slot-found-screen.tsx').then((m) => m.SlotFoundScreen));
+const KeysScreen = lazyScreen(() => import('../keys/keys-screen.tsx').then((m) => m.KeysScreen));
+const HistoryScreen = lazyScreen(() => import('../history/history-screen.tsx').then((m) => m.HistoryScreen));
+const RedistributionScreen = lazyScreen(() => import('../redistribution/redistribution-screen.tsx').then((m) => m.RedistributionScreen));
+const CreditsScreen = lazyScreen(() => import('../credits/credits-screen.tsx').then((m) => m.CreditsScreen));
+const SettingsScreen = lazyScreen(() => import('../settings/settings-screen.tsx').then((m) => m.SettingsScreen));
+const InspectorScreen = lazyScreen(() => import('../inspector/inspector-screen.tsx').then((m) => m.InspectorScreen));
+const ActorScreen = lazyScreen(() => import('../inspector/actor-screen.tsx').then((m) => m.ActorScreen));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 10_000, retry: 1, refetchOnWindowFocus: false } },
 });
 
-export function App({ api, language, mocked }: { api: ApiClient; language: Language; mocked: boolean }) {
+export function App({ api, mocked, startParam }: { api: ApiClient; mocked: boolean; startParam: string | null }) {
+  const language = useCurrentLanguage();
   return (
     <QueryClientProvider client={queryClient}>
       <ApiProvider client={api}>
         <LanguageProvider language={language}>
-          <Shell mocked={mocked} />
+          <Shell mocked={mocked} startParam={startParam} />
         </LanguageProvider>
       </ApiProvider>
     </QueryClientProvider>
   );
 }
 
-function Shell({ mocked }: { mocked: boolean }) {
+function Shell({ mocked, startParam }: { mocked: boolean; startParam: string | null }) {
   const route = useRoute();
   useTaskStream();
-  useBackButton(route.name !== 'tasks', goBack);
-  useEffect(() => {
-    // The most likely next screen, fetched while the user reads the list.
-    const id = setTimeout(() => void loadNewTask(), 1_500);
-    return () => clearTimeout(id);
-  }, []);
   const tab = TAB_ROUTES.has(route.name);
+  // Root tabs are switched with the tab bar; Telegram's BackButton appears only a step deeper — or on a tab screen that
+  // another screen opened (Keys from the new-task form: Back returns to the form as it was left).
+  useBackButton(!tab || openedFromAnotherScreen(), goBack);
+  useSettingsButton(() => {
+    if (route.name !== 'settings') navigate('/settings');
+  });
+  useEffect(() => {
+    // A bot alert's link opens its slot directly; the list stays one BackButton press away.
+    const path = startParamPath(startParam);
+    if (path) navigate(path);
+    // The most likely next screen, fetched while the user reads the list.
+    const id = setTimeout(() => NewTaskScreen.preload(), 1_500);
+    return () => clearTimeout(id);
+  }, [startParam]);
   return (
     <>
       {mocked && <DevHeader />}
       <main className={`screen${tab ? ' with-tabs' : ''}`} data-route={route.name}>
-        <Suspense fallback={<ScreenFallback />}>
-          <Screen route={route} />
-        </Suspense>
+        <ConnectionBanner />
+        <ScreenBoundary resetKey={routeHref(route)}>
+          <Suspense fallback={<ScreenFallback />}>
+            <Screen route={route} />
+          </Suspense>
+        </ScreenBoundary>
       </main>
       {tab && <TabBar current={route.name} />}
       {mocked && <DevMainButton />}
       {mocked && <DevInvoice />}
+      {mocked && <DevPopup />}
     </>
+  );
+}
+
+/** The live stream is down (server gone, network lost): say so instead of pulsing "Watching" over stale data. */
+function ConnectionBanner() {
+  const t = useT();
+  const stream = useStreamStatus();
+  if (stream !== 'lost') return null;
+  return (
+    <p className="notice notice-warning connection-banner" role="status" data-testid="stream-lost">
+      {t('stream.lost')}
+    </p>
   );
 }
 
@@ -74,6 +102,10 @@ function Screen({ route }: { route: Route }) {
       return <NewTaskScreen />;
     case 'task':
       return <TaskDetailScreen id={route.id} />;
+    case 'slot-found':
+      return <SlotFoundScreen id={route.id} />;
+    case 'settings':
+      return <SettingsScreen />;
     case 'keys':
       return <KeysScreen />;
     case 'history':

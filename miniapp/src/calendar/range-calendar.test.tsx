@@ -42,7 +42,7 @@ describe('RangeCalendar', () => {
     expect(day('2026-11-27')).toContain('data-skipped="true"');
     expect(day('2026-11-28')).toContain('data-position="end"');
     expect(day('2026-11-29')).toContain('data-position=""');
-    expect(html).toContain('25 нояб. – 28 нояб.: дней 3, пропущено 1');
+    expect(html).toContain('25 нояб. – 28 нояб.: 3 дня, 1 день пропущен');
   });
 
   it('colours days by the best coefficient and leaves days without data neutral', () => {

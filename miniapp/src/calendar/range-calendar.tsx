@@ -2,7 +2,7 @@
 // days" toggle), each day coloured by the best coefficient open now. The rules live in range-selection.ts.
 import { useRef, useState } from 'react';
 import type { CalendarDay } from '../api/api-types.ts';
-import { useLanguage, useT } from '../i18n/i18n.tsx';
+import { useLanguage, useT, useTP } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { haptic } from '../telegram/haptics.ts';
 import { COEFFICIENT_TONES, coefficientTone } from './coefficient-scale.ts';
@@ -35,6 +35,7 @@ export interface RangeCalendarProps {
 
 export function RangeCalendar({ selection, onChange, bounds, days, status, problem }: RangeCalendarProps) {
   const t = useT();
+  const tp = useTP();
   const language = useLanguage();
   const [month, setMonth] = useState(() => monthOf(selection.start ?? bounds.today));
   const [skipMode, setSkipMode] = useState(false);
@@ -84,8 +85,8 @@ export function RangeCalendar({ selection, onChange, bounds, days, status, probl
   else if (selection.end === null) summary = t('cal.hint.end');
   else
     summary =
-      t('cal.summary', { from: formatDay(selection.start, language), to: formatDay(selection.end, language), days: watched.length }) +
-      (selection.skipped.length ? t('cal.summary.skipped', { count: selection.skipped.length }) : '');
+      tp('cal.summary', watched.length, { from: formatDay(selection.start, language), to: formatDay(selection.end, language) }) +
+      (selection.skipped.length ? tp('cal.summary.skipped', selection.skipped.length) : '');
 
   return (
     <div className="calendar" data-testid="calendar">

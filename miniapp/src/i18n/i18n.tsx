@@ -1,6 +1,6 @@
 import type { Language } from '@slotpilot/shared';
 import { createContext, type ReactNode, useCallback, useContext } from 'react';
-import { type MessageKey, translate } from './messages.ts';
+import { type MessageKey, type PluralBase, translate, translatePlural } from './messages.ts';
 
 const LanguageContext = createContext<Language>('ru');
 
@@ -16,4 +16,13 @@ export function useLanguage(): Language {
 export function useT() {
   const language = useLanguage();
   return useCallback((key: MessageKey, vars?: Record<string, string | number>) => translate(language, key, vars), [language]);
+}
+
+/** `tp('task.skipped', 2)` → "без 2 дней": plural forms by Intl.PluralRules. */
+export function useTP() {
+  const language = useLanguage();
+  return useCallback(
+    (base: PluralBase, count: number, vars?: Record<string, string | number>) => translatePlural(language, base, count, vars),
+    [language],
+  );
 }

@@ -11,6 +11,7 @@ import { formatMoscowDateTime } from '../calendar/moscow-date.ts';
 import { useLanguage, useT } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { useMainButton } from '../telegram/buttons.ts';
+import { confirmDestructive } from '../telegram/confirm.ts';
 import { haptic } from '../telegram/haptics.ts';
 import { ErrorNotice } from '../ui/error-notice.tsx';
 import { Segmented } from '../ui/segmented.tsx';
@@ -174,7 +175,6 @@ function KeyRow({ item }: { item: KeySummary }) {
   const t = useT();
   const language = useLanguage();
   const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
   const remove = useMutation({
     mutationFn: () => api.keys.remove.mutate({ id: item.id }),
     onSuccess: () => {
@@ -200,21 +200,21 @@ function KeyRow({ item }: { item: KeySummary }) {
       </p>
       {item.lastError && <p className="warning-text">{item.lastError}</p>}
       <div className="task-actions">
-        {confirming ? (
-          <>
-            <span className="task-confirm">{t('keys.removeConfirm', { name: item.name })}</span>
-            <button type="button" className="small-button danger" disabled={remove.isPending} onClick={() => remove.mutate()}>
-              {t('keys.removeYes')}
-            </button>
-            <button type="button" className="small-button" onClick={() => setConfirming(false)}>
-              {t('app.cancel')}
-            </button>
-          </>
-        ) : (
-          <button type="button" className="small-button danger" onClick={() => setConfirming(true)}>
-            {t('keys.remove')}
-          </button>
-        )}
+        <button
+          type="button"
+          className="small-button danger"
+          disabled={remove.isPending}
+          data-testid="key-remove"
+          onClick={() =>
+            void confirmDestructive({
+              message: t('keys.removeConfirm', { name: item.name }),
+              confirm: t('keys.removeYes'),
+              keep: t('keys.keep'),
+            }).then((sure) => sure && remove.mutate())
+          }
+        >
+          {t('keys.remove')}
+        </button>
       </div>
       {remove.isError && <ErrorNotice error={remove.error} />}
     </li>

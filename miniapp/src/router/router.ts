@@ -33,6 +33,11 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   notify();
 }
 
+/** True when this screen was opened from another one in the app (so Back returns there). */
+export function openedFromAnotherScreen(): boolean {
+  return depth() > 0;
+}
+
 /** Back one screen; when the app was opened on this screen, back to the task list. */
 export function goBack(): void {
   if (depth() > 0) history.back();

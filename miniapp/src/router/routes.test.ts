@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRoute, type Route, routeHref, withSessionParams } from './routes.ts';
+import { parseRoute, type Route, routeHref, startParamPath, withSessionParams } from './routes.ts';
 
 const ID = '0b6c8a8e-8d5e-4a4f-9f0e-2f5b8e4f1c3a';
 
@@ -16,6 +16,8 @@ describe('routes', () => {
       { name: 'credits', paywall: true },
       { name: 'inspector' },
       { name: 'actor', id: ID },
+      { name: 'slot-found', id: ID },
+      { name: 'settings' },
     ];
     for (const route of routes) {
       const [path, query] = routeHref(route).split('?');
@@ -32,5 +34,12 @@ describe('routes', () => {
     expect(withSessionParams('/keys', '?devUserId=7&lang=en&paywall=1')).toBe('/keys?devUserId=7&lang=en');
     expect(withSessionParams('/credits?paywall=1', '?theme=dark')).toBe('/credits?paywall=1&theme=dark');
     expect(withSessionParams('/', '')).toBe('/');
+  });
+
+  it("opens a bot alert's startapp link on the slot-found sheet or the task, and ignores anything else", () => {
+    expect(startParamPath(`found_${ID}`)).toBe(`/tasks/${ID}/found`);
+    expect(startParamPath(`task_${ID}`)).toBe(`/tasks/${ID}`);
+    expect(startParamPath('found_../../keys')).toBeNull();
+    expect(startParamPath(null)).toBeNull();
   });
 });

@@ -4,12 +4,14 @@ export type Route =
   | { name: 'tasks' }
   | { name: 'new-task' }
   | { name: 'task'; id: string }
+  | { name: 'slot-found'; id: string }
   | { name: 'keys' }
   | { name: 'history' }
   | { name: 'redistribution' }
   | { name: 'credits'; paywall: boolean }
   | { name: 'inspector' }
   | { name: 'actor'; id: string }
+  | { name: 'settings' }
   | { name: 'not-found' };
 
 export type RouteName = Route['name'];
@@ -25,6 +27,8 @@ const PATTERNS: Array<[RegExp, (m: RegExpMatchArray, query: URLSearchParams) => 
   [/^\/$/, () => ({ name: 'tasks' })],
   [/^\/tasks\/new$/, () => ({ name: 'new-task' })],
   [new RegExp(`^/tasks/${ID}$`), (m) => ({ name: 'task', id: m[1] ?? '' })],
+  [new RegExp(`^/tasks/${ID}/found$`), (m) => ({ name: 'slot-found', id: m[1] ?? '' })],
+  [/^\/settings$/, () => ({ name: 'settings' })],
   [/^\/keys$/, () => ({ name: 'keys' })],
   [/^\/history$/, () => ({ name: 'history' })],
   [/^\/redistribution$/, () => ({ name: 'redistribution' })],
@@ -52,6 +56,10 @@ export function routeHref(route: Route): string {
       return '/tasks/new';
     case 'task':
       return `/tasks/${route.id}`;
+    case 'slot-found':
+      return `/tasks/${route.id}/found`;
+    case 'settings':
+      return '/settings';
     case 'keys':
     case 'history':
     case 'redistribution':
@@ -65,6 +73,16 @@ export function routeHref(route: Route): string {
 }
 
 /** The URL to go to: the target's path and query, plus the session parameters of the current URL. */
+/**
+ * Where a `startapp` parameter (the link in a bot alert) opens the app: `found_<task id>` the slot-found sheet,
+ * `task_<task id>` the task. Telegram allows only [A-Za-z0-9_-] there, so ids travel as they are.
+ */
+export function startParamPath(startParam: string | null): string | null {
+  const match = startParam?.match(/^(found|task)_([0-9a-fA-F-]{36})$/);
+  if (!match) return null;
+  return match[1] === 'found' ? `/tasks/${match[2]}/found` : `/tasks/${match[2]}`;
+}
+
 export function withSessionParams(target: string, currentSearch: string): string {
   const [path = '/', query = ''] = target.split('?');
   const next = new URLSearchParams(query);

@@ -14,6 +14,7 @@ import type { MessageKey } from '../i18n/messages.ts';
 import { goBack, navigate } from '../router/router.ts';
 import { useMainButton } from '../telegram/buttons.ts';
 import { haptic } from '../telegram/haptics.ts';
+import { askWriteAccessOnce } from '../telegram/write-access.ts';
 import { ErrorNotice } from '../ui/error-notice.tsx';
 import { Segmented } from '../ui/segmented.tsx';
 import { type PickedPreorder, PreorderPicker, usePreorders } from './preorder-picker.tsx';
@@ -104,6 +105,8 @@ export function NewTaskScreen() {
       haptic.success();
       recentWarehouses.add(input.warehouseIds);
       void queryClient.invalidateQueries({ queryKey: queryKeys.tasks });
+      // The first notify task is when alerts start to matter: ask Telegram once whether the bot may write.
+      if (input.mode === 'notify') askWriteAccessOnce();
       goBack();
     },
     onError: (error) => {

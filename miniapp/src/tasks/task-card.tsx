@@ -4,15 +4,17 @@ import type { Task } from '../api/api-types.ts';
 import { useWarehouseName } from '../api/queries.ts';
 import { useNow } from '../app/use-now.ts';
 import { formatDay, formatMoscowTime } from '../calendar/moscow-date.ts';
-import { useLanguage, useT } from '../i18n/i18n.tsx';
+import { useLanguage, useT, useTP } from '../i18n/i18n.tsx';
 import { navigate } from '../router/router.ts';
 import { ActionLinkButton } from './action-link-button.tsx';
+import { rememberBest } from './best-memory.ts';
 import { sourceLine } from './slot-source.ts';
 import { SlotSourceLine, ToKeysButton } from './slot-source-line.tsx';
+import { useCoefficientText } from './slot-wording.ts';
 import { TaskControls } from './task-controls.tsx';
 import { nextStep, reasonPhrase, taskBadge } from './task-status.ts';
 
-export function TaskBadge({ task }: { task: Pick<Task, 'state' | 'outcome'> }) {
+export function TaskBadge({ task }: { task: Pick<Task, 'state' | 'outcome'> & { mode?: Task['mode'] } }) {
   const t = useT();
   const badge = taskBadge(task);
   return (
@@ -22,19 +24,34 @@ export function TaskBadge({ task }: { task: Pick<Task, 'state' | 'outcome'> }) {
   );
 }
 
-/** "Next check in 3 s": the only part of a card that ticks every second. */
+/** "через 40 секунд" / "через 2 минуты": whole units, plural forms of the language. */
+export function useDuration(): (seconds: number) => string {
+  const tp = useTP();
+  return (seconds) => (seconds < 60 ? tp('duration.seconds', seconds) : tp('duration.minutes', Math.ceil(seconds / 60)));
+}
+
+/**
+ * What the task does now, in the seller's words ("WB limited our requests — we carry on in 40 seconds"); it ticks only
+ * when there is a real moment to count down to.
+ */
 export function NextStep({ task }: { task: Task }) {
   const t = useT();
   const now = useNow();
+  const duration = useDuration();
   const step = nextStep(task, now);
   const reason = reasonPhrase(task.reason);
-  const parts = [step && t(step.key, step.vars), reason && task.state !== 'polling' && t(reason.key)].filter(Boolean);
+  const vars = step?.vars && typeof step.vars.seconds === 'number' ? { ...step.vars, in: duration(step.vars.seconds) } : step?.vars;
+  // A backoff's own sentence already says why; other states add the reason when there is one.
+  const parts = [step && t(step.key, vars), reason && task.state !== 'polling' && task.state !== 'backing-off' && t(reason.key)].filter(
+    Boolean,
+  );
   // A non-breaking space keeps the line's height when there is nothing to say.
   return <span data-testid="task-next">{parts.join(' · ') || '\u00a0'}</span>;
 }
 
 export function useTaskTitle(): (task: Task) => { title: string; subtitle: string } {
   const t = useT();
+  const tp = useTP();
   const language = useLanguage();
   const name = useWarehouseName();
   return (task) => {
@@ -42,7 +59,7 @@ export function useTaskTitle(): (task: Task) => { title: string; subtitle: strin
     if ('warehouseIds' in c) {
       const [first, ...rest] = c.warehouseIds;
       const dates = t('task.dates', { from: formatDay(c.dateFrom, language), to: formatDay(c.dateTo, language) });
-      const skipped = c.skipDates.length ? `, ${t('task.skipped', { count: c.skipDates.length })}` : '';
+      const skipped = c.skipDates.length ? `, ${tp('task.skipped', c.skipDates.length)}` : '';
       return {
         title: `${first === undefined ? '' : name(first)}${rest.length ? ` +${rest.length}` : ''}`,
         subtitle: `${t(`box.${c.boxTypeId}`)} · ${dates}${skipped}`,
@@ -58,10 +75,8 @@ export function useTaskTitle(): (task: Task) => { title: string; subtitle: strin
 export function TaskCard({ task }: { task: Task }) {
   const t = useT();
   const language = useLanguage();
-  const name = useWarehouseName();
   const { title, subtitle } = useTaskTitle()(task);
   const c = task.criteria;
-  const slot = task.found ?? task.bestSeen;
   const open = () => navigate(`/tasks/${task.id}`);
   // A running supply task says where its data comes from instead of when it last looked: "checked 2 s ago" over no data
   // at all would be a lie.
@@ -73,23 +88,13 @@ export function TaskCard({ task }: { task: Task }) {
         <TaskBadge task={task} />
         <span className="hint task-mode">
           {t(task.mode === 'autobook' ? 'task.mode.autobook' : 'task.mode.notify')}
-          {'maxCoefficient' in c ? ` · ${t('task.max', { max: c.maxCoefficient })}` : ''}
+          {'maxCoefficient' in c ? ` · ${c.maxCoefficient === 0 ? t('task.max.free') : t('task.max', { max: c.maxCoefficient })}` : ''}
         </span>
       </div>
       <button type="button" className="task-card-body" onClick={open}>
         <span className="task-title">{title}</span>
         <span className="task-line hint">{subtitle}</span>
-        <span className="task-line" data-testid="task-best">
-          {task.found
-            ? t('task.found', {
-                warehouse: name(task.found.warehouseId),
-                date: formatDay(task.found.date, language),
-                coefficient: task.found.coefficient,
-              })
-            : slot
-              ? t('task.best', { coefficient: slot.coefficient, warehouse: name(slot.warehouseId), date: formatDay(slot.date, language) })
-              : t('task.best.none')}
-        </span>
+        <BestLine task={task} testId="task-best" />
         <span className="task-line">
           <NextStep task={task} />
         </span>
@@ -104,7 +109,11 @@ export function TaskCard({ task }: { task: Task }) {
       <div className="task-card-foot">
         {task.state === 'done' ? (
           <div className="task-actions">
-            {task.outcome === 'needs-action' && task.actionUrl && <ActionLinkButton url={task.actionUrl} kind={task.kind} />}
+            {task.outcome === 'needs-action' && task.actionUrl ? (
+              <ActionLinkButton url={task.actionUrl} kind={task.kind} />
+            ) : (
+              task.found && task.kind === 'supply' && <FoundButton taskId={task.id} />
+            )}
             <button type="button" className="link-button" onClick={open}>
               {t('task.open')}
             </button>
@@ -116,10 +125,69 @@ export function TaskCard({ task }: { task: Task }) {
                 <ToKeysButton />
               </div>
             )}
+            {task.found && task.kind === 'supply' && (
+              <div className="task-actions">
+                <FoundButton taskId={task.id} />
+              </div>
+            )}
             <TaskControls task={task} />
           </>
         )}
       </div>
     </article>
+  );
+}
+
+/** The way to the slot-found sheet (the cell, its age, the one tap to WB). */
+export function FoundButton({ taskId }: { taskId: string }) {
+  const t = useT();
+  return (
+    <button type="button" className="button action-button" onClick={() => navigate(`/tasks/${taskId}/found`)} data-testid="open-found">
+      {t('found.open')}
+    </button>
+  );
+}
+
+/**
+ * The found cell, or the best open one, or — when it disappeared — the last one seen and what became of it: closed (the
+ * data is fresh) or unknown (the data stopped coming). Never a silent "no open slots" over a feed that went quiet.
+ */
+export function BestLine({ task, testId }: { task: Task; testId: string }) {
+  const t = useT();
+  const language = useLanguage();
+  const name = useWarehouseName();
+  const coefficient = useCoefficientText();
+  const cell = (c: { coefficient: number; warehouseId: number; date: string }) => ({
+    coefficient: coefficient(c.coefficient),
+    warehouse: name(c.warehouseId),
+    date: formatDay(c.date, language),
+  });
+  if (task.found)
+    return (
+      <span className="task-line" data-testid={testId} data-best="found">
+        {t('task.found', cell(task.found))}
+      </span>
+    );
+  const seenAt = task.source?.updatedAt ?? task.lastCheckAt ?? Date.parse(task.updatedAt);
+  const last = task.state === 'done' ? null : rememberBest(task.id, task.bestSeen, seenAt);
+  if (task.bestSeen)
+    return (
+      <span className="task-line" data-testid={testId} data-best="now">
+        {t('task.best', cell(task.bestSeen))}
+      </span>
+    );
+  if (last) {
+    // Fresh data without the cell: it closed. No data, a backoff, or data gone stale: we only know what it was.
+    const fresh = task.state === 'polling' && task.source?.kind !== 'none';
+    return (
+      <span className={`task-line${fresh ? '' : ' notice-text'}`} data-testid={testId} data-best={fresh ? 'closed' : 'last-known'}>
+        {t(fresh ? 'task.best.was' : 'task.best.last', { ...cell(last.cell), time: formatMoscowTime(last.seenAt, language) })}
+      </span>
+    );
+  }
+  return (
+    <span className="task-line" data-testid={testId} data-best="none">
+      {t('task.best.none')}
+    </span>
   );
 }

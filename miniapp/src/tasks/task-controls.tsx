@@ -1,12 +1,12 @@
 // Pause, resume and cancel: the quick controls on a task card and on the detail screen.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import type { Task, TaskDetail } from '../api/api-types.ts';
 import { queryKeys } from '../api/queries.ts';
 import { apiErrorCode } from '../api/trpc.ts';
 import { useT } from '../i18n/i18n.tsx';
 import { navigate } from '../router/router.ts';
+import { confirmDestructive } from '../telegram/confirm.ts';
 import { haptic } from '../telegram/haptics.ts';
 import { ErrorNotice } from '../ui/error-notice.tsx';
 
@@ -33,56 +33,33 @@ export function useTaskCommand(taskId: string) {
 export function TaskControls({ task }: { task: Pick<Task, 'id' | 'state'> }) {
   const t = useT();
   const command = useTaskCommand(task.id);
-  const [confirming, setConfirming] = useState(false);
   const busy = command.isPending;
   if (task.state === 'done') return null;
+  const cancel = async () => {
+    const sure = await confirmDestructive({ message: t('task.cancelConfirm'), confirm: t('task.cancelYes'), keep: t('task.keep') });
+    if (sure) command.mutate('cancel');
+  };
   return (
     <>
       <div className="task-actions">
-        {confirming ? (
-          <>
-            <span className="task-confirm">{t('task.cancelConfirm')}</span>
-            <button type="button" className="small-button danger" disabled={busy} onClick={() => command.mutate('cancel')}>
-              {t('task.cancelYes')}
-            </button>
-            <button type="button" className="small-button" onClick={() => setConfirming(false)}>
-              {t('app.cancel')}
-            </button>
-          </>
+        {task.state === 'idle' ? (
+          <button type="button" className="small-button" disabled={busy} onClick={() => command.mutate('resume')} data-testid="task-resume">
+            {t('task.resume')}
+          </button>
         ) : (
-          <>
-            {task.state === 'idle' ? (
-              <button
-                type="button"
-                className="small-button"
-                disabled={busy}
-                onClick={() => command.mutate('resume')}
-                data-testid="task-resume"
-              >
-                {t('task.resume')}
-              </button>
-            ) : (
-              <button
-                type="button"
-                className="small-button"
-                disabled={busy || task.state === 'booking'}
-                onClick={() => command.mutate('pause')}
-                data-testid="task-pause"
-              >
-                {t('task.pause')}
-              </button>
-            )}
-            <button
-              type="button"
-              className="small-button danger"
-              disabled={busy}
-              onClick={() => setConfirming(true)}
-              data-testid="task-cancel"
-            >
-              {t('task.cancel')}
-            </button>
-          </>
+          <button
+            type="button"
+            className="small-button"
+            disabled={busy || task.state === 'booking'}
+            onClick={() => command.mutate('pause')}
+            data-testid="task-pause"
+          >
+            {t('task.pause')}
+          </button>
         )}
+        <button type="button" className="small-button danger" disabled={busy} onClick={() => void cancel()} data-testid="task-cancel">
+          {t('task.cancel')}
+        </button>
       </div>
       {command.isError && apiErrorCode(command.error) !== 'NO_CREDITS' && <ErrorNotice error={command.error} />}
     </>

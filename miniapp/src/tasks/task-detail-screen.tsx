@@ -8,12 +8,15 @@ import { useLanguage, useT } from '../i18n/i18n.tsx';
 import { navigate } from '../router/router.ts';
 import { useMainButton } from '../telegram/buttons.ts';
 import { ErrorNotice } from '../ui/error-notice.tsx';
+import { OfflineBanner } from '../ui/offline-banner.tsx';
 import { ActionLinkButton } from './action-link-button.tsx';
 import { SlotSourceLine, ToKeysButton } from './slot-source-line.tsx';
-import { NextStep, TaskBadge, useTaskTitle } from './task-card.tsx';
+import { useCoefficientText } from './slot-wording.ts';
+import { BestLine, FoundButton, NextStep, TaskBadge, useTaskTitle } from './task-card.tsx';
 import { TaskControls, useTaskCommand } from './task-controls.tsx';
 import { CAPTCHA_REASONS, KEYS_REASONS, reasonPhrase, taskBadge } from './task-status.ts';
 import { useTimeline } from './timeline-store.ts';
+import { timelineRows } from './timeline-words.ts';
 
 /** A booking result or transfer order of this task. `tasks.get` types them as unknown[], so they are read defensively. */
 interface ResultRow {
@@ -56,8 +59,9 @@ export function TaskDetailScreen({ id }: { id: string }) {
   const timeline = useTimeline(id);
   const task = useQuery({ queryKey: queryKeys.task(id), queryFn: () => api.tasks.get.query({ id }), refetchInterval: 15_000 });
   const isAdmin = me.data?.isAdmin === true;
+  const coefficient = useCoefficientText();
   // The actor's own history (event, from → to, time), kept by the server for the task's owner.
-  const history = useQuery({ queryKey: ['timeline', id], queryFn: () => api.tasks.timeline.query({ id }), refetchInterval: 5_000 });
+  const history = useQuery({ queryKey: queryKeys.timeline(id), queryFn: () => api.tasks.timeline.query({ id }), refetchInterval: 5_000 });
   const command = useTaskCommand(id);
 
   const state = task.data?.state;
@@ -70,7 +74,8 @@ export function TaskDetailScreen({ id }: { id: string }) {
   );
 
   if (task.isPending) return <div className="skeleton skeleton-card" aria-busy="true" />;
-  if (task.isError) return <ErrorNotice error={task.error} onRetry={() => void task.refetch()} />;
+  // Cached data stays on screen (with the offline line) when a refetch fails; an error only when there is nothing.
+  if (task.data === undefined) return <ErrorNotice error={task.error} onRetry={() => void task.refetch()} />;
   const view: Task = task.data;
   const c = view.criteria;
   const results = resultRows(task.data.bookings);
@@ -79,6 +84,7 @@ export function TaskDetailScreen({ id }: { id: string }) {
 
   return (
     <>
+      <OfflineBanner query={task} />
       <div className="detail-head">
         <TaskBadge task={view} />
         <h1>{heading.title}</h1>
@@ -99,16 +105,11 @@ export function TaskDetailScreen({ id }: { id: string }) {
             <NextStep task={view} />
           </p>
         )}
-        <p className="task-line" data-testid="detail-best">
-          {view.bestSeen
-            ? t('task.best', {
-                coefficient: view.bestSeen.coefficient,
-                warehouse: name(view.bestSeen.warehouseId),
-                date: formatDay(view.bestSeen.date, language),
-              })
-            : t('task.best.none')}
+        <p>
+          <BestLine task={view} testId="detail-best" />
         </p>
-        {reason && <p className="hint">{t(reason.key)}</p>}
+        {view.found && view.kind === 'supply' && <FoundButton taskId={view.id} />}
+        {reason && view.state !== 'backing-off' && <p className="hint">{t(reason.key)}</p>}
         {view.outcome === 'needs-action' && (view.actionUrl || (view.reason && KEYS_REASONS.has(view.reason))) && (
           <div className="notice notice-warning" data-testid="action-notice">
             {view.reason && CAPTCHA_REASONS.has(view.reason) && (
@@ -143,7 +144,7 @@ export function TaskDetailScreen({ id }: { id: string }) {
               {c.skipDates.length > 0 && <span className="hint"> ({c.skipDates.map((d) => formatDay(d, language)).join(', ')})</span>}
             </dd>
             <dt>{t('detail.max')}</dt>
-            <dd>{t('task.max', { max: c.maxCoefficient })}</dd>
+            <dd>{c.maxCoefficient === 0 ? t('task.max.free') : t('task.max', { max: c.maxCoefficient })}</dd>
             <dt>{t('detail.mode')}</dt>
             <dd>{t(view.mode === 'autobook' ? 'task.mode.autobook' : 'task.mode.notify')}</dd>
             {c.preorderId && (
@@ -165,7 +166,7 @@ export function TaskDetailScreen({ id }: { id: string }) {
             {t('task.found', {
               warehouse: name(view.found.warehouseId),
               date: formatDay(view.found.date, language),
-              coefficient: view.found.coefficient,
+              coefficient: coefficient(view.found.coefficient),
             })}
           </p>
         )}
@@ -178,13 +179,13 @@ export function TaskDetailScreen({ id }: { id: string }) {
                 <span
                   className={`badge badge-${r.status === 'confirmed' || r.status === 'placed' ? 'success' : r.status === 'failed' ? 'danger' : 'muted'}`}
                 >
-                  {BOOKING_STATUS.has(r.status) ? t(`booking.${r.status as 'pending'}`) : r.status}
+                  {BOOKING_STATUS.has(r.status) ? t(`booking.${r.status as 'pending'}`) : t('booking.other')}
                 </span>
                 <span className="grow">
                   {r.warehouseId !== null && `${name(r.warehouseId)}, `}
                   {r.date && formatDay(r.date, language)}
                   {r.supplyId && <span className="hint"> · {t('detail.booking', { supplyId: r.supplyId })}</span>}
-                  {r.error && <span className="hint"> · {r.error}</span>}
+                  {/* WB's own error text is English and technical: the status says it; the inspector keeps the text. */}
                 </span>
               </li>
             ))}
@@ -194,27 +195,22 @@ export function TaskDetailScreen({ id }: { id: string }) {
 
       <section className="card" aria-label={t('detail.timeline')} data-testid="timeline">
         <h2>{t('detail.timeline')}</h2>
+        <p className="hint">{t('detail.timeline.tz')}</p>
         <ol className="timeline">
           <li>
             <time>{formatMoscowDateTime(view.createdAt, language)}</time>
             <span>{t('detail.timeline.created')}</span>
           </li>
-          {(history.data ?? []).map((tr) => {
-            const [state, outcome] = tr.to.split('.') as [typeof view.state, typeof view.outcome];
-            return (
-              <li key={`${tr.at}-${tr.to}`}>
-                <time>{formatMoscowTime(tr.at, language)}</time>
-                <span>
-                  {t(taskBadge({ state, outcome: outcome ?? null }).key)} <span className="hint">({tr.event})</span>
-                </span>
-                {isAdmin && <span className="hint timeline-summary">{tr.summary}</span>}
-              </li>
-            );
-          })}
+          {timelineRows(history.data ?? [], view.mode).map((row) => (
+            <li key={`${row.at}-${row.key}`} data-testid="timeline-row">
+              <time>{formatMoscowTime(row.at, language)}</time>
+              <span>{t(row.key)}</span>
+            </li>
+          ))}
           {history.data?.length === 0 && timeline.at(-1) && (
             <li>
               <time>{formatMoscowTime(timeline.at(-1)!.at, language)}</time>
-              <span>{t(taskBadge(timeline.at(-1)!).key)}</span>
+              <span>{t(taskBadge({ ...timeline.at(-1)!, mode: view.mode }).key)}</span>
             </li>
           )}
         </ol>

@@ -21,13 +21,25 @@ describe('task status wording', () => {
     expect(taskBadge({ state: 'done', outcome: 'needs-action' }).tone).toBe('danger');
   });
 
-  it('counts down to the next step in whole seconds', () => {
+  it('says "Booking" only for auto-booking: a notify task in that step is sending its alert', () => {
+    expect(taskBadge({ state: 'booking', outcome: null, mode: 'notify' }).key).toBe('task.state.notifying');
+    expect(taskBadge({ state: 'booking', outcome: null, mode: 'autobook' }).key).toBe('task.state.booking');
+  });
+
+  it("counts down only to a real next step: a backoff, never the watching task's housekeeping timer", () => {
     expect(nextStep({ ...base, state: 'backing-off', nextStepAt: 9_000 }, 1_000)).toEqual({
       key: 'task.next.backoff',
       vars: { seconds: 8 },
     });
-    expect(nextStep(base, 4_100)).toEqual({ key: 'task.next.poll', vars: { seconds: 1 } });
-    expect(nextStep(base, 6_000)).toEqual({ key: 'task.next.checking' });
+    expect(nextStep({ ...base, state: 'backing-off', nextStepAt: 41_000, reason: 'WB answered 429' }, 1_000)).toEqual({
+      key: 'task.next.limited',
+      vars: { seconds: 40 },
+    });
+    expect(nextStep({ ...base, state: 'backing-off', nextStepAt: null, reason: 'official method disabled' }, 0)).toEqual({
+      key: 'task.next.disabled-soon',
+    });
+    expect(nextStep({ ...base, nextStepAt: 128_000 }, 0)).toEqual({ key: 'task.next.watching' });
+    expect(nextStep(base, 6_000)).toEqual({ key: 'task.next.watching' });
     expect(nextStep({ ...base, state: 'idle', lastCheckAt: null }, 0)).toEqual({ key: 'task.next.starting' });
     expect(nextStep({ ...base, state: 'idle' }, 0)).toEqual({ key: 'task.next.paused' });
     expect(nextStep({ ...base, state: 'done', outcome: 'booked' }, 0)).toBeNull();

@@ -20,7 +20,8 @@ export interface Badge {
   tone: BadgeTone;
 }
 
-export function taskBadge(task: Pick<TaskLike, 'state' | 'outcome'>): Badge {
+/** `mode`: a notify task in its "booking" step is sending an alert, never booking (it has no preorder to book). */
+export function taskBadge(task: Pick<TaskLike, 'state' | 'outcome'> & { mode?: TaskLike['mode'] }): Badge {
   switch (task.state) {
     case 'idle':
       return { key: 'task.state.idle', tone: 'paused' };
@@ -29,7 +30,7 @@ export function taskBadge(task: Pick<TaskLike, 'state' | 'outcome'>): Badge {
     case 'backing-off':
       return { key: 'task.state.backing-off', tone: 'warning' };
     case 'booking':
-      return { key: 'task.state.booking', tone: 'busy' };
+      return { key: task.mode === 'notify' ? 'task.state.notifying' : 'task.state.booking', tone: 'busy' };
     case 'done':
       switch (task.outcome) {
         case 'booked':
@@ -64,19 +65,28 @@ export function nextStep(task: TaskLike, now: number): Phrase | null {
     case 'idle':
       return { key: task.lastCheckAt === null ? 'task.next.starting' : 'task.next.paused' };
     case 'polling':
-      if (task.nextStepAt === null) return { key: 'task.next.checking' };
-      return secondsUntil(task.nextStepAt, now) === 0
-        ? { key: 'task.next.checking' }
-        : { key: 'task.next.poll', vars: { seconds: secondsUntil(task.nextStepAt, now) } };
-    case 'backing-off':
-      return task.nextStepAt === null
-        ? { key: 'task.next.backoff-soon' }
-        : { key: 'task.next.backoff', vars: { seconds: secondsUntil(task.nextStepAt, now) } };
+      // A watching task's nextStepAt is the actor's housekeeping timer, not its next look at the slots (the feed pushes
+      // every new picture at once): a countdown to it would be a number that means nothing. No countdown, then.
+      return { key: 'task.next.watching' };
+    case 'backing-off': {
+      // Here nextStepAt is real: the moment the task tries WB again.
+      const phrase = backoffPhrase(task.reason);
+      if (task.nextStepAt === null || secondsUntil(task.nextStepAt, now) === 0) return { key: phrase.soon };
+      return { key: phrase.timed, vars: { seconds: secondsUntil(task.nextStepAt, now) } };
+    }
     case 'booking':
       return { key: task.mode === 'autobook' ? 'task.next.booking' : 'task.next.notifying' };
     case 'done':
       return null;
   }
+}
+
+/** Why WB made the task wait, in plain words: limits, a switched-off method, or errors. */
+function backoffPhrase(reason: string | null): { soon: MessageKey; timed: MessageKey } {
+  const key = reasonPhrase(reason)?.key;
+  if (key === 'task.reason.rate-limited') return { soon: 'task.next.limited-soon', timed: 'task.next.limited' };
+  if (key === 'task.reason.disabled') return { soon: 'task.next.disabled-soon', timed: 'task.next.disabled' };
+  return { soon: 'task.next.backoff-soon', timed: 'task.next.backoff' };
 }
 
 /** Reasons a booking or transfer ends with, as machine codes (server monitor/supply-act.ts, monitor/redistribution.ts). */

@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import type { Task, TaskDetail } from '../api/api-types.ts';
 import { queryKeys } from '../api/queries.ts';
+import { setStreamStatus } from '../app/stream-status.ts';
 import { haptic } from '../telegram/haptics.ts';
 import { isSuccess, mergeTaskChange, type TaskChangeFields } from './task-changes.ts';
 import { recordChange } from './timeline-store.ts';
@@ -38,11 +39,30 @@ export function useTaskStream(): void {
   const api = useApi();
   const queryClient = useQueryClient();
   useEffect(() => {
+    let lost = false;
     const subscription = api.tasks.onChange.subscribe(undefined, {
-      onData: (event) => applyTaskChange(queryClient, event.data),
+      onData: (event) => {
+        setStreamStatus('live');
+        applyTaskChange(queryClient, event.data);
+      },
+      // 'pending' = connected; 'connecting' after an error = the link is reconnecting (resuming from the last event id).
+      onConnectionStateChange: (state) => {
+        if (state.state === 'pending') {
+          // Back after a loss: the resync brings task states; the list's other fields (sources, ages) come by refetch.
+          if (lost) void queryClient.invalidateQueries();
+          lost = false;
+          setStreamStatus('live');
+        } else if (state.state === 'connecting' && state.error) {
+          lost = true;
+          setStreamStatus('lost');
+        }
+      },
       // The link reconnects by itself (resuming from the last event id); a refetch covers what the gap hid.
       onError: () => void queryClient.invalidateQueries({ queryKey: queryKeys.tasks }),
     });
-    return () => subscription.unsubscribe();
+    return () => {
+      subscription.unsubscribe();
+      setStreamStatus('connecting');
+    };
   }, [api, queryClient]);
 }

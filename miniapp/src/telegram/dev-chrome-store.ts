@@ -13,17 +13,37 @@ export interface DevMainButton {
   textColor: string | undefined;
 }
 
+export interface DevPopup {
+  title: string;
+  message: string;
+  buttons: Array<{ id: string; type: string; text: string }>;
+}
+
+/** Colours the app asked Telegram to paint its own chrome with (header, web view background, bottom bar). */
+export interface DevChromeColors {
+  header: string | null;
+  background: string | null;
+  bottomBar: string | null;
+}
+
 export interface DevChromeState {
   mainButton: DevMainButton;
   backButton: boolean;
+  settingsButton: boolean;
   /** The invoice Telegram would show, by slug. */
   invoice: string | null;
+  /** The native popup Telegram would show (showConfirm and friends). */
+  popup: DevPopup | null;
+  colors: DevChromeColors;
 }
 
 let state: DevChromeState = {
   mainButton: { visible: false, active: true, text: '', progress: false, color: undefined, textColor: undefined },
   backButton: false,
+  settingsButton: false,
   invoice: null,
+  popup: null,
+  colors: { header: null, background: null, bottomBar: null },
 };
 const listeners = new Set<() => void>();
 
@@ -48,6 +68,14 @@ export const devChrome = {
   },
   pressBackButton(): void {
     if (state.backButton) emitEvent('back_button_pressed');
+  },
+  pressSettingsButton(): void {
+    if (state.settingsButton) emitEvent('settings_button_pressed');
+  },
+  closePopup(buttonId: string | undefined): void {
+    if (state.popup === null) return;
+    set({ popup: null });
+    later(() => emitEvent('popup_closed', buttonId === undefined ? {} : { button_id: buttonId }));
   },
   closeInvoice(status: 'paid' | 'cancelled' | 'failed'): void {
     const slug = state.invoice;
@@ -79,6 +107,33 @@ export function handleDevMethod(method: string, params: Params): void {
     }
     case 'web_app_setup_back_button':
       set({ backButton: Boolean(params?.is_visible) });
+      return;
+    case 'web_app_setup_settings_button':
+      set({ settingsButton: Boolean(params?.is_visible) });
+      return;
+    case 'web_app_set_header_color':
+      set({ colors: { ...state.colors, header: String(params?.color ?? params?.color_key ?? '') } });
+      return;
+    case 'web_app_set_background_color':
+      set({ colors: { ...state.colors, background: String(params?.color ?? '') } });
+      return;
+    case 'web_app_set_bottom_bar_color':
+      set({ colors: { ...state.colors, bottomBar: String(params?.color ?? '') } });
+      return;
+    case 'web_app_open_popup': {
+      const raw = Array.isArray(params?.buttons) ? (params.buttons as Array<Record<string, unknown>>) : [];
+      set({
+        popup: {
+          title: typeof params?.title === 'string' ? params.title : '',
+          message: typeof params?.message === 'string' ? params.message : '',
+          buttons: raw.map((b) => ({ id: String(b.id ?? ''), type: String(b.type ?? 'default'), text: String(b.text ?? b.type ?? '') })),
+        },
+      });
+      return;
+    }
+    case 'web_app_request_write_access':
+      // Specs decide the user's answer through `window.__slotpilotWriteAccess` (allowed unless set).
+      later(() => emitEvent('write_access_requested', { status: window.__slotpilotWriteAccess ?? 'allowed' }));
       return;
     case 'web_app_open_invoice':
       set({ invoice: typeof params?.slug === 'string' ? params.slug : null });
@@ -112,7 +167,10 @@ declare global {
   interface Window {
     __slotpilotHaptics?: string[];
     __slotpilotOpenedLinks?: string[];
+    __slotpilotWriteAccess?: 'allowed' | 'cancelled';
+    __slotpilotChrome?: () => DevChromeState;
   }
 }
 window.__slotpilotHaptics = haptics;
 window.__slotpilotOpenedLinks = openedLinks;
+window.__slotpilotChrome = () => state;

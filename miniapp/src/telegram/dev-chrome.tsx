@@ -10,15 +10,53 @@ function useDevChrome() {
 
 export function DevHeader() {
   const t = useT();
-  const { backButton } = useDevChrome();
+  const { backButton, settingsButton } = useDevChrome();
   return (
-    <div className="dev-header">
+    <div className="dev-header" data-telegram-chrome="">
       {backButton && (
         <button type="button" className="dev-back" data-testid="tg-back-button" onClick={devChrome.pressBackButton}>
           ‹ {t('nav.back')}
         </button>
       )}
       <span className="dev-title">SlotPilot</span>
+      {settingsButton && (
+        <button
+          type="button"
+          className="dev-settings"
+          data-testid="tg-settings-button"
+          aria-label={t('settings.title')}
+          onClick={devChrome.pressSettingsButton}
+        >
+          ⋯
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Telegram's native popup (showConfirm): the message and its buttons, answering with `popup_closed`. */
+export function DevPopup() {
+  const { popup } = useDevChrome();
+  if (popup === null) return null;
+  return (
+    <div className="dev-sheet-backdrop dev-popup-backdrop" data-telegram-chrome="">
+      <div className="dev-popup" role="alertdialog" aria-label={popup.title || popup.message} data-testid="tg-popup">
+        {popup.title && <strong>{popup.title}</strong>}
+        <p>{popup.message}</p>
+        <div className="dev-popup-buttons">
+          {popup.buttons.map((b) => (
+            <button
+              key={b.id || b.text}
+              type="button"
+              className={b.type === 'destructive' ? 'dev-popup-button danger' : 'dev-popup-button'}
+              data-testid={`tg-popup-${b.id}`}
+              onClick={() => devChrome.closePopup(b.id)}
+            >
+              {b.text}
+            </button>
+          ))}
+        </div>
+      </div>
     </div>
   );
 }
@@ -31,7 +69,7 @@ export function DevMainButton() {
   }, [mainButton.visible]);
   if (!mainButton.visible) return null;
   return (
-    <div className="dev-bottom-bar">
+    <div className="dev-bottom-bar" data-telegram-chrome="">
       <button
         type="button"
         className="dev-main-button"
@@ -52,7 +90,7 @@ export function DevInvoice() {
   const { invoice } = useDevChrome();
   if (invoice === null) return null;
   return (
-    <div className="dev-sheet-backdrop">
+    <div className="dev-sheet-backdrop" data-telegram-chrome="">
       <div className="dev-sheet" role="dialog" data-testid="tg-invoice" data-slug={invoice}>
         <p className="hint">{t('dev.invoice')}</p>
         <p>

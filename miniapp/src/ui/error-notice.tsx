@@ -1,6 +1,7 @@
 // An API error as the user sees it: the server's message in their language, and what to do about it.
 import { apiErrorCode, apiErrorMessage } from '../api/trpc.ts';
 import { useLanguage, useT } from '../i18n/i18n.tsx';
+import { serverLanguage } from '../i18n/language-store.ts';
 import { navigate } from '../router/router.ts';
 
 const TO_KEYS = new Set(['NO_PORTAL_SESSION', 'NO_FEED_SOURCE', 'KEY_SESSION_REJECTED']);
@@ -11,7 +12,7 @@ export function ErrorNotice({ error, onRetry, testId }: { error: unknown; onRetr
   const code = apiErrorCode(error);
   return (
     <div className="notice notice-error" role="alert" data-testid={testId ?? 'error'} data-code={code}>
-      <p>{apiErrorMessage(error, language, t('error.network'))}</p>
+      <p>{apiErrorMessage(error, language, t('error.network'), serverLanguage())}</p>
       <div className="notice-actions">
         {TO_KEYS.has(code) && (
           <button type="button" className="link-button" onClick={() => navigate('/keys')}>

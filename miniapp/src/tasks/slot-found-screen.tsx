@@ -1,0 +1,170 @@
+// The slot-found sheet (from a task card, the task, or a bot alert's startapp link): which cell, how long ago it was found,
+// and the one tap that matters — WB's date page for the preorder through Telegram's openLink (WB asks a captcha there,
+// which only the seller may answer) — plus "keep watching" and "done" as the API allows.
+import type { CreateSupplyTaskInput } from '@slotpilot/shared';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useApi } from '../api/api-context.tsx';
+import type { Task } from '../api/api-types.ts';
+import { queryKeys, useWarehouseName } from '../api/queries.ts';
+import { useNow } from '../app/use-now.ts';
+import { formatDayWithWeekday, moscowToday } from '../calendar/moscow-date.ts';
+import { useLanguage, useT, useTP } from '../i18n/i18n.tsx';
+import { goBack, navigate } from '../router/router.ts';
+import { useMainButton } from '../telegram/buttons.ts';
+import { confirmDestructive } from '../telegram/confirm.ts';
+import { haptic } from '../telegram/haptics.ts';
+import { openExternalLink } from '../telegram/links.ts';
+import { ErrorNotice } from '../ui/error-notice.tsx';
+import { foundPrimary, keepWatchingChoice } from './slot-found.ts';
+import { useCoefficientText } from './slot-wording.ts';
+import { TaskBadge } from './task-card.tsx';
+import { useTaskCommand } from './task-controls.tsx';
+
+/** When the cell was found: the task's step into booking/notified/needs-action, else its last update. */
+function foundAt(task: Task, transitions: ReadonlyArray<{ at: number; to: string }> | undefined): number {
+  const step = [...(transitions ?? [])]
+    .reverse()
+    .find((tr) => tr.to.startsWith('booking') || tr.to === 'done.notified' || tr.to === 'done.needs-action' || tr.to === 'done.booked');
+  return step?.at ?? Date.parse(task.updatedAt);
+}
+
+export function SlotFoundScreen({ id }: { id: string }) {
+  const api = useApi();
+  const t = useT();
+  const tp = useTP();
+  const language = useLanguage();
+  const now = useNow();
+  const name = useWarehouseName();
+  const coefficient = useCoefficientText();
+  const queryClient = useQueryClient();
+  const task = useQuery({ queryKey: queryKeys.task(id), queryFn: () => api.tasks.get.query({ id }) });
+  const timeline = useQuery({ queryKey: queryKeys.timeline(id), queryFn: () => api.tasks.timeline.query({ id }) });
+  const command = useTaskCommand(id);
+  const restart = useMutation({
+    mutationFn: (input: CreateSupplyTaskInput) => api.tasks.create.mutate(input),
+    onSuccess: (created) => {
+      haptic.success();
+      void queryClient.invalidateQueries({ queryKey: queryKeys.tasks });
+      navigate(`/tasks/${created.id}`, { replace: true });
+    },
+    onError: () => haptic.error(),
+  });
+
+  const view = task.data;
+  const primary = view ? foundPrimary(view) : null;
+  useMainButton(
+    primary?.kind === 'open-wb'
+      ? {
+          text: t('found.book'),
+          onClick: () => {
+            haptic.impact();
+            openExternalLink(primary.url);
+          },
+        }
+      : null,
+  );
+
+  if (task.isPending) return <div className="skeleton skeleton-card" aria-busy="true" />;
+  if (!view) return <ErrorNotice error={task.error} onRetry={() => void task.refetch()} />;
+  const c = view.criteria;
+  const slot = view.found;
+  if (!slot || !('warehouseIds' in c)) {
+    return (
+      <section className="card" data-testid="found-none">
+        <p>{t('found.none')}</p>
+        <button type="button" className="button" onClick={() => navigate(`/tasks/${id}`, { replace: true })}>
+          {t('found.toTask')}
+        </button>
+      </section>
+    );
+  }
+  const seconds = Math.max(0, Math.floor((now - foundAt(view, timeline.data)) / 1000));
+  const age =
+    seconds < 60
+      ? tp('found.age.seconds', seconds)
+      : seconds < 3_600
+        ? tp('found.age.minutes', Math.floor(seconds / 60))
+        : tp('found.age.hours', Math.floor(seconds / 3_600));
+  const keep = keepWatchingChoice(view);
+
+  return (
+    <section className="found-sheet" aria-labelledby="found-title" data-testid="slot-found">
+      <div className="detail-head">
+        <TaskBadge task={view} />
+        <h1 id="found-title">{t('found.title')}</h1>
+        <p className="hint" data-testid="found-age">
+          {age}
+        </p>
+      </div>
+      <dl className="card facts found-cell" data-testid="found-cell">
+        <dt>{t('detail.warehouses')}</dt>
+        <dd>{name(slot.warehouseId)}</dd>
+        <dt>{t('found.date')}</dt>
+        <dd>{formatDayWithWeekday(slot.date, language)}</dd>
+        <dt>{t('detail.box')}</dt>
+        <dd>{t(`box.${c.boxTypeId}`)}</dd>
+        <dt>{t('detail.max')}</dt>
+        <dd>{coefficient(slot.coefficient)}</dd>
+      </dl>
+
+      {primary?.kind === 'open-wb' && <p className="hint">{t('found.book.why')}</p>}
+      {primary?.kind === 'booked' && <p className="notice notice-success">{t('found.booked')}</p>}
+      {primary?.kind === 'no-preorder' && <p className="notice notice-warning">{t('found.noPreorder')}</p>}
+
+      <div className="found-choices">
+        {keep === 'running' && (
+          <>
+            <p className="hint" data-testid="found-still-watching">
+              {t('found.stillWatching')}
+            </p>
+            <button
+              type="button"
+              className="small-button danger"
+              disabled={command.isPending}
+              data-testid="found-stop"
+              onClick={() =>
+                void confirmDestructive({ message: t('task.cancelConfirm'), confirm: t('task.cancelYes'), keep: t('task.keep') }).then(
+                  (sure) => sure && command.mutate('cancel', { onSuccess: () => goBack() }),
+                )
+              }
+            >
+              {t('found.stop')}
+            </button>
+          </>
+        )}
+        {keep === 'restart' && (
+          <button
+            type="button"
+            className="small-button"
+            disabled={restart.isPending}
+            data-testid="found-keep-watching"
+            onClick={() => {
+              const today = moscowToday();
+              if (c.dateTo < today) return;
+              restart.mutate({
+                kind: 'supply',
+                mode: 'notify',
+                warehouseIds: c.warehouseIds,
+                boxTypeId: c.boxTypeId,
+                // ISO dates compare as strings: the later of the task's start and today.
+                dateFrom: [c.dateFrom, today].sort()[1] ?? today,
+                dateTo: c.dateTo,
+                skipDates: c.skipDates.filter((d) => d >= today),
+                maxCoefficient: c.maxCoefficient,
+                ...(c.preorderId ? { preorderId: c.preorderId } : {}),
+                keepWatching: c.keepWatching,
+              });
+            }}
+          >
+            {t('found.keepWatching')}
+          </button>
+        )}
+        <button type="button" className="small-button" data-testid="found-done" onClick={() => goBack()}>
+          {t('found.done')}
+        </button>
+      </div>
+      {restart.isError && <ErrorNotice error={restart.error} />}
+      {command.isError && <ErrorNotice error={command.error} />}
+    </section>
+  );
+}
