@@ -6,14 +6,16 @@ import { type Bot, type StorageAdapter, session } from 'grammy';
 import { parseCallbackData } from './callback-data.ts';
 import type { BotContext, BotSession } from './context.ts';
 import { adminHandlers } from './handlers/admin.ts';
+import { bookingHandlers } from './handlers/bookings.ts';
+import { keyHandlers } from './handlers/keys.ts';
 import { newTaskHandlers } from './handlers/new-task.ts';
 import { paymentHandlers } from './handlers/payments.ts';
 import { startHandlers } from './handlers/start.ts';
 import { taskHandlers } from './handlers/tasks.ts';
-import type { BotServices } from './services.ts';
+import type { BotHandlerServices } from './services.ts';
 import { textsFor } from './texts/index.ts';
 
-export function installHandlers(bot: Bot<BotContext>, services: BotServices, storage: StorageAdapter<BotSession>): void {
+export function installHandlers(bot: Bot<BotContext>, services: BotHandlerServices, storage: StorageAdapter<BotSession>): void {
   const { logger } = services;
 
   // One update at a time per user and chat (the runner handles different users concurrently), so a session is never
@@ -84,11 +86,14 @@ export function installHandlers(bot: Bot<BotContext>, services: BotServices, sto
   const tasks = taskHandlers(services);
   const newTask = newTaskHandlers(services);
   const payments = paymentHandlers(services);
+  const keys = keyHandlers(services);
+  const bookings = bookingHandlers(services);
+  const routes = { new: newTask.begin, tasks: tasks.show, bookings: bookings.show, keys: keys.show, buy: payments.showPacks };
 
   // Payments may arrive outside a private chat's command flow; everything else is for private chats only.
   bot.use(payments.composer);
   const direct = bot.chatType('private');
-  direct.use(startHandlers(services), adminHandlers(services), tasks.composer, newTask.composer);
+  direct.use(startHandlers(services, routes), adminHandlers(services), tasks.composer, keys.composer, bookings.composer, newTask.composer);
   // Anything else typed in the chat (an unknown command, a stray word) points to /help.
   direct.on('message:text', (ctx) => ctx.reply(ctx.t.common.notUnderstood));
 
@@ -99,6 +104,10 @@ export function installHandlers(bot: Bot<BotContext>, services: BotServices, sto
         return tasks.onButton(ctx, data.action, data.taskId);
       case 'tasks-refresh':
         return tasks.onButton(ctx, 'refresh');
+      case 'key':
+        return keys.onButton(ctx, data.action, data.keyId);
+      case 'keys-list':
+        return keys.onButton(ctx, 'list');
       case 'buy':
         return payments.onBuyButton(ctx, data.packId);
       case 'warehouse':

@@ -4,7 +4,11 @@ import { BOX_TYPES, isIsoDate, MAX_COEFFICIENT } from '@slotpilot/shared';
 
 export const CALENDAR_ACTIONS = ['pick', 'nav', 'noop', 'done', 'clear'] as const;
 export type CalendarAction = (typeof CALENDAR_ACTIONS)[number];
-export const TASK_ACTIONS = ['pause', 'resume', 'cancel'] as const;
+/** `cancel` asks first; `cancelok` is the confirmation's "yes". */
+export const TASK_ACTIONS = ['pause', 'resume', 'cancel', 'cancelok'] as const;
+/** `del` asks first; `delok` is the confirmation's "yes". */
+export const KEY_ACTIONS = ['del', 'delok'] as const;
+export type KeyAction = (typeof KEY_ACTIONS)[number];
 export type TaskAction = (typeof TASK_ACTIONS)[number];
 
 export type CallbackData =
@@ -18,6 +22,8 @@ export type CallbackData =
   | { type: 'new-cancel' }
   | { type: 'task'; action: TaskAction; taskId: string }
   | { type: 'tasks-refresh' }
+  | { type: 'key'; action: KeyAction; keyId: string }
+  | { type: 'keys-list' }
   | { type: 'buy'; packId: string };
 
 const BOX_IDS = new Set<number>(Object.values(BOX_TYPES));
@@ -33,6 +39,8 @@ export const callbackData = {
   newCancel: () => 'new:cancel',
   task: (action: TaskAction, taskId: string) => `tsk:${action}:${taskId}`,
   tasksRefresh: () => 'tsk:list',
+  key: (action: KeyAction, keyId: string) => `key:${action}:${keyId}`,
+  keysList: () => 'key:list',
   buy: (packId: string) => `buy:${packId}`,
 };
 
@@ -75,6 +83,11 @@ export function parseCallbackData(raw: string | undefined): CallbackData | undef
       if (raw === 'tsk:list') return { type: 'tasks-refresh' };
       const action = TASK_ACTIONS.find((a) => a === parts[1]);
       return parts.length === 3 && action && UUID.test(parts[2] ?? '') ? { type: 'task', action, taskId: parts[2]! } : undefined;
+    }
+    case 'key': {
+      if (raw === 'key:list') return { type: 'keys-list' };
+      const action = KEY_ACTIONS.find((a) => a === parts[1]);
+      return parts.length === 3 && action && UUID.test(parts[2] ?? '') ? { type: 'key', action, keyId: parts[2]! } : undefined;
     }
     case 'buy':
       return parts.length === 2 && /^[a-z0-9-]{1,32}$/.test(parts[1] ?? '') ? { type: 'buy', packId: parts[1]! } : undefined;

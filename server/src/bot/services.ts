@@ -1,6 +1,7 @@
 // The services the bot's handlers use: the same ones the API uses. Handlers never touch the database themselves.
 import type { Logger } from 'pino';
 import type { BillingService } from '../accounts/billing-service.ts';
+import type { CredentialService } from '../accounts/credential-service.ts';
 import type { UserService } from '../accounts/user-service.ts';
 import type { WarehouseDirectory } from '../feed/warehouse-directory.ts';
 import type { TaskService } from '../monitor/task-service.ts';
@@ -17,3 +18,6 @@ export interface BotServices {
   links: MiniAppLinks;
   logger: Logger;
 }
+
+/** What the handlers get: the services above plus the user's WB keys (/keys lists and deletes them). */
+export type BotHandlerServices = BotServices & { credentials: Pick<CredentialService, 'list' | 'remove'> };

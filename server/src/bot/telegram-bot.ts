@@ -99,7 +99,11 @@ export class TelegramBot {
     this.bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }));
     // Installed last, so it runs first: each part of a split message is retried on its own.
     this.bot.api.config.use(messageLimits());
-    installHandlers(this.bot, options.services, new SharedSessionStorage(shared.cache, `bot:${this.botId}:session:`, SESSION_TTL_MS));
+    installHandlers(
+      this.bot,
+      { ...options.services, credentials: options.credentials },
+      new SharedSessionStorage(shared.cache, `bot:${this.botId}:session:`, SESSION_TTL_MS),
+    );
     this.bot.catch(({ error, ctx }) =>
       logger.error({ event: 'bot.update_failed', updateId: ctx.update.update_id, err: error }, 'an update failed outside the handlers'),
     );
@@ -297,6 +301,11 @@ export class TelegramBot {
       // Russian for everyone, English for English-language clients (as the bot speaks).
       await api.setMyCommands(textsFor('ru').commands);
       await api.setMyCommands(textsFor('en').commands, { language_code: 'en' });
+      // Russian is the default for every client language; English clients get English.
+      await api.setMyDescription(textsFor('ru').description);
+      await api.setMyShortDescription(textsFor('ru').shortDescription);
+      await api.setMyDescription(textsFor('en').description, { language_code: 'en' });
+      await api.setMyShortDescription(textsFor('en').shortDescription, { language_code: 'en' });
       if (isWebAppUrl(home))
         await api.setChatMenuButton({ menu_button: { type: 'web_app', text: textsFor('ru').common.menuButton, web_app: { url: home } } });
     } catch (error) {
@@ -306,6 +315,13 @@ export class TelegramBot {
         'could not set the bot commands or menu button',
       );
     }
+    // Admins see their commands in their own chats only (a chat scope per admin; one that never started the bot fails).
+    for (const adminId of this.options.services.adminIds)
+      await api
+        .setMyCommands([...textsFor('ru').commands, ...textsFor('ru').adminCommands], { scope: { type: 'chat', chat_id: adminId } })
+        .catch((err: unknown) =>
+          this.options.logger.info({ event: 'bot.admin_commands_failed', adminId, err }, 'could not set the admin command menu'),
+        );
     if (!isWebAppUrl(home))
       this.options.logger.warn(
         { event: 'bot.miniapp_not_https', miniAppUrl: home },

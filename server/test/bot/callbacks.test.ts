@@ -57,8 +57,11 @@ describe('bot: buttons', () => {
 
   it("someone else's task is not found; a stale calendar says so", async () => {
     const { id } = await server.client(alice).tasks.create.mutate(notifyTask());
-    const { answer } = await press(fake, mallory, `tsk:cancel:${id}`, 1);
+    const { answer } = await press(fake, mallory, `tsk:cancelok:${id}`, 1);
     expect(answer.payload).toMatchObject({ text: 'Not found. It may have been removed already.', show_alert: true });
+    // Asking to cancel it shows no confirmation either: not theirs.
+    const ask = await press(fake, mallory, `tsk:cancel:${id}`, 1);
+    expect(ask.answer.payload.text).toBe('This menu is out of date. Open it again.');
     expect((await server.client(alice).tasks.get.query({ id })).state).not.toBe('done');
 
     // Two /new in a row: the first message's buttons belong to a replaced draft.
@@ -97,7 +100,19 @@ describe('bot: buttons', () => {
     expect(buttons(await step.edited()).map((b) => b.callback_data)).toContain(`tsk:resume:${id}`);
     expect((await server.client(alice).tasks.get.query({ id })).state).toBe('idle');
 
+    // Named by warehouse, and cancelling asks first; "no" goes back to the list with nothing changed.
+    expect(buttons(await step.edited()).map((b) => b.text)).toContain('✖️ 1. Подольск');
     step = await press(fake, alice, `tsk:cancel:${id}`, messageId);
+    const confirm = await step.edited();
+    expect(confirm.payload.text).toMatch(/^Cancel this task\?\nПодольск · Monopallets/);
+    expect(buttons(confirm).map((b) => b.callback_data)).toEqual([`tsk:cancelok:${id}`, 'tsk:list']);
+    expect((await server.client(alice).tasks.get.query({ id })).state).toBe('idle');
+    const mark = fake.mark();
+    await press(fake, alice, 'tsk:list', messageId);
+    const back = await fake.waitFor('editMessageText', (p) => p.message_id === messageId, { after: mark });
+    expect(back.payload.text).toContain('Your tasks');
+
+    step = await press(fake, alice, `tsk:cancelok:${id}`, messageId);
     expect(step.answer.payload.text).toBe('The task is cancelled.');
     const after = await step.edited();
     expect(after.payload.text).toContain('cancelled');

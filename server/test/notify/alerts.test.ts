@@ -99,6 +99,7 @@ describe('alerts a seller can act on', () => {
           (await server.orm.em.fork().find(OutboxMessage, { user: user.id, kind: 'slot_found' })).filter(
             (r) => r.sentAt && r.payload.date === date,
           ).length,
+        { timeout: 15_000 },
       )
       .toBe(3);
     // A fourth task's alert for the same cell a moment later is folded into the one just sent.
@@ -110,6 +111,7 @@ describe('alerts a seller can act on', () => {
           (await server.orm.em.fork().find(OutboxMessage, { user: user.id, kind: 'slot_found' })).filter(
             (r) => r.sentAt && r.payload.date === date,
           ).length,
+        { timeout: 15_000 },
       )
       .toBe(4);
     // (The engine may alert these tasks about other cells of the sandbox meanwhile: only this cell counts.)

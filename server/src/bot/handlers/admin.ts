@@ -1,5 +1,5 @@
 // Operators' commands (ADMIN_IDS): /inspect <taskId> shows an actor's state and last transitions; /refund <chargeId>
-// refunds a Stars payment and takes back its unused credits.
+// refunds a Stars payment and takes back its unused credits. Shown in the command menu of admins' chats only.
 import { DomainError, TaskId } from '@slotpilot/shared';
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.ts';
@@ -10,9 +10,8 @@ const SHOWN_TRANSITIONS = 12;
 
 export function adminHandlers(services: BotServices): Composer<BotContext> {
   const composer = new Composer<BotContext>();
+  // Everyone else falls through to "I did not get that": the commands do not announce themselves to non-admins.
   const admins = composer.filter((ctx) => ctx.isAdmin);
-  // Everyone else is told, rather than met with silence.
-  const refuse = (ctx: BotContext) => ctx.reply(ctx.t.common.notAdmin);
 
   admins.command('inspect', async (ctx) => {
     const parsed = TaskId.safeParse({ id: ctx.match.trim().toLowerCase() });
@@ -42,6 +41,5 @@ export function adminHandlers(services: BotServices): Composer<BotContext> {
     await ctx.reply(ctx.t.admin.refunded(result));
   });
 
-  composer.command(['inspect', 'refund'], refuse);
   return composer;
 }

@@ -11,6 +11,7 @@ import { editInPlace } from '../edit-in-place.ts';
 import { webAppButton } from '../mini-app-links.ts';
 import type { BotServices } from '../services.ts';
 import type { Texts } from '../texts/index.ts';
+import { searchByName } from '../warehouse-search.ts';
 
 const PAGE_SIZE = 8;
 const COEFFICIENTS = [0, 1, 2, 3, 5, 10, 20];
@@ -93,20 +94,20 @@ export function newTaskHandlers(services: BotServices) {
 
   const show = (ctx: BotContext, view: View) => editInPlace(ctx, view.text, view.keyboard);
 
-  composer.command('new', async (ctx) => {
+  async function begin(ctx: BotContext): Promise<void> {
     const view = await warehouseView(ctx.t, 0);
     const sent = await ctx.reply(view.text, { parse_mode: 'HTML', ...(view.keyboard ? { reply_markup: view.keyboard } : {}) });
     // A new draft replaces any older one: the older message's buttons become stale.
     ctx.session.newTask = { step: 'warehouse', messageId: sent.message_id, warehousePage: view.page };
-  });
+  }
+  composer.command('new', begin);
 
   // Typing part of a warehouse's name while the draft waits for a warehouse.
   composer.on('message:text', async (ctx, next) => {
     const draft = ctx.session.newTask;
     const query = ctx.message.text.trim();
     if (draft?.step !== 'warehouse' || query.startsWith('/')) return next();
-    const needle = query.toLocaleLowerCase('ru');
-    const matches = (await activeWarehouses()).filter((w) => w.name.toLocaleLowerCase('ru').includes(needle)).slice(0, PAGE_SIZE);
+    const matches = searchByName(await activeWarehouses(), query).slice(0, PAGE_SIZE);
     // The query is echoed back: a pasted novel is cut to what a warehouse name could be.
     const shownQuery = query.length > MAX_QUERY_SHOWN ? `${query.slice(0, MAX_QUERY_SHOWN)}…` : query;
     const sent = await ctx.reply(ctx.t.newTask.matches(shownQuery, matches.length), {
@@ -114,6 +115,10 @@ export function newTaskHandlers(services: BotServices) {
       reply_markup: warehouseKeyboard(ctx.t, matches),
     });
     ctx.session.newTask = { ...draft, messageId: sent.message_id };
+    // The draft moved to the new message: the old one's buttons would only say "out of date", so they go.
+    await ctx.api
+      .editMessageReplyMarkup(ctx.chat.id, draft.messageId)
+      .catch((err: unknown) => services.logger.debug({ event: 'bot.old_draft_keyboard', err }, 'could not clear an old draft keyboard'));
   });
 
   /** The draft a button belongs to, or the polite reason it does not. */
@@ -269,7 +274,7 @@ export function newTaskHandlers(services: BotServices) {
     }
   }
 
-  return { composer, onButton };
+  return { composer, onButton, begin };
 }
 
 function boxName(t: Texts, draft: NewTaskDraft): string {

@@ -21,12 +21,13 @@ export function paymentHandlers(services: BotServices) {
   const composer = new Composer<BotContext>();
   const { billing } = services;
 
-  composer.command('buy', (ctx) =>
-    ctx.reply(ctx.t.buy.choose({ trial: ctx.user.trialCredits, paid: ctx.user.paidCredits }), {
+  async function showPacks(ctx: BotContext): Promise<void> {
+    await ctx.reply(ctx.t.buy.choose({ trial: ctx.user.trialCredits, paid: ctx.user.paidCredits }), {
       parse_mode: 'HTML',
       reply_markup: packsKeyboard(services, ctx.t, ctx.language),
-    }),
-  );
+    });
+  }
+  composer.command('buy', showPacks);
 
   composer.on('pre_checkout_query', async (ctx) => {
     const query = ctx.preCheckoutQuery;
@@ -93,5 +94,5 @@ export function paymentHandlers(services: BotServices) {
     await ctx.replyWithInvoice(invoice.title, invoice.description, invoice.payload, invoice.currency, invoice.prices);
   }
 
-  return { composer, onBuyButton };
+  return { composer, onBuyButton, showPacks };
 }

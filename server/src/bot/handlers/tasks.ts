@@ -12,7 +12,9 @@ import { warehouseNames } from '../warehouse-names.ts';
 
 /** One message holds at most this many tasks (the Mini App has the rest). */
 const SHOWN = 10;
-const COMMANDS: Record<TaskAction, TaskCommand> = { pause: 'PAUSE', resume: 'RESUME', cancel: 'CANCEL' };
+const COMMANDS: Record<Exclude<TaskAction, 'cancel'>, TaskCommand> = { pause: 'PAUSE', resume: 'RESUME', cancelok: 'CANCEL' };
+/** A warehouse name on a button is cut to this many characters (the button is narrow, two may share a row). */
+const BUTTON_NAME_CHARS = 14;
 
 export function taskHandlers(services: BotServices) {
   const composer = new Composer<BotContext>();
@@ -25,20 +27,18 @@ export function taskHandlers(services: BotServices) {
     const shown = ordered.slice(0, SHOWN);
     if (shown.length === 0) return { text: t.tasks.empty, keyboard: undefined };
 
-    const ids = shown.flatMap((task) =>
-      task.kind === 'supply'
-        ? (task.criteria as SupplyCriteria).warehouseIds
-        : [(task.criteria as RedistributionCriteria).srcWarehouseId, (task.criteria as RedistributionCriteria).dstWarehouseId],
-    );
-    const names = await warehouseNames(services.warehouses, ids);
+    const names = await warehouseNames(services.warehouses, warehouseIdsOf(shown));
     const lines = shown.map((task, i) => t.tasks.line(i + 1, describe(task, names, t)));
     const keyboard = new InlineKeyboard();
     shown.forEach((task, i) => {
       const n = i + 1;
+      // Buttons say which task they act on: its number and its (first) warehouse.
+      const name = shortName(firstWarehouse(task, names));
       const buttons: Array<[string, string]> = [];
-      if (task.state === 'idle') buttons.push([t.tasks.resume(n), callbackData.task('resume', task.id)]);
-      if (task.state === 'polling' || task.state === 'backing-off') buttons.push([t.tasks.pause(n), callbackData.task('pause', task.id)]);
-      if (task.state !== 'done' && task.state !== 'booking') buttons.push([t.tasks.cancel(n), callbackData.task('cancel', task.id)]);
+      if (task.state === 'idle') buttons.push([t.tasks.resume(n, name), callbackData.task('resume', task.id)]);
+      if (task.state === 'polling' || task.state === 'backing-off')
+        buttons.push([t.tasks.pause(n, name), callbackData.task('pause', task.id)]);
+      if (task.state !== 'done' && task.state !== 'booking') buttons.push([t.tasks.cancel(n, name), callbackData.task('cancel', task.id)]);
       for (const [label, data] of buttons) keyboard.text(label, data);
       if (buttons.length) keyboard.row();
     });
@@ -48,16 +48,37 @@ export function taskHandlers(services: BotServices) {
     return { text, keyboard };
   }
 
-  composer.command('tasks', async (ctx) => {
+  async function show(ctx: BotContext): Promise<void> {
     const { text, keyboard } = await render(ctx);
     await ctx.reply(text, { parse_mode: 'HTML', ...(keyboard ? { reply_markup: keyboard } : {}) });
-  });
+  }
+  composer.command('tasks', show);
 
-  /** A pause / resume / cancel button (or refresh). The task service checks that the task is this user's. */
+  /**
+   * A pause / resume / cancel button (or refresh). Cancelling cannot be undone, so ✖️ first asks, on the same message;
+   * the task service checks that the task is this user's.
+   */
   async function onButton(ctx: BotContext, action: TaskAction | 'refresh', taskId?: string): Promise<void> {
     const { t } = ctx;
+    if (action === 'cancel' && taskId) {
+      const task = (await services.tasks.list(ctx.user.id)).find((x) => x.id === taskId);
+      if (!task || task.state === 'done') {
+        await ctx.answerCallbackQuery({ text: t.common.staleButton });
+        return;
+      }
+      const names = await warehouseNames(services.warehouses, warehouseIdsOf([task]));
+      await ctx.answerCallbackQuery();
+      await editInPlace(
+        ctx,
+        t.tasks.confirmCancel(t.tasks.line(0, describe(task, names, t)).replace(/^0\. /, '')),
+        new InlineKeyboard()
+          .text(t.tasks.confirmYes, callbackData.task('cancelok', taskId))
+          .text(t.tasks.confirmNo, callbackData.tasksRefresh()),
+      );
+      return;
+    }
     let answer: string | undefined;
-    if (action !== 'refresh' && taskId) {
+    if (action !== 'refresh' && action !== 'cancel' && taskId) {
       await services.tasks.command(ctx.user.id, taskId, COMMANDS[action]);
       answer = action === 'pause' ? t.tasks.paused : action === 'resume' ? t.tasks.resumed : t.tasks.cancelled;
     }
@@ -66,7 +87,25 @@ export function taskHandlers(services: BotServices) {
     await editInPlace(ctx, text, keyboard);
   }
 
-  return { composer, onButton };
+  return { composer, onButton, show };
+}
+
+function warehouseIdsOf(tasks: TaskView[]): number[] {
+  return tasks.flatMap((task) =>
+    task.kind === 'supply'
+      ? (task.criteria as SupplyCriteria).warehouseIds
+      : [(task.criteria as RedistributionCriteria).srcWarehouseId, (task.criteria as RedistributionCriteria).dstWarehouseId],
+  );
+}
+
+function firstWarehouse(task: TaskView, names: Map<number, string>): string {
+  const id =
+    task.kind === 'supply' ? (task.criteria as SupplyCriteria).warehouseIds[0] : (task.criteria as RedistributionCriteria).srcWarehouseId;
+  return id === undefined ? '' : (names.get(id) ?? `#${id}`);
+}
+
+function shortName(name: string): string {
+  return name.length > BUTTON_NAME_CHARS ? `${name.slice(0, BUTTON_NAME_CHARS - 1)}…` : name;
 }
 
 function describe(task: TaskView, names: Map<number, string>, t: Texts) {

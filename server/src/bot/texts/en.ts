@@ -69,14 +69,24 @@ export const en: Texts = {
   commands: [
     { command: 'new', description: 'New task' },
     { command: 'tasks', description: 'My tasks' },
-    { command: 'buy', description: 'Buy auto-bookings' },
+    { command: 'bookings', description: 'My bookings' },
     { command: 'keys', description: 'WB keys' },
+    { command: 'buy', description: 'Buy auto-bookings' },
+    { command: 'cancel', description: 'Cancel what is under way' },
     { command: 'help', description: 'Help' },
     { command: 'start', description: 'The app and balance' },
     { command: 'paysupport', description: 'Payment support' },
     { command: 'terms', description: 'Terms' },
     { command: 'privacy', description: 'Privacy' },
   ],
+  adminCommands: [
+    { command: 'inspect', description: 'A task state (admin)' },
+    { command: 'refund', description: 'Refund a payment (admin)' },
+  ],
+  description:
+    'SlotPilot catches delivery slots at Wildberries warehouses: it watches the acceptance coefficients, tells you the moment ' +
+    'a slot you want opens and, with your WB keys, books it for you. Press Start to create your first task.',
+  shortDescription: 'I catch delivery slots at Wildberries warehouses and book them for you.',
 
   common: {
     openApp: 'Open SlotPilot',
@@ -84,11 +94,13 @@ export const en: Texts = {
     staleButton: 'This menu is out of date. Open it again.',
     unknownButton: 'This button no longer works. Open the menu again.',
     flowExpired: 'This task draft has expired. Start again: /new',
-    notAdmin: 'This command is for SlotPilot administrators only.',
     notUnderstood: 'I did not get that. What I can do: /help',
+    cancelled: 'Cancelled. What next: /help',
+    nothingToCancel: 'There is nothing to cancel right now. What I can do: /help',
   },
 
   start: {
+    taskLink: 'The task from the link: open it in the app.',
     welcome: (name: string, left: Credits) =>
       `Hello, ${e(name)}! I am <b>SlotPilot</b>: I catch delivery slots at Wildberries warehouses and book them for you ` +
       `while you get on with your business.\n\nAuto-bookings left: ${credits(left)}.\n\n` +
@@ -96,15 +108,62 @@ export const en: Texts = {
   },
   help:
     '<b>What I can do</b>\n' +
-    '/new — a new task: warehouse, box type, coefficient and dates on a calendar\n' +
+    '/new — a new alert task: warehouse, box type, coefficient and dates on a calendar\n' +
     '/tasks — your tasks: pause, resume, cancel\n' +
+    '/bookings — your bookings and transfers\n' +
+    '/keys — your WB keys: status and delete\n' +
     '/buy — buy auto-bookings with Telegram Stars\n' +
-    '/keys — your WB keys (API token and portal session)\n' +
-    '/start — the app and your balance\n\n' +
-    'Alerts about slots found and booked arrive here, in this chat.',
+    '/cancel — cancel what is under way\n' +
+    '/start — the app and your balance\n' +
+    '/paysupport, /terms, /privacy — payments, terms, privacy\n\n' +
+    'Auto-booking and transfers are set up in the app. Alerts about slots found and booked arrive here, in this chat.',
   keys: {
-    text: 'Your WB keys are stored encrypted and never shown in full. Add or remove them in the app.',
-    button: 'Open keys',
+    button: 'Add a key in the app',
+    empty:
+      'No WB keys yet. Without one SlotPilot cannot see your portal slots or book. ' +
+      'Add an API token or a portal session in the app, which also shows where to get them.',
+    header: (n: number) => `<b>Your WB keys</b> (${n}):`,
+    line: (name: string, kind: string, seller: string | null, hint: string, status: string) =>
+      `• <b>${e(name)}</b> — ${kind === 'portal_session' ? 'portal session' : 'API token'}${seller ? `, ${e(seller)}` : ''} ` +
+      `(<code>${e(hint)}</code>): ${status}`,
+    footer: 'Keys are stored encrypted and never shown in full. Never paste a key into this chat, only into the app.',
+    status: {
+      ok: '✅ working',
+      rejected: '⛔️ rejected by WB: replace it',
+      expired: '⛔️ expired: replace it',
+      expiring: (day: string) => `⚠️ expires ${shortDate(day)}: replace it soon`,
+    },
+    deleteButton: (name: string) => `🗑 Delete "${name}"`,
+    confirmDelete: (name: string) => `Delete the key "${e(name)}"?\nTasks that need it stop until you add another.`,
+    confirmYes: 'Yes, delete',
+    deleted: 'The key is deleted.',
+  },
+
+  bookings: {
+    empty: 'No bookings or transfers yet. As soon as SlotPilot books something it shows up here: /bookings',
+    header: (n: number) => `<b>Your bookings and transfers</b> (${n}):`,
+    booking: (b: {
+      warehouse: string;
+      date: string | null;
+      boxType: string;
+      coefficient: number | null;
+      status: string;
+      supplyId: string | null;
+    }) =>
+      `• ${b.date ? shortDate(b.date) : '—'} · ${e(b.warehouse)} · ${e(b.boxType)}` +
+      (b.coefficient !== null ? ` · x${b.coefficient}` : '') +
+      ` — <i>${b.status}</i>${b.supplyId ? ` · supply <code>${e(b.supplyId)}</code>` : ''}`,
+    transfer: (o: { from: string; to: string; units: number; status: string; requestId: string | null }) =>
+      `• Transfer ${e(o.from)} → ${e(o.to)}, ${o.units} units — <i>${o.status}</i>` +
+      (o.requestId ? ` · request <code>${e(o.requestId)}</code>` : ''),
+    statuses: {
+      pending: 'in progress',
+      confirmed: 'booked',
+      cancelled: 'cancelled',
+      failed: 'failed',
+      placed: 'placed',
+    },
+    more: 'The full history is in the app.',
   },
 
   tasks: {
@@ -129,13 +188,16 @@ export const en: Texts = {
       failed: 'failed',
       'needs-action': 'needs your action',
     },
-    pause: (n: number) => `⏸ ${n}`,
-    resume: (n: number) => `▶️ ${n}`,
-    cancel: (n: number) => `✖️ ${n}`,
+    pause: (n: number, warehouse: string) => `⏸ ${n}. ${warehouse}`,
+    resume: (n: number, warehouse: string) => `▶️ ${n}. ${warehouse}`,
+    cancel: (n: number, warehouse: string) => `✖️ ${n}. ${warehouse}`,
     refresh: '🔄 Refresh',
     paused: 'The task is paused.',
     resumed: 'The task is watching again.',
     cancelled: 'The task is cancelled.',
+    confirmCancel: (task: string) => `Cancel this task?\n${task}\n\nIt cannot be resumed afterwards.`,
+    confirmYes: 'Yes, cancel it',
+    confirmNo: '« No, back',
     more: (n: number) => `…and ${n} more in the app.`,
   },
 
@@ -156,7 +218,8 @@ export const en: Texts = {
         : 'Pick the first day, then the last one (Moscow dates).'),
     created: (warehouse: string, box: string, coefficient: string, from: string, to: string) =>
       `✅ Task created: ${e(warehouse)} · ${e(box)} · ${coefficient}, ${date(from)} — ${date(to)}.\n` +
-      'I will message you here as soon as a matching slot opens. Your tasks: /tasks',
+      'I will message you here as soon as a matching slot opens. Your tasks: /tasks\n' +
+      'To have SlotPilot book the slot itself, create an auto-booking task in the app.',
     cancelled: 'Task creation cancelled.',
     cancel: 'Cancel',
     back: '« Back',

@@ -69,14 +69,25 @@ export const ru = {
   commands: [
     { command: 'new', description: 'Новая задача' },
     { command: 'tasks', description: 'Мои задачи' },
-    { command: 'buy', description: 'Купить автобронирования' },
+    { command: 'bookings', description: 'Мои брони' },
     { command: 'keys', description: 'Ключи WB' },
+    { command: 'buy', description: 'Купить автобронирования' },
+    { command: 'cancel', description: 'Отменить текущее действие' },
     { command: 'help', description: 'Помощь' },
     { command: 'start', description: 'Приложение и баланс' },
     { command: 'paysupport', description: 'Помощь с оплатой' },
     { command: 'terms', description: 'Условия' },
     { command: 'privacy', description: 'Конфиденциальность' },
   ],
+  /** Operators' extra commands, shown only in their own chats. */
+  adminCommands: [
+    { command: 'inspect', description: 'Состояние задачи (админ)' },
+    { command: 'refund', description: 'Возврат платежа (админ)' },
+  ],
+  description:
+    'SlotPilot ловит слоты поставки на склады Wildberries: следит за коэффициентами приёмки и сразу пишет, когда нужный слот ' +
+    'открылся, а с вашими ключами WB бронирует его сам. Нажмите «Старт», чтобы создать первую задачу.',
+  shortDescription: 'Ловлю слоты поставки на склады Wildberries и бронирую их за вас.',
 
   common: {
     openApp: 'Открыть SlotPilot',
@@ -84,11 +95,13 @@ export const ru = {
     staleButton: 'Это меню устарело. Откройте его заново.',
     unknownButton: 'Эта кнопка больше не работает. Откройте меню заново.',
     flowExpired: 'Создание задачи устарело. Начните заново: /new',
-    notAdmin: 'Эта команда только для администраторов SlotPilot.',
     notUnderstood: 'Не понял. Что я умею: /help',
+    cancelled: 'Отменено. Что дальше: /help',
+    nothingToCancel: 'Сейчас нечего отменять. Что я умею: /help',
   },
 
   start: {
+    taskLink: 'Задача по ссылке — откройте её в приложении:',
     welcome: (name: string, left: Credits) =>
       `Здравствуйте, ${e(name)}! Я <b>SlotPilot</b>: ловлю слоты поставки на склады Wildberries и бронирую их за вас, ` +
       `пока вы занимаетесь делом.\n\nАвтобронирований осталось: ${credits(left)}.\n\n` +
@@ -96,15 +109,62 @@ export const ru = {
   },
   help:
     '<b>Что я умею</b>\n' +
-    '/new — новая задача: склад, тип поставки, коэффициент и даты в календаре\n' +
+    '/new — новая задача-уведомление: склад, тип поставки, коэффициент и даты в календаре\n' +
     '/tasks — ваши задачи: пауза, продолжить, отменить\n' +
+    '/bookings — ваши брони и перемещения\n' +
+    '/keys — ключи WB: состояние и удаление\n' +
     '/buy — купить автобронирования за Telegram Stars\n' +
-    '/keys — ключи WB (API-токен и сессия кабинета)\n' +
-    '/start — приложение и баланс\n\n' +
-    'Уведомления о найденных и забронированных слотах приходят сюда, в этот чат.',
+    '/cancel — отменить то, что сейчас начато\n' +
+    '/start — приложение и баланс\n' +
+    '/paysupport, /terms, /privacy — оплата, условия, конфиденциальность\n\n' +
+    'Автобронирование и перемещения настраиваются в приложении. Уведомления о найденных и забронированных слотах приходят сюда, в этот чат.',
   keys: {
-    text: 'Ключи WB хранятся зашифрованными и никогда не показываются целиком. Добавить или удалить их можно в приложении.',
-    button: 'Открыть ключи',
+    button: 'Добавить ключ в приложении',
+    empty:
+      'Ключей WB пока нет. Без них SlotPilot не видит слоты вашего кабинета и не бронирует. ' +
+      'Добавьте API-токен или сессию кабинета в приложении — там же подсказка, где их взять.',
+    header: (n: number) => `<b>Ваши ключи WB</b> (${n}):`,
+    line: (name: string, kind: string, seller: string | null, hint: string, status: string) =>
+      `• <b>${e(name)}</b> — ${kind === 'portal_session' ? 'сессия кабинета' : 'API-токен'}${seller ? `, ${e(seller)}` : ''} ` +
+      `(<code>${e(hint)}</code>): ${status}`,
+    footer: 'Ключи хранятся зашифрованными и никогда не показываются целиком. Вставлять ключи в чат не нужно — только в приложении.',
+    status: {
+      ok: '✅ работает',
+      rejected: '⛔️ WB отклонил — замените',
+      expired: '⛔️ истёк — замените',
+      expiring: (day: string) => `⚠️ истекает ${shortDate(day)} — скоро замените`,
+    },
+    deleteButton: (name: string) => `🗑 Удалить «${name}»`,
+    confirmDelete: (name: string) => `Удалить ключ «${e(name)}»?\nЗадачи, которым он нужен, остановятся, пока вы не добавите другой.`,
+    confirmYes: 'Да, удалить',
+    deleted: 'Ключ удалён.',
+  },
+
+  bookings: {
+    empty: 'Броней и перемещений пока нет. Как только SlotPilot что-то забронирует, оно появится здесь: /bookings',
+    header: (n: number) => `<b>Ваши брони и перемещения</b> (${n}):`,
+    booking: (b: {
+      warehouse: string;
+      date: string | null;
+      boxType: string;
+      coefficient: number | null;
+      status: string;
+      supplyId: string | null;
+    }) =>
+      `• ${b.date ? shortDate(b.date) : '—'} · ${e(b.warehouse)} · ${e(b.boxType)}` +
+      (b.coefficient !== null ? ` · x${b.coefficient}` : '') +
+      ` — <i>${b.status}</i>${b.supplyId ? ` · поставка <code>${e(b.supplyId)}</code>` : ''}`,
+    transfer: (o: { from: string; to: string; units: number; status: string; requestId: string | null }) =>
+      `• Перемещение ${e(o.from)} → ${e(o.to)}, ${o.units} шт. — <i>${o.status}</i>` +
+      (o.requestId ? ` · заявка <code>${e(o.requestId)}</code>` : ''),
+    statuses: {
+      pending: 'в процессе',
+      confirmed: 'забронировано',
+      cancelled: 'отменено',
+      failed: 'не удалось',
+      placed: 'оформлено',
+    } as Record<string, string>,
+    more: 'Вся история — в приложении.',
   },
 
   tasks: {
@@ -129,13 +189,16 @@ export const ru = {
       failed: 'не удалось',
       'needs-action': 'нужно ваше действие',
     } as Record<string, string>,
-    pause: (n: number) => `⏸ ${n}`,
-    resume: (n: number) => `▶️ ${n}`,
-    cancel: (n: number) => `✖️ ${n}`,
+    pause: (n: number, warehouse: string) => `⏸ ${n}. ${warehouse}`,
+    resume: (n: number, warehouse: string) => `▶️ ${n}. ${warehouse}`,
+    cancel: (n: number, warehouse: string) => `✖️ ${n}. ${warehouse}`,
     refresh: '🔄 Обновить',
     paused: 'Задача на паузе.',
     resumed: 'Задача снова ищет слот.',
     cancelled: 'Задача отменена.',
+    confirmCancel: (task: string) => `Отменить задачу?\n${task}\n\nЕё нельзя будет продолжить.`,
+    confirmYes: 'Да, отменить',
+    confirmNo: '« Нет, назад',
     more: (n: number) => `…и ещё ${n} в приложении.`,
   },
 
@@ -156,7 +219,8 @@ export const ru = {
         : 'Выберите первый день, затем последний (по Москве).'),
     created: (warehouse: string, box: string, coefficient: string, from: string, to: string) =>
       `✅ Задача создана: ${e(warehouse)} · ${e(box)} · ${coefficient}, ${date(from)} — ${date(to)}.\n` +
-      'Как только появится подходящий слот, я напишу сюда. Список задач: /tasks',
+      'Как только появится подходящий слот, я напишу сюда. Список задач: /tasks\n' +
+      'Чтобы SlotPilot бронировал слот сам, создайте задачу с автобронированием в приложении.',
     cancelled: 'Создание задачи отменено.',
     cancel: 'Отмена',
     back: '« Назад',
