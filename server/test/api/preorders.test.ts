@@ -116,11 +116,12 @@ describe('preorders', () => {
 
   it('asks for a portal session first', async () => {
     const user = newUser('en');
+    // Called one at a time: a call started early would reject before anything awaits it.
     for (const call of [
-      server.client(user).preorders.list.query(),
-      server.client(user).preorders.create.mutate({ warehouseId: 507, boxTypeId: 2, goods: [{ barcode: '1', quantity: 1 }] }),
+      () => server.client(user).preorders.list.query(),
+      () => server.client(user).preorders.create.mutate({ warehouseId: 507, boxTypeId: 2, goods: [{ barcode: '1', quantity: 1 }] }),
     ]) {
-      const error = await failure(call as Promise<unknown>);
+      const error = await failure(call() as Promise<unknown>);
       expect({ appCode: error.data?.appCode, message: error.message }).toEqual({
         appCode: 'NO_PORTAL_SESSION',
         message: expect.stringMatching(/portal session/),
