@@ -19,12 +19,13 @@ describe('master key rotation', () => {
   beforeAll(async () => {
     orm = await openDatabase(await createTestDatabase(), pino({ level: 'silent' }));
     const em = orm.em.fork();
-    const user = em.create(User, { id: 1, firstName: 'Seller' });
+    // Two sellers: the database holds each to 5 keys of a kind, and 7 keys make more than one rotation batch.
+    const users = [em.create(User, { id: 1, firstName: 'Seller' }), em.create(User, { id: 2, firstName: 'Another' })];
     for (const [i, secret] of secrets.entries()) {
       const id = crypto.randomUUID();
       em.create(Credential, {
         id,
-        user,
+        user: users[i % 2]!,
         kind: 'api_token',
         name: `key ${i}`,
         ...oldVault.encrypt(secret, id),
