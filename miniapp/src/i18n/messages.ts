@@ -360,7 +360,7 @@ const ru = {
     'WB подтверждает бронь капчей, которую вводите только вы: кнопка откроет страницу выбора даты вашего предзаказа — выберите эту дату.',
   'found.booked': 'Слот забронирован — поставка в разделе «История».',
   'found.noPreorder':
-    'Чтобы забронировать, создайте поставку в кабинете WB и выберите эту дату. В следующий раз укажите предзаказ в задаче — и здесь будет кнопка в один тап.',
+    'В кабинете WB нет предзаказа без даты на этот склад и тип поставки. Создайте поставку в кабинете WB и выберите эту дату.',
   'found.none': 'Подходящего слота сейчас нет — задача продолжает искать.',
   'found.toTask': 'К задаче',
   'found.stillWatching': 'Задача продолжает искать и пришлёт следующий слот.',
@@ -424,7 +424,8 @@ const ru = {
   'timeline.failed': 'Задача остановилась из-за ошибки',
   'task.max.free': 'только бесплатно',
   'booking.other': 'Обрабатывается',
-  'detail.timeline.tz': 'Время московское (МСК).',
+  'detail.timeline.tz': 'Время — московское, МСК.',
+  'found.pickPreorder': 'Предзаказ, для которого выбрать эту дату',
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -786,7 +787,7 @@ const en: Record<MessageKey, string> = {
     "WB confirms a booking with a captcha only you may answer: the button opens your preorder's date page — pick this date there.",
   'found.booked': 'The slot is booked — the supply is in History.',
   'found.noPreorder':
-    'To book, create a supply in the WB portal and pick this date. Next time choose a preorder in the task to get a one-tap button here.',
+    'Your WB portal has no undated preorder for this warehouse and box type. Create a supply in the WB portal and pick this date.',
   'found.none': 'No matching slot right now — the task keeps looking.',
   'found.toTask': 'To the task',
   'found.stillWatching': 'The task keeps watching and will send the next slot.',
@@ -851,6 +852,7 @@ const en: Record<MessageKey, string> = {
   'task.max.free': 'free only',
   'booking.other': 'In progress',
   'detail.timeline.tz': 'Times are Moscow time.',
+  'found.pickPreorder': 'The preorder to take this date for',
 };
 
 export const MESSAGES: Record<Language, Record<MessageKey, string>> = { ru, en };

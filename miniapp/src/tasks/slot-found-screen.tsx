@@ -3,6 +3,7 @@
 // which only the seller may answer) — plus "keep watching" and "done" as the API allows.
 import type { CreateSupplyTaskInput } from '@slotpilot/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import type { Task } from '../api/api-types.ts';
 import { queryKeys, useWarehouseName } from '../api/queries.ts';
@@ -15,7 +16,8 @@ import { confirmDestructive } from '../telegram/confirm.ts';
 import { haptic } from '../telegram/haptics.ts';
 import { openExternalLink } from '../telegram/links.ts';
 import { ErrorNotice } from '../ui/error-notice.tsx';
-import { foundPrimary, keepWatchingChoice } from './slot-found.ts';
+import { usePreorders } from './preorder-picker.tsx';
+import { chooseDateUrl, foundPrimary, keepWatchingChoice } from './slot-found.ts';
 import { useCoefficientText } from './slot-wording.ts';
 import { TaskBadge } from './task-card.tsx';
 import { useTaskCommand } from './task-controls.tsx';
@@ -52,13 +54,24 @@ export function SlotFoundScreen({ id }: { id: string }) {
 
   const view = task.data;
   const primary = view ? foundPrimary(view) : null;
+  // A notify task has no preorder of its own (the API keeps one only for auto-booking): the seller's own unplanned
+  // preorders for this warehouse and box type are the way to WB's date page.
+  const preorders = usePreorders(primary?.kind === 'no-preorder');
+  const c0 = view?.criteria;
+  const matching =
+    view?.found && c0 && 'boxTypeId' in c0
+      ? (preorders.data ?? []).filter((p) => p.warehouseId === view.found?.warehouseId && p.boxTypeId === c0.boxTypeId)
+      : [];
+  const [picked, setPicked] = useState<string | null>(null);
+  const chosen = picked ?? matching[0]?.preorderId ?? null;
+  const url = primary?.kind === 'open-wb' ? primary.url : primary?.kind === 'no-preorder' && chosen ? chooseDateUrl(chosen) : null;
   useMainButton(
-    primary?.kind === 'open-wb'
+    url
       ? {
           text: t('found.book'),
           onClick: () => {
             haptic.impact();
-            openExternalLink(primary.url);
+            openExternalLink(url);
           },
         }
       : null,
@@ -109,7 +122,33 @@ export function SlotFoundScreen({ id }: { id: string }) {
 
       {primary?.kind === 'open-wb' && <p className="hint">{t('found.book.why')}</p>}
       {primary?.kind === 'booked' && <p className="notice notice-success">{t('found.booked')}</p>}
-      {primary?.kind === 'no-preorder' && <p className="notice notice-warning">{t('found.noPreorder')}</p>}
+      {primary?.kind === 'no-preorder' &&
+        (preorders.isPending ? (
+          <p className="hint" aria-busy="true">
+            {t('new.preorder.loading')}
+          </p>
+        ) : matching.length > 0 ? (
+          <fieldset className="card found-preorders" data-testid="found-preorders">
+            <legend className="hint">{t('found.pickPreorder')}</legend>
+            {matching.map((p) => (
+              <label key={p.preorderId} className="option">
+                <input
+                  type="radio"
+                  name="found-preorder"
+                  checked={chosen === p.preorderId}
+                  onChange={() => setPicked(p.preorderId)}
+                  data-testid={`found-preorder-${p.preorderId}`}
+                />
+                <span>{t('new.preorder.row', { id: p.preorderId, warehouse: p.warehouseName || name(p.warehouseId) })}</span>
+              </label>
+            ))}
+            <p className="hint">{t('found.book.why')}</p>
+          </fieldset>
+        ) : (
+          <p className="notice notice-warning" data-testid="found-no-preorder">
+            {t('found.noPreorder')}
+          </p>
+        ))}
 
       <div className="found-choices">
         {keep === 'running' && (

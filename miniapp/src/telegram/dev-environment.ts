@@ -73,6 +73,8 @@ export async function mockTelegramForDevelopment(): Promise<void> {
       tgWebAppData: initData,
       tgWebAppVersion: '8.0',
       tgWebAppPlatform: 'tdesktop',
+      // ?startapp=found_<task id>: what a bot alert's link (t.me/<bot>/app?startapp=…) hands the app inside Telegram.
+      ...(params.get('startapp') ? { tgWebAppStartParam: params.get('startapp') ?? '' } : {}),
     },
     // Method calls (MainButton, BackButton, invoices, haptics, viewport requests) go to the stand-in Telegram chrome.
     onEvent: ([method, params]) => handleDevMethod(method, params as Record<string, unknown> | undefined),
