@@ -6,7 +6,7 @@ import { useLanguage, useT, useTP } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { haptic } from '../telegram/haptics.ts';
 import { COEFFICIENT_TONES, coefficientTone } from './coefficient-scale.ts';
-import { addMonths, formatDay, formatMonth, type IsoDate, monthGrid, monthOf, weekdayNames } from './moscow-date.ts';
+import { addMonths, formatDay, formatMonth, formatMoscowTime, type IsoDate, monthGrid, monthOf, weekdayNames } from './moscow-date.ts';
 import {
   type CalendarBounds,
   dayState,
@@ -31,15 +31,42 @@ export interface RangeCalendarProps {
   status: string | null;
   /** The selection's problem to show (after a submit attempt), or null. */
   problem: RangeProblem | null;
+  /** Days whose best coefficient is at most this are marked as meeting the task's threshold. */
+  maxCoefficient?: number;
+  /** When the coefficients shown were read (the freshest picture), for "на 12:03 МСК". */
+  asOf?: number | null;
+  /** The data stopped refreshing: colours are faded so nobody books by an old picture. */
+  stale?: boolean;
+  /** Warehouse names for the day detail ("Коледино x1"). */
+  warehouseName?: (id: number) => string;
 }
 
-export function RangeCalendar({ selection, onChange, bounds, days, status, problem }: RangeCalendarProps) {
+/** The bookable cells of a day, cheapest first: which warehouse is behind the day's colour. */
+function bookable(day: CalendarDay | undefined) {
+  return (day?.cells ?? []).filter((c) => c.allowUnload && c.coefficient >= 0).sort((a, b) => a.coefficient - b.coefficient);
+}
+
+export function RangeCalendar({
+  selection,
+  onChange,
+  bounds,
+  days,
+  status,
+  problem,
+  maxCoefficient,
+  asOf = null,
+  stale = false,
+  warehouseName,
+}: RangeCalendarProps) {
   const t = useT();
   const tp = useTP();
   const language = useLanguage();
   const [month, setMonth] = useState(() => monthOf(selection.start ?? bounds.today));
   const [skipMode, setSkipMode] = useState(false);
   const [notice, setNotice] = useState<{ key: MessageKey; vars?: Record<string, string> } | null>(null);
+  // The day last tapped or held: its detail line says which warehouse and coefficient are behind its colour.
+  const [focus, setFocus] = useState<IsoDate | null>(null);
+  const coefficientLabel = (c: number) => (c <= 0 ? t('cal.free.short') : `x${c}`);
   const press = useRef<{ timer: ReturnType<typeof setTimeout> | undefined; fired: boolean }>({ timer: undefined, fired: false });
 
   const firstMonth = monthOf(bounds.today);
@@ -57,6 +84,7 @@ export function RangeCalendar({ selection, onChange, bounds, days, status, probl
   }
 
   function tap(date: IsoDate) {
+    setFocus(date);
     if (press.current.fired) {
       // The click that ends a long press: the press already toggled the day.
       press.current.fired = false;
@@ -70,6 +98,7 @@ export function RangeCalendar({ selection, onChange, bounds, days, status, probl
     clearTimeout(press.current.timer);
     press.current.timer = setTimeout(() => {
       press.current.fired = true;
+      setFocus(date);
       haptic.impact();
       apply(toggleSkip(selection, date, bounds), date);
     }, LONG_PRESS_MS);
@@ -115,7 +144,7 @@ export function RangeCalendar({ selection, onChange, bounds, days, status, probl
           ›
         </button>
       </div>
-      <div className="calendar-grid">
+      <div className={`calendar-grid${stale ? ' stale' : ''}`} data-stale={stale}>
         {weekdayNames(language).map((name) => (
           <span key={name} className="calendar-weekday">
             {name}
@@ -127,14 +156,16 @@ export function RangeCalendar({ selection, onChange, bounds, days, status, probl
           const state = dayState(date, selection, bounds);
           const day = days?.get(date);
           const tone = days ? coefficientTone(day) : 'unknown';
+          const meets = maxCoefficient !== undefined && day?.best != null && day.best.coefficient <= maxCoefficient;
           return (
             <button
               key={date}
               type="button"
-              className={`day tone-${tone}${state.position ? ` in-range range-${state.position}` : ''}${state.skipped ? ' skipped' : ''}${date === bounds.today ? ' today' : ''}`}
+              className={`day tone-${tone}${meets ? ' meets' : ''}${state.position ? ` in-range range-${state.position}` : ''}${state.skipped ? ' skipped' : ''}${date === bounds.today ? ' today' : ''}`}
               disabled={state.disabled}
               aria-pressed={state.position !== null && !state.skipped}
-              aria-label={`${formatDay(date, language)}${day?.best ? `, x${day.best.coefficient}` : ''}${state.skipped ? `, ${t('cal.skipped')}` : ''}`}
+              aria-label={`${formatDay(date, language)}${day?.best ? `, ${coefficientLabel(day.best.coefficient)}` : ''}${meets ? `, ${t('cal.meets')}` : ''}${state.skipped ? `, ${t('cal.skipped')}` : ''}`}
+              data-meets={meets}
               data-testid={`day-${date}`}
               data-tone={tone}
               data-position={state.position ?? ''}
@@ -147,7 +178,7 @@ export function RangeCalendar({ selection, onChange, bounds, days, status, probl
               onContextMenu={(e) => e.preventDefault()}
             >
               <span className="day-number">{Number(date.slice(8))}</span>
-              <span className="day-coefficient">{day?.best ? `x${day.best.coefficient}` : ''}</span>
+              <span className="day-coefficient">{day?.best ? coefficientLabel(day.best.coefficient) : ''}</span>
             </button>
           );
         })}
@@ -159,7 +190,30 @@ export function RangeCalendar({ selection, onChange, bounds, days, status, probl
             {t(`cal.legend.${tone}`)}
           </span>
         ))}
+        {maxCoefficient !== undefined && (
+          <span className="legend-item">
+            <span className="legend-swatch legend-meets" />
+            {maxCoefficient === 0 ? t('cal.legend.meets.free') : t('cal.legend.meets', { max: maxCoefficient })}
+          </span>
+        )}
       </div>
+      {asOf !== null && (
+        <p className={`hint calendar-line${stale ? ' notice-text' : ''}`} data-testid="calendar-as-of">
+          {t(stale ? 'cal.asOf.stale' : 'cal.asOf', { time: formatMoscowTime(asOf, language) })}
+        </p>
+      )}
+      {focus && days && (
+        <p className="calendar-line" data-testid="calendar-day-detail">
+          {t('cal.detail', {
+            date: formatDay(focus, language),
+            cells:
+              bookable(days.get(focus))
+                .slice(0, 3)
+                .map((c) => `${warehouseName ? warehouseName(c.warehouseId) : c.warehouseId} ${coefficientLabel(c.coefficient)}`)
+                .join(', ') || t('cal.detail.none'),
+          })}
+        </p>
+      )}
       <label className="toggle-row">
         <input
           type="checkbox"

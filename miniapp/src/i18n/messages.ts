@@ -190,7 +190,7 @@ const ru = {
   'cal.problem.start-in-past': 'Начало периода уже прошло по московскому времени — выберите даты заново.',
   'cal.problem.beyond-limit': 'Можно смотреть не дальше чем на 90 дней вперёд.',
   'cal.problem.all-skipped': 'Все дни периода пропущены.',
-  'cal.legend.free': 'x0',
+  'cal.legend.free': 'бесплатно',
   'cal.legend.normal': 'x1',
   'cal.legend.raised': 'x2–3',
   'cal.legend.high': 'x4+',
@@ -426,6 +426,14 @@ const ru = {
   'booking.other': 'Обрабатывается',
   'detail.timeline.tz': 'Время — московское, МСК.',
   'found.pickPreorder': 'Предзаказ, для которого выбрать эту дату',
+  'cal.free.short': 'беспл.',
+  'cal.meets': 'подходит под задачу',
+  'cal.legend.meets': '✓ подходит (до x{max})',
+  'cal.legend.meets.free': '✓ подходит (бесплатно)',
+  'cal.asOf': 'Коэффициенты на {time} МСК',
+  'cal.asOf.stale': 'Коэффициенты на {time} МСК — устарели, цвета приглушены',
+  'cal.detail': '{date}: {cells}',
+  'cal.detail.none': 'нет открытых слотов',
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -617,7 +625,7 @@ const en: Record<MessageKey, string> = {
   'cal.problem.start-in-past': 'The start has already passed in Moscow — choose the dates again.',
   'cal.problem.beyond-limit': 'A task can look at most 90 days ahead.',
   'cal.problem.all-skipped': 'Every day of the range is skipped.',
-  'cal.legend.free': 'x0',
+  'cal.legend.free': 'free',
   'cal.legend.normal': 'x1',
   'cal.legend.raised': 'x2–3',
   'cal.legend.high': 'x4+',
@@ -853,6 +861,14 @@ const en: Record<MessageKey, string> = {
   'booking.other': 'In progress',
   'detail.timeline.tz': 'Times are Moscow time.',
   'found.pickPreorder': 'The preorder to take this date for',
+  'cal.free.short': 'free',
+  'cal.meets': 'fits the task',
+  'cal.legend.meets': '✓ fits (up to x{max})',
+  'cal.legend.meets.free': '✓ fits (free)',
+  'cal.asOf': 'Coefficients as of {time} Moscow time',
+  'cal.asOf.stale': 'Coefficients as of {time} Moscow time — out of date, colours faded',
+  'cal.detail': '{date}: {cells}',
+  'cal.detail.none': 'no open slots',
 };
 
 export const MESSAGES: Record<Language, Record<MessageKey, string>> = { ru, en };

@@ -19,6 +19,7 @@ import { ErrorNotice } from '../ui/error-notice.tsx';
 import { Segmented } from '../ui/segmented.tsx';
 import { type PickedPreorder, PreorderPicker, usePreorders } from './preorder-picker.tsx';
 import { recentWarehouses } from './recent-choices.ts';
+import { STALE_AFTER_MS } from './slot-source.ts';
 import { SlotSourceLine } from './slot-source-line.tsx';
 import { DRAFT_KEEPING_PATHS, taskDraft } from './task-draft.ts';
 import { WarehousePicker } from './warehouse-picker.tsx';
@@ -203,6 +204,14 @@ export function NewTaskScreen() {
           days={days}
           status={status}
           problem={submitted ? problems.range : null}
+          maxCoefficient={maxCoefficient}
+          asOf={warehouseIds.length > 0 && calendar.data ? calendar.data.source.updatedAt : null}
+          stale={
+            calendar.data !== undefined &&
+            (calendar.data.source.kind === 'none' ||
+              (calendar.data.source.updatedAt !== null && Date.now() - calendar.data.source.updatedAt > STALE_AFTER_MS))
+          }
+          warehouseName={name}
         />
         {/* While a warehouse has no picture yet the calendar says it is loading; "no source" would be premature. */}
         {warehouseIds.length > 0 && calendar.data && calendar.data.pendingWarehouses.length === 0 && (

@@ -84,7 +84,10 @@ function paintTelegramChrome(): void {
 /** Native controls (checkboxes, scrollbars, date inputs) follow Telegram's theme, not the phone's system theme. */
 function followColorScheme(): void {
   const apply = () => {
-    document.documentElement.style.colorScheme = themeParams.isDark() ? 'dark' : 'light';
+    const scheme = themeParams.isDark() ? 'dark' : 'light';
+    document.documentElement.style.colorScheme = scheme;
+    // Colours that cannot be derived from the theme (the calendar's scale) have a dark variant keyed on this.
+    document.documentElement.dataset.theme = scheme;
   };
   apply();
   if (themeParams.isMounted()) themeParams.isDark.sub(apply);
