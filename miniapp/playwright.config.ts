@@ -1,4 +1,5 @@
 // Browser tests: Debian's Chromium against the real server (embedded PostgreSQL, sandbox mode, dev login) started fresh.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,10 +12,21 @@ if (!existsSync(chromium)) {
   );
 }
 
-const port = Number(process.env.E2E_PORT ?? 3210);
+/**
+ * A port nobody listens on now, asked of the OS. The config is loaded again in every worker, so the choice goes into the
+ * environment the workers inherit; it is synchronous because the config is (a child process does the asking).
+ */
+function freePort(): number {
+  const script =
+    "const s=require('node:net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+}
+
+process.env.E2E_PORT ??= String(freePort());
 /** The in-process WB sandbox's own port: specs shape the world through its control API (`/__sandbox/*`). */
-export const E2E_SANDBOX_PORT = Number(process.env.E2E_SANDBOX_PORT ?? port + 1);
-process.env.E2E_SANDBOX_PORT = String(E2E_SANDBOX_PORT);
+process.env.E2E_SANDBOX_PORT ??= String(freePort());
+const port = Number(process.env.E2E_PORT);
+export const E2E_SANDBOX_PORT = Number(process.env.E2E_SANDBOX_PORT);
 export const E2E_DATA_DIR = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'slotpilot-e2e-'));
 process.env.E2E_DATA_DIR = E2E_DATA_DIR;
 export const E2E_ADMIN_ID = 100_000_999;

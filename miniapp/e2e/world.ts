@@ -6,9 +6,9 @@ import type { AppRouter } from '@slotpilot/server/router';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { addDays, moscowToday } from '../src/calendar/moscow-date.ts';
 
-const port = Number(process.env.E2E_PORT ?? 3210);
-export const APP_URL = `http://127.0.0.1:${port}`;
-export const SANDBOX_URL = `http://127.0.0.1:${process.env.E2E_SANDBOX_PORT ?? port + 1}`;
+// playwright.config.ts picks both ports (free ones) and hands them to every worker through the environment.
+export const APP_URL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+export const SANDBOX_URL = `http://127.0.0.1:${process.env.E2E_SANDBOX_PORT}`;
 export const ADMIN_ID = 100_000_999;
 
 export { addDays, moscowToday };
