@@ -1,6 +1,6 @@
 // Users: created on first contact with their trial credits (and the ledger row that grants them), kept in sync with Telegram.
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { resolveLanguage, TRIAL_CREDITS } from '@slotpilot/shared';
+import { type Language, resolveLanguage, TRIAL_CREDITS } from '@slotpilot/shared';
 import { LRUCache } from 'lru-cache';
 import { LedgerEntry } from '../db/entities/ledger-entry.ts';
 import { User } from '../db/entities/user.ts';
@@ -57,15 +57,16 @@ export class UserService {
   /** The user behind `identity`, created on first sight. Safe under concurrent first requests. */
   async upsertFromTelegram(identity: TelegramIdentity): Promise<User> {
     const em = this.orm.em.fork();
+    const existing = await em.findOne(User, identity.id);
     const profile = {
       username: identity.username ?? null,
       firstName: identity.firstName,
       lastName: identity.lastName ?? null,
       languageCode: identity.languageCode ?? null,
-      language: resolveLanguage(identity.languageCode),
+      // A language the user chose wins over the one their Telegram profile says.
+      language: existing?.chosenLanguage ?? resolveLanguage(identity.languageCode),
     };
     const differs = (user: User) => (Object.keys(profile) as (keyof typeof profile)[]).some((k) => user[k] !== profile[k]);
-    const existing = await em.findOne(User, identity.id);
     if (!existing) {
       await em.transactional(async (tx) => {
         const inserted = await tx
@@ -96,6 +97,19 @@ export class UserService {
     }
     this.remember(identity, existing.lastSeenAt);
     return existing;
+  }
+
+  /**
+   * The language the user chose (null: follow the Telegram profile again). Returns the language spoken from now on,
+   * by the bot and in notifications.
+   */
+  async setLanguage(userId: number, chosen: Language | null): Promise<Language> {
+    const em = this.orm.em.fork();
+    const user = await em.findOneOrFail(User, userId);
+    user.chosenLanguage = chosen;
+    user.language = chosen ?? resolveLanguage(user.languageCode ?? undefined);
+    await em.flush();
+    return user.language;
   }
 
   /** The user's balances as stored now: one indexed read, no entity. */

@@ -8,6 +8,7 @@ import type { BotContext, BotSession } from './context.ts';
 import { adminHandlers } from './handlers/admin.ts';
 import { bookingHandlers } from './handlers/bookings.ts';
 import { keyHandlers } from './handlers/keys.ts';
+import { languageHandlers } from './handlers/language.ts';
 import { newTaskHandlers } from './handlers/new-task.ts';
 import { paymentHandlers } from './handlers/payments.ts';
 import { startHandlers } from './handlers/start.ts';
@@ -88,12 +89,21 @@ export function installHandlers(bot: Bot<BotContext>, services: BotHandlerServic
   const payments = paymentHandlers(services);
   const keys = keyHandlers(services);
   const bookings = bookingHandlers(services);
+  const language = languageHandlers(services);
   const routes = { new: newTask.begin, tasks: tasks.show, bookings: bookings.show, keys: keys.show, buy: payments.showPacks };
 
   // Payments may arrive outside a private chat's command flow; everything else is for private chats only.
   bot.use(payments.composer);
   const direct = bot.chatType('private');
-  direct.use(startHandlers(services, routes), adminHandlers(services), tasks.composer, keys.composer, bookings.composer, newTask.composer);
+  direct.use(
+    startHandlers(services, routes),
+    adminHandlers(services),
+    tasks.composer,
+    keys.composer,
+    bookings.composer,
+    language.composer,
+    newTask.composer,
+  );
   // Anything else typed in the chat (an unknown command, a stray word) points to /help.
   direct.on('message:text', (ctx) => ctx.reply(ctx.t.common.notUnderstood));
 
@@ -108,6 +118,8 @@ export function installHandlers(bot: Bot<BotContext>, services: BotHandlerServic
         return keys.onButton(ctx, data.action, data.keyId);
       case 'keys-list':
         return keys.onButton(ctx, 'list');
+      case 'language':
+        return language.onButton(ctx, data.language);
       case 'buy':
         return payments.onBuyButton(ctx, data.packId);
       case 'warehouse':

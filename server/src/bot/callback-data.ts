@@ -24,6 +24,8 @@ export type CallbackData =
   | { type: 'tasks-refresh' }
   | { type: 'key'; action: KeyAction; keyId: string }
   | { type: 'keys-list' }
+  /** /language: a language, or `auto` to follow the Telegram profile again. */
+  | { type: 'language'; language: 'ru' | 'en' | 'auto' }
   | { type: 'buy'; packId: string };
 
 const BOX_IDS = new Set<number>(Object.values(BOX_TYPES));
@@ -41,6 +43,7 @@ export const callbackData = {
   tasksRefresh: () => 'tsk:list',
   key: (action: KeyAction, keyId: string) => `key:${action}:${keyId}`,
   keysList: () => 'key:list',
+  language: (language: 'ru' | 'en' | 'auto') => `lang:${language}`,
   buy: (packId: string) => `buy:${packId}`,
 };
 
@@ -88,6 +91,10 @@ export function parseCallbackData(raw: string | undefined): CallbackData | undef
       if (raw === 'key:list') return { type: 'keys-list' };
       const action = KEY_ACTIONS.find((a) => a === parts[1]);
       return parts.length === 3 && action && UUID.test(parts[2] ?? '') ? { type: 'key', action, keyId: parts[2]! } : undefined;
+    }
+    case 'lang': {
+      const language = (['ru', 'en', 'auto'] as const).find((l) => l === parts[1]);
+      return parts.length === 2 && language ? { type: 'language', language } : undefined;
     }
     case 'buy':
       return parts.length === 2 && /^[a-z0-9-]{1,32}$/.test(parts[1] ?? '') ? { type: 'buy', packId: parts[1]! } : undefined;

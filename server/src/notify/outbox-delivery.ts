@@ -225,7 +225,7 @@ export class OutboxDelivery {
   private async deliver(row: OutboxNotification, user: User | undefined): Promise<void> {
     const { logger } = this.options;
     if (!user?.active) return this.giveUp(row, 'the user is inactive (blocked the bot or never started it)', 'info');
-    if (row.kind === 'slot_found') {
+    if (row.kind === 'slot_found' && cellOf(row)[0] && cellOf(row)[1]) {
       // The same cell announced to this user moments ago (for another of their tasks): they know; one alert is enough.
       if (await this.recentlyAnnounced(row)) {
         await this.execute(

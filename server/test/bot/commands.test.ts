@@ -3,6 +3,7 @@
 // admins see.
 import { addDays, moscowToday } from '@slotpilot/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { User } from '../../src/db/entities/user.ts';
 import { sandboxControl } from '../harness/sandbox-control.ts';
 import type { TestServer } from '../harness/test-server.ts';
 import { buttons, PUBLIC_URL, press, roundTrip, startBotServer } from './bot-harness.ts';
@@ -136,5 +137,29 @@ describe('bot: commands', () => {
     await ask(stranger, `/start task-${id}`);
     await ask(stranger, '/help');
     expect(fake.callsOf('sendMessage', (p) => p.chat_id === stranger.id).filter((c) => c.index >= before)).toHaveLength(2);
+  });
+
+  it('/language is stored per user: it outlives the Telegram profile language, reaches notifications, and can follow it again', async () => {
+    const user = newUser('ru');
+    const menu = await ask(user, '/language');
+    expect(menu.payload.text).toBe('Язык бота и уведомлений сейчас: Как в Telegram. Выберите:');
+    const messageId = menu.result?.message_id as number;
+    let step = await press(fake, user, 'lang:en', messageId);
+    expect((await step.edited()).payload.text).toBe('Done: I now speak English. Change it: /language');
+    const chatMenu = await fake.waitFor('setMyCommands', (p) => p.scope?.chat_id === user.id);
+    expect(chatMenu.payload.commands[0]).toEqual({ command: 'new', description: 'New task' });
+    // The profile still says Russian: the bot keeps to the choice, and so does the stored user (notifications).
+    expect((await ask(user, '/frobnicate')).payload.text).toBe('I did not get that. What I can do: /help');
+    expect((await server.orm.em.fork().findOneOrFail(User, user.id)).language).toBe('en');
+
+    step = await press(fake, user, 'lang:auto', messageId);
+    expect((await step.edited()).payload.text).toBe('Готово: теперь я говорю на языке «русский». Сменить: /language');
+    await fake.waitFor('deleteMyCommands', (p) => p.scope?.chat_id === user.id);
+    expect((await ask(user, '/frobnicate')).payload.text).toBe('Не понял. Что я умею: /help');
+
+    // The Mini App shares the choice.
+    expect(await server.client(user).me.setLanguage.mutate({ language: 'en' })).toEqual({ language: 'en' });
+    expect((await server.client(user).me.get.query()).language).toBe('en');
+    expect((await ask(user, '/frobnicate')).payload.text).toBe('I did not get that. What I can do: /help');
   });
 });

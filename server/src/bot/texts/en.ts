@@ -73,6 +73,7 @@ export const en: Texts = {
     { command: 'keys', description: 'WB keys' },
     { command: 'buy', description: 'Buy auto-bookings' },
     { command: 'cancel', description: 'Cancel what is under way' },
+    { command: 'language', description: 'Language' },
     { command: 'help', description: 'Help' },
     { command: 'start', description: 'The app and balance' },
     { command: 'paysupport', description: 'Payment support' },
@@ -114,6 +115,7 @@ export const en: Texts = {
     '/keys — your WB keys: status and delete\n' +
     '/buy — buy auto-bookings with Telegram Stars\n' +
     '/cancel — cancel what is under way\n' +
+    '/language — the language of the bot and its alerts\n' +
     '/start — the app and your balance\n' +
     '/paysupport, /terms, /privacy — payments, terms, privacy\n\n' +
     'Auto-booking and transfers are set up in the app. Alerts about slots found and booked arrive here, in this chat.',
@@ -137,6 +139,13 @@ export const en: Texts = {
     confirmDelete: (name: string) => `Delete the key "${e(name)}"?\nTasks that need it stop until you add another.`,
     confirmYes: 'Yes, delete',
     deleted: 'The key is deleted.',
+  },
+
+  language: {
+    choose: (current: string) => `The bot and its alerts speak: ${current}. Choose:`,
+    set: (name: string) => `Done: I now speak ${name}. Change it: /language`,
+    auto: 'As in Telegram',
+    names: { ru: 'Russian', en: 'English' },
   },
 
   bookings: {

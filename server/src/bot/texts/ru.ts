@@ -73,6 +73,7 @@ export const ru = {
     { command: 'keys', description: 'Ключи WB' },
     { command: 'buy', description: 'Купить автобронирования' },
     { command: 'cancel', description: 'Отменить текущее действие' },
+    { command: 'language', description: 'Язык' },
     { command: 'help', description: 'Помощь' },
     { command: 'start', description: 'Приложение и баланс' },
     { command: 'paysupport', description: 'Помощь с оплатой' },
@@ -115,6 +116,7 @@ export const ru = {
     '/keys — ключи WB: состояние и удаление\n' +
     '/buy — купить автобронирования за Telegram Stars\n' +
     '/cancel — отменить то, что сейчас начато\n' +
+    '/language — язык бота и уведомлений\n' +
     '/start — приложение и баланс\n' +
     '/paysupport, /terms, /privacy — оплата, условия, конфиденциальность\n\n' +
     'Автобронирование и перемещения настраиваются в приложении. Уведомления о найденных и забронированных слотах приходят сюда, в этот чат.',
@@ -138,6 +140,13 @@ export const ru = {
     confirmDelete: (name: string) => `Удалить ключ «${e(name)}»?\nЗадачи, которым он нужен, остановятся, пока вы не добавите другой.`,
     confirmYes: 'Да, удалить',
     deleted: 'Ключ удалён.',
+  },
+
+  language: {
+    choose: (current: string) => `Язык бота и уведомлений сейчас: ${current}. Выберите:`,
+    set: (name: string) => `Готово: теперь я говорю на языке «${name}». Сменить: /language`,
+    auto: 'Как в Telegram',
+    names: { ru: 'русский', en: 'английский' } as Record<'ru' | 'en', string>,
   },
 
   bookings: {

@@ -13,6 +13,8 @@ const UserSchema = defineEntity({
     /** Telegram's raw `language_code`, kept for analytics; `language` is what we speak to the user. */
     languageCode: p.string().length(35).nullable(),
     language: p.enum(LANGUAGES).default('ru'),
+    /** The language the user chose (/language in the bot); when set, `language` is this whatever the profile says. */
+    chosenLanguage: p.enum(LANGUAGES).nullable(),
     /** False once the user blocked the bot: notifications stop until they come back. */
     active: p.boolean().default(true),
     trialCredits: p.integer().default(TRIAL_CREDITS),
