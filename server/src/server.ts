@@ -66,7 +66,15 @@ export interface StartOptions {
   scrubber: SecretScrubber;
   miniappDir?: string;
   /** Monitor tuning (tests shorten the lease). */
-  monitor?: { leaseTtlMs?: number; heartbeatMs?: number; pollIntervalMs?: number; redistributionPollMs?: number };
+  monitor?: {
+    leaseTtlMs?: number;
+    heartbeatMs?: number;
+    pollIntervalMs?: number;
+    redistributionPollMs?: number;
+    /** How often, and past what age, pending operations of finished or paused tasks are reconciled with WB. */
+    sweepEveryMs?: number;
+    sweepAfterMs?: number;
+  };
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
@@ -242,6 +250,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           adminIds: config.adminIds,
           links,
           logger,
+          // /new offers only the box types WB lists for the warehouse (waits a moment for a cold one).
+          boxTypesOf: async (warehouseId, userId) => {
+            const picture = (await feed.read([warehouseId], { waitMs: 1_500, userId })).get(warehouseId);
+            return picture ? [...new Set(picture.cells.map((cell) => cell.boxTypeId))] : undefined;
+          },
         },
         credentials,
         feedStatus: () => feed.sourceStatus(),

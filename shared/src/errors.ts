@@ -139,6 +139,10 @@ export const ERROR_MESSAGES = {
     ru: 'Предзаказ {id} уже запланирован на {date}.',
     en: 'Preorder {id} is already planned for {date}.',
   },
+  PREORDER_TASK_EXISTS: {
+    ru: 'Предзаказ {id} уже бронирует другая задача. Отмените её или дождитесь, пока она завершится.',
+    en: 'Another task is already booking preorder {id}. Cancel it or wait until it finishes.',
+  },
   PREORDER_GOODS_REJECTED: {
     ru: 'WB не принял список товаров. Проверьте баркоды (как в карточках товаров) и количества.',
     en: 'WB did not accept the goods. Check the barcodes (as on your product cards) and the quantities.',

@@ -1,5 +1,8 @@
 // Credits for auto-bookings: a credit is reserved before the act (so two acts cannot spend the last one) and then
 // committed or released in the same transaction as the act's result. Every change is a ledger row.
+// The operation that holds a reservation (a booking or transfer row) stores its bucket and clears it when it settles,
+// under a row lock on the operation (`settleOnce`): however many resumes, sweeps or instances race, a reservation is
+// committed or released exactly once.
 import { type EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { LedgerEntry } from '../db/entities/ledger-entry.ts';
 import { User } from '../db/entities/user.ts';
@@ -7,6 +10,29 @@ import { User } from '../db/entities/user.ts';
 export interface Reservation {
   userId: number;
   bucket: 'trial' | 'paid';
+}
+
+/** An operation row that may hold a reservation (locked `for update` by the caller before `settleOnce`). */
+export interface ReservationHolder {
+  reservation: 'trial' | 'paid' | null | undefined;
+}
+
+/**
+ * Commit or release the reservation `holder` carries, and clear it, so a second call does nothing. Call inside the
+ * transaction that locked `holder` (`LockMode.PESSIMISTIC_WRITE`) and writes the operation's result.
+ */
+export async function settleOnce(
+  em: EntityManager,
+  holder: ReservationHolder,
+  how: { userId: number; note: string; outcome: 'commit' | 'release'; bookingId?: string },
+): Promise<boolean> {
+  const bucket = holder.reservation;
+  if (!bucket) return false;
+  holder.reservation = null;
+  const reservation = { userId: how.userId, bucket };
+  if (how.outcome === 'commit') await commitCredit(em, reservation, how.note, how.bookingId);
+  else await releaseCredit(em, reservation, how.note);
+  return true;
 }
 
 /** Take one credit (free ones first). `undefined` when the user has none left. Call inside a transaction. */

@@ -27,7 +27,7 @@ import {
   persistedSnapshotOf,
 } from './machine.ts';
 import type { Redistribution } from './redistribution.ts';
-import type { SupplyAct } from './supply-act.ts';
+import { type SupplyAct, SWEEP_AFTER_MS } from './supply-act.ts';
 import { cheapestBookable, type SupplyProbe } from './supply-probe.ts';
 import type { TransitionLog, TransitionRecord } from './transition-log.ts';
 
@@ -103,6 +103,10 @@ export interface ActorHostOptions {
   /** How often every waiting supply task is evaluated against the feed (the 1 Hz of the design). */
   evaluateEveryMs?: number;
   redistributionPollMs?: number;
+  /** How often pending operations of finished or paused tasks are reconciled with WB (default 30 s). */
+  sweepEveryMs?: number;
+  /** How old a pending operation must be before the sweeper looks at it (default SWEEP_AFTER_MS). */
+  sweepAfterMs?: number;
 }
 
 export const CHANNEL_TASK_CHANGED = 'tasks:changed';
@@ -115,6 +119,7 @@ const CHANNEL_TASKS_RELEASED = 'tasks:released';
 const UNHELD = `(t.lease_owner is null or not exists (
   select 1 from monitor_instances i where i.id = t.lease_owner and i.lease_until > now()))`;
 const SUPPLY_HOUSEKEEPING_MS = 120_000;
+const SWEEP_EVERY_MS = 30_000;
 /** Past another instance's lease end before looking: its clock (Postgres's `now()`) is the same, the timer is not exact. */
 const LAPSE_MARGIN_MS = 100;
 /** An actor whose next deadline is nearer than this stays running instead of being parked. */
@@ -129,6 +134,8 @@ export class ActorHost {
   private lastFullPassDay = '';
   /** When the last 1 Hz pass ran (epoch ms; 0 before the first). */
   private lastPassAt = 0;
+  private nextSweepAt = 0;
+  private sweeping: Promise<void> | undefined;
   private readonly waitingAcks = new Map<string, (ok: boolean) => void>();
   private readonly unsubscribes: Array<Unsubscribe | (() => void)> = [];
   private timer: NodeJS.Timeout | undefined;
@@ -306,6 +313,8 @@ export class ActorHost {
     clearInterval(this.evaluator);
     clearTimeout(this.lapseTimer);
     await this.cycle.catch(() => undefined);
+    // A sweep settles each operation in its own transaction: leaving one half-way loses nothing, so it gets 2 s at most.
+    if (this.sweeping) await Promise.race([this.sweeping, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     const deadline = Date.now() + actGraceMs;
     while (Date.now() < deadline && [...this.hosted.values()].some((h) => describeSnapshot(snapshotOf(h)).state === 'booking')) {
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -426,11 +435,20 @@ export class ActorHost {
       if (claimed.length < (this.options.claimBatch ?? 1_000)) break;
     }
 
-    // 3. Keep the feed watching every warehouse our supply tasks need.
+    // 3. Reconcile operations no act will come back to (their task finished or is paused) with WB, now and then.
+    // Off the heartbeat's chain: a sweep waits on WB and must never delay a lease renewal.
+    if (Date.now() >= this.nextSweepAt && !this.sweeping) {
+      this.nextSweepAt = Date.now() + (this.options.sweepEveryMs ?? SWEEP_EVERY_MS);
+      this.sweeping = this.sweep().finally(() => {
+        this.sweeping = undefined;
+      });
+    }
+
+    // 4. Keep the feed watching every warehouse our supply tasks need.
     const warehouses = [...this.byWarehouse.keys()];
     if (warehouses.length) this.options.feed.watch(warehouses);
 
-    // 4. Beat again the moment another instance's lease would lapse with tasks in it: if it died, its tasks are
+    // 5. Beat again the moment another instance's lease would lapse with tasks in it: if it died, its tasks are
     // claimed then, not up to a heartbeat later. A live instance renews first and the timer is set again.
     const [next] = await conn.execute<{ at: string | null }[]>(
       `select extract(epoch from min(i.lease_until)) * 1000 as at from monitor_instances i
@@ -514,7 +532,7 @@ export class ActorHost {
     }
     const stored = row.snapshot;
     // A new task starts in `idle`, with no outcome.
-    hosted.lastKey = stored ? stateKey(describeSnapshot(stored)) : 'idle|';
+    hosted.lastKey = stored ? `${stateKey(describeSnapshot(stored))}|${stored.context.pendingCommand ?? ''}` : 'idle||';
     // A task restored at rest is parked straight from its row: taking over 10,000 tasks creates no actor at all.
     if (!fresh && stored && atRest(stored)) this.park(hosted, stored);
     else this.startActor(hosted, fresh ? undefined : (stored ?? undefined), fresh ? 'START' : 'REARM');
@@ -602,7 +620,9 @@ export class ActorHost {
     if (hosted.stopping) return;
     if (atRest(snapshot)) this.parkWhenSettled(hosted);
     const description = describeSnapshot(snapshot);
-    const key = stateKey(description);
+    // A command deferred while booking is durable context: written like a change of state, so a crash or a lease move
+    // during the act does not lose it.
+    const key = `${stateKey(description)}|${snapshot.context.pendingCommand ?? ''}`;
     const best = JSON.stringify(description.bestSeen);
     const { row } = hosted;
     if (key === hosted.lastKey) {
@@ -696,6 +716,17 @@ export class ActorHost {
     }
   }
 
+  /** One sweep of pending operations; a failure is logged and the next sweep tries again. */
+  private async sweep(): Promise<void> {
+    try {
+      const olderThanMs = this.options.sweepAfterMs ?? SWEEP_AFTER_MS;
+      await this.options.supplyAct.sweep({ olderThanMs });
+      await this.options.redistribution.sweep({ olderThanMs });
+    } catch (err) {
+      this.options.logger.warn({ event: 'host.sweep_failed', err }, 'could not reconcile pending operations');
+    }
+  }
+
   /** Expected failures arrive as ProbeFailure objects; anything else is a bug worth a log line with its stack. */
   private async logFailure<T>(step: 'probe' | 'act', taskId: string, work: Promise<T>): Promise<T> {
     try {
@@ -715,7 +746,12 @@ export class ActorHost {
     if (row.kind === 'supply') {
       const criteria = row.criteria as SupplyCriteria;
       // Autobook books the preorder's own warehouse; the other warehouses are for notify mode.
-      return this.options.supplyProbe.run(criteria, this.skipped(row.id, input.notified), row.userId);
+      const result = await this.options.supplyProbe.run(criteria, this.skipped(row.id, input.notified), row.userId);
+      if (row.mode !== 'autobook' || result.type === 'expired') return result;
+      // A booking operation left pending (a transient or hanging plan/add, a crash) is reconciled with WB now,
+      // whatever the feed shows: the act asks WB about it first and settles its credit.
+      const pending = await this.options.supplyAct.pendingSlot({ taskId: row.id, userId: row.userId, criteria });
+      return pending ? { type: 'match', slot: pending, best: result.best } : result;
     }
     return this.options.redistribution.probe({ taskId: row.id, userId: row.userId, criteria: row.criteria as RedistributionCriteria });
   }

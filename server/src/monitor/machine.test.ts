@@ -153,6 +153,7 @@ describe('idle', () => {
       nextPollAt: null,
       backoffUntil: null,
       backoffAttempt: 0,
+      actAttempt: 0,
       lastCheckAt: null,
       bestSeen: null,
       found: null,
@@ -609,14 +610,46 @@ describe('booking', () => {
       expect(h.context().actionUrl).toBe('https://seller.wildberries.ru/captcha');
     });
 
-    it('transient → backing-off, then polling again', async () => {
+    it("transient → backing-off on the act's own, slower backoff, then polling again", async () => {
       const h = harness({ input: { mode: 'autobook' }, random: 0.5 });
       await h.toBooking();
       await h.actRejects(transient);
       expect(h.value()).toBe('backing-off');
-      expect(h.context()).toMatchObject({ found: null, reason: 'wb_5xx', backoffAttempt: 1, backoffUntil: T0 + 500 });
-      h.clock.increment(500);
+      // attempt 0: 0.5 * min(5 min, 5 s * 2^0)
+      expect(h.context()).toMatchObject({ found: null, reason: 'wb_5xx', actAttempt: 1, backoffUntil: T0 + 2500 });
+      h.clock.increment(2500);
       expect(h.value()).toEqual({ polling: 'probing' });
+    });
+
+    it('act failures grow their backoff even though every probe between them succeeds (no hot loop against WB)', async () => {
+      const h = harness({ input: { mode: 'autobook' }, random: 0.5 });
+      const waits: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        await h.toBooking();
+        const before = h.clock.now();
+        await h.actRejects(transient);
+        expect(h.value()).toBe('backing-off');
+        waits.push(h.context().backoffUntil! - before);
+        h.clock.increment(h.context().backoffUntil! - h.clock.now());
+      }
+      // 0.5 * min(5 min, 5 s * 2^n): 2.5 s, 5 s, 10 s … capped at 150 s
+      expect(waits).toEqual([2_500, 5_000, 10_000, 20_000, 40_000, 80_000, 150_000, 150_000]);
+      expect(h.context().backoffAttempt).toBe(0);
+    });
+
+    it('our own limiter holding the act back: its turn is waited out, and the act backoff does not grow', async () => {
+      const h = harness({ input: { mode: 'autobook' }, random: 0.5 });
+      await h.toBooking();
+      await h.actRejects({ kind: 'rate_limited', reason: 'local', retryAfterMs: 7_000, local: true });
+      expect(h.value()).toBe('backing-off');
+      expect(h.context()).toMatchObject({ actAttempt: 0, backoffUntil: h.clock.now() + 7_500 });
+    });
+
+    it('full jitter never draws an act retry sooner than the floor', async () => {
+      const h = harness({ input: { mode: 'autobook' }, random: 0 });
+      await h.toBooking();
+      await h.actRejects(transient);
+      expect(h.context().backoffUntil).toBe(h.clock.now() + 1_000);
     });
 
     it('rate_limited → backing-off for at least the retry-after', async () => {

@@ -44,6 +44,12 @@ export interface MonitorContext {
   backoffUntil: number | null;
   /** Backoffs in a row since the last successful probe: the exponent of the backoff window. */
   backoffAttempt: number;
+  /**
+   * Act failures in a row since the last act that reached its end (booked, notified): the exponent of the act's own
+   * backoff. Not reset by a successful probe, else a failing act would retry every second forever (issue 15).
+   * Absent in snapshots written before it existed (read as 0).
+   */
+  actAttempt?: number;
   lastCheckAt: number | null;
   bestSeen: BestSeen | null;
   found: FoundSlot | null;
@@ -86,6 +92,11 @@ export interface ProbeFailure {
   reason: string;
   /** WB's `X-Ratelimit-Retry`: the backoff never ends before it. */
   retryAfterMs?: number;
+  /**
+   * Our own limiter held the call back (nothing reached WB): the act waits out `retryAfterMs` and its backoff does not
+   * grow, since nothing failed at WB.
+   */
+  local?: boolean;
   /** Where the seller can do what only they can (captcha, new session). */
   actionUrl?: string;
 }
@@ -125,6 +136,11 @@ export type MonitorSnapshot = Snapshot<undefined> & {
 export type MonitorStateValue = 'idle' | { polling: 'probing' | 'waiting' } | 'backing-off' | 'booking' | 'done';
 
 export const NOTIFIED_KEYS_CAP = 200;
+
+/** The act's backoff: the first failure waits up to ~5 s, doubling per failure in a row, at most 5 minutes. */
+export const ACT_BACKOFF_BASE_MS = 5_000;
+export const ACT_BACKOFF_CAP_MS = 5 * 60_000;
+export const ACT_BACKOFF_FLOOR_MS = 1_000;
 
 /** The key a probe and the machine agree on for "this slot was already alerted". */
 export function slotKey(slot: Pick<FoundSlot, 'warehouseId' | 'date'>): string {
@@ -172,6 +188,7 @@ export function toProbeFailure(error: unknown): ProbeFailure {
     failure.retryAfterMs = error.retryAfterMs;
   }
   if (typeof error.actionUrl === 'string') failure.actionUrl = error.actionUrl;
+  if (error.local === true && failure.retryAfterMs !== undefined) failure.local = true;
   return failure;
 }
 
@@ -202,6 +219,7 @@ function initialContext({ input }: { input: MonitorInput }): MonitorContext {
     nextPollAt: null,
     backoffUntil: null,
     backoffAttempt: 0,
+    actAttempt: 0,
     lastCheckAt: null,
     bestSeen: null,
     found: null,
@@ -255,6 +273,7 @@ export function createMonitorMachine(env: MonitorEnvironment = REAL_ENVIRONMENT)
       actFailed: ({ event }) => actResultOf(event)?.type === 'failed',
       actUnrecognised: ({ event }) => actResultOf(event) === null,
       actNoCredits: ({ event }) => actResultOf(event)?.type === 'no-credits',
+      actNotified: ({ event }) => actResultOf(event)?.type === 'notified',
       notifiedAndFinished: ({ context, event }) => actResultOf(event)?.type === 'notified' && !context.keepWatching,
       cancelPending: ({ context }) => context.pendingCommand === 'CANCEL',
       pausePending: ({ context }) => context.pendingCommand === 'PAUSE',
@@ -300,6 +319,29 @@ export function createMonitorMachine(env: MonitorEnvironment = REAL_ENVIRONMENT)
           actionUrl: null,
         };
       }),
+      /**
+       * An act failed transiently: its own, slower backoff (full jitter over a window that doubles per failure in a row,
+       * from ACT_BACKOFF_BASE_MS up to ACT_BACKOFF_CAP_MS), never shorter than WB's retry-after.
+       */
+      startActBackoff: assign(({ context, event }) => {
+        const failure = failureOf(event);
+        const attempt = context.actAttempt ?? 0;
+        if (failure.local && failure.retryAfterMs !== undefined) {
+          // Our own pacing of the seller's calls: wait its turn (spread a little), no failure to count.
+          const waitMs = failure.retryAfterMs + Math.round(ACT_BACKOFF_FLOOR_MS * env.random());
+          return { backoffUntil: env.now() + waitMs, reason: failure.reason, actionUrl: null };
+        }
+        const jitter = fullJitterDelay(attempt, env.random, { baseMs: ACT_BACKOFF_BASE_MS, capMs: ACT_BACKOFF_CAP_MS });
+        // At least a floor: full jitter may draw ~0, and an act retried at once costs WB calls, not just a probe.
+        const waitMs = Math.max(failure.retryAfterMs ?? 0, ACT_BACKOFF_FLOOR_MS, jitter);
+        return {
+          backoffUntil: env.now() + waitMs,
+          actAttempt: attempt + 1,
+          reason: failure.reason,
+          actionUrl: null,
+        };
+      }),
+      resetActAttempt: assign({ actAttempt: 0 }),
       recordFailure: assign(({ event }) => {
         const failure = failureOf(event);
         return { reason: failure.reason, actionUrl: failure.actionUrl ?? null };
@@ -427,7 +469,7 @@ export function createMonitorMachine(env: MonitorEnvironment = REAL_ENVIRONMENT)
           input: actInputOf,
           onDone: [
             // Final results first: they stand whatever the seller asked meanwhile (a booking cannot be undone here).
-            { guard: 'actBooked', target: 'done', actions: { type: 'finish', params: { outcome: 'booked' } } },
+            { guard: 'actBooked', target: 'done', actions: ['resetActAttempt', { type: 'finish', params: { outcome: 'booked' } }] },
             {
               guard: 'actNeedsAction',
               target: 'done',
@@ -457,6 +499,7 @@ export function createMonitorMachine(env: MonitorEnvironment = REAL_ENVIRONMENT)
             },
             { guard: 'pausePending', target: 'idle', actions: 'settleAct' },
             { guard: 'actNoCredits', target: 'idle', actions: 'settleAct' },
+            { guard: 'actNotified', target: 'polling', actions: ['settleAct', 'resetActAttempt'] },
             { target: 'polling', actions: 'settleAct' },
           ],
           onError: [
@@ -476,7 +519,7 @@ export function createMonitorMachine(env: MonitorEnvironment = REAL_ENVIRONMENT)
               actions: ['forgetFound', 'recordFailure', { type: 'finish', params: { outcome: 'cancelled' } }],
             },
             { guard: 'pausePending', target: 'idle', actions: ['forgetFound', 'recordFailure'] },
-            { target: 'backing-off', actions: ['forgetFound', 'startBackoff'] },
+            { target: 'backing-off', actions: ['forgetFound', 'startActBackoff'] },
           ],
         },
       },

@@ -9,11 +9,11 @@
 //
 // Reasons stored on the task and in notifications are machine codes (BOOKING_REASONS); the bot and the Mini App say them
 // in the seller's language, the log line carries the English detail.
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { type EntityManager, LockMode, type MikroORM } from '@mikro-orm/postgresql';
 import type { FoundSlot, SupplyCriteria } from '@slotpilot/shared';
 import type { Logger } from 'pino';
 import type { CredentialService } from '../accounts/credential-service.ts';
-import { commitCredit, findOpenReservation, releaseCredit, reserveCredit } from '../accounts/credit-ledger.ts';
+import { commitCredit, reserveCredit, settleOnce } from '../accounts/credit-ledger.ts';
 import { BookingResult } from '../db/entities/booking-result.ts';
 import { Credential } from '../db/entities/credential.ts';
 import { MonitoringTask } from '../db/entities/monitoring-task.ts';
@@ -65,11 +65,20 @@ const ACT_LIMITER_WAIT_MS = 3_000;
  */
 export const CLOSED_CELL_MEMORY_MS = 30_000;
 
+/** `plan/add` calls one slot attempt may send, whatever fails (issue 15: a seller's account meets captchas and bans). */
+export const MAX_PLAN_ADD_PER_ATTEMPT = 3;
+
+/** A cell whose attempt spent its plan/add calls is left alone this long (durably: the operation row says so). */
+export const REFUSED_CELL_COOLDOWN_MS = 5 * 60_000;
+
+/** A pending operation of a finished or paused task is reconciled by the sweeper once it is this old. */
+export const SWEEP_AFTER_MS = 30_000;
+
 const NONE: readonly string[] = [];
 
 type CellCheck =
   | { verdict: 'open' | 'closed'; coefficient: number }
-  | { verdict: 'unknown'; detail: string; retryAfterMs?: number }
+  | { verdict: 'unknown'; detail: string; retryAfterMs?: number; local?: boolean }
   | { verdict: 'unchecked' };
 
 export class SupplyAct {
@@ -114,50 +123,98 @@ export class SupplyAct {
   async book(task: SupplyTaskRef, slot: FoundSlot): Promise<ActResult> {
     const preorderId = task.criteria.preorderId;
     if (!preorderId) return this.end(task, slot, { outcome: 'failed', reason: BOOKING_REASONS.noPreorder, detail: 'no preorder to book' });
-    const key = `${task.taskId}:${slot.warehouseId}:${slot.date}`;
+    const key = operationKey(task.taskId, preorderId);
     const note = `booking:${key}`;
     const orm = this.deps.orm;
     const chooseDate = chooseDateUrl(preorderId);
 
     let sessions = await this.sessionsOf(task);
-    const earlier = await orm.em.fork().findOne(BookingResult, { idempotencyKey: key });
-    if (earlier?.status === 'confirmed') return { type: 'booked' };
-    // A re-run of an attempt that reached WB reconciles below; a cell check now could see the cell closed by our own booking.
-    if (earlier?.status !== 'pending') {
+    let operation = await orm.em.fork().findOne(BookingResult, { idempotencyKey: key });
+    if (operation?.status === 'confirmed') return { type: 'booked' };
+    // 0. An attempt that may have reached WB (a crash, a transient error, a hang): ask WB what became of it first,
+    // whatever slot is at hand now. Planned for any date → it is ours (our operation says we asked for it).
+    let resume = false;
+    if (operation?.status === 'pending') {
       if (sessions.length === 0) {
         return this.end(task, slot, {
           outcome: 'needs-action',
           reason: BOOKING_REASONS.noPortalSession,
           detail: 'no valid portal session',
           actionUrl: chooseDate,
+          attempt: { bookingId: operation.id, note },
         });
       }
-      const check = await this.checkCell(task, slot, preorderId, sessions);
-      if (check.verdict === 'closed') return { type: 'gone' };
-      if (check.verdict === 'unknown') {
-        throw {
-          kind: 'transient',
-          reason: `could not confirm the cell before booking: ${check.detail}`,
-          ...(check.retryAfterMs ? { retryAfterMs: check.retryAfterMs } : {}),
-        } satisfies ProbeFailure;
+      const planned = await this.reconcileWith(sessions, preorderId);
+      if (planned.kind === 'planned') {
+        return this.confirm(
+          task,
+          { ...slot, warehouseId: operation.warehouseId, date: planned.date },
+          operation.id,
+          planned.supplyId,
+          planned.credentialId,
+          note,
+        );
       }
-      sessions = await this.sessionsOf(task);
+      if (planned.kind === 'unknown') throw planned.failure;
+      // Not planned: the earlier call did not book. The same cell may be tried again under the same reservation; a
+      // different one first gives that reservation back.
+      resume = operation.warehouseId === slot.warehouseId && operation.date === slot.date;
+      if (!resume) {
+        await this.settle({ bookingId: operation.id, note }, task.userId, 'WB did not book it; the task moved on to another slot');
+        operation = await orm.em.fork().findOne(BookingResult, { idempotencyKey: key });
+      }
     }
-
-    // 1. Reserve a credit and write the pending result, together, before anything reaches WB.
-    const prepared = await orm.em.fork().transactional(async (em) => {
-      const existing = await em.findOne(BookingResult, { idempotencyKey: key });
-      if (existing?.status === 'pending' || existing?.status === 'confirmed') {
-        return { bookingId: existing.id, status: existing.status, resumed: true as const };
+    // A cell this operation gave up on (too many failed plan/add calls) stays refused for a cool-down, across restarts.
+    if (operation && !resume && isSameCell(operation, slot) && operation.wbCalls >= MAX_PLAN_ADD_PER_ATTEMPT) {
+      const until = operation.updatedAt.getTime() + REFUSED_CELL_COOLDOWN_MS;
+      if (until > this.now()) {
+        this.forgetLater(task, slot, until);
+        return { type: 'gone' };
       }
-      const reservation = await reserveCredit(em, task.userId, note);
-      if (!reservation) return { noCredits: true as const };
+    }
+    if (sessions.length === 0) {
+      return this.end(task, slot, {
+        outcome: 'needs-action',
+        reason: BOOKING_REASONS.noPortalSession,
+        detail: 'no valid portal session',
+        actionUrl: chooseDate,
+      });
+    }
+    // Also on a retry of the same cell: a cheap read before plan/add, rather than a plan/add WB would refuse.
+    const check = await this.checkCell(task, slot, preorderId, sessions);
+    if (check.verdict === 'closed') {
+      if (resume && operation) await this.settle({ bookingId: operation.id, note }, task.userId, 'the slot closed before WB booked it');
+      return { type: 'gone' };
+    }
+    if (check.verdict === 'unknown') {
+      throw {
+        kind: check.retryAfterMs ? 'rate_limited' : 'transient',
+        reason: `could not confirm the cell before booking: ${check.detail}`,
+        ...(check.retryAfterMs ? { retryAfterMs: check.retryAfterMs } : {}),
+        ...(check.local ? { local: true } : {}),
+      } satisfies ProbeFailure;
+    }
+    sessions = await this.sessionsOf(task);
+
+    // 1. Reserve a credit and write the pending operation, together, before anything reaches WB.
+    const prepared = await orm.em.fork().transactional(async (em) => {
+      const existing = await em.findOne(BookingResult, { idempotencyKey: key }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (existing?.status === 'confirmed') return { bookingId: existing.id, status: 'confirmed' as const };
+      if (existing?.status === 'pending') {
+        return { bookingId: existing.id, status: 'pending' as const };
+      }
+      const bucket = await reserveCredit(em, task.userId, note);
+      if (!bucket) return { noCredits: true as const };
       if (existing) {
-        // The same slot came back after an earlier attempt lost it: try again under the same key.
+        // The operation's next slot attempt: same row, same key; the plan/add count restarts with a new cell.
+        if (!isSameCell(existing, slot) || existing.wbCalls >= MAX_PLAN_ADD_PER_ATTEMPT) existing.wbCalls = 0;
         existing.status = 'pending';
         existing.error = null;
+        existing.warehouseId = slot.warehouseId;
+        existing.date = slot.date;
         existing.coefficient = slot.coefficient;
-        return { bookingId: existing.id, status: 'pending' as const, resumed: false as const };
+        existing.reservation = bucket.bucket;
+        return { bookingId: existing.id, status: 'pending' as const };
       }
       const booking = em.create(BookingResult, {
         task: em.getReference(MonitoringTask, task.taskId),
@@ -169,8 +226,10 @@ export class SupplyAct {
         preorderId,
         status: 'pending',
         idempotencyKey: key,
+        reservation: bucket.bucket,
+        wbCalls: 0,
       });
-      return { bookingId: booking.id, status: 'pending' as const, resumed: false as const };
+      return { bookingId: booking.id, status: 'pending' as const };
     });
     if ('noCredits' in prepared) {
       await orm.em.fork().transactional((em) =>
@@ -186,7 +245,7 @@ export class SupplyAct {
     if (prepared.status === 'confirmed') return { type: 'booked' };
     const attempt = { bookingId: prepared.bookingId, note };
 
-    // 2. Book with the first portal session WB accepts; a re-run first asks WB whether the booking already happened.
+    // 2. Book with the first portal session WB accepts; every plan/add is counted before it is sent.
     if (sessions.length === 0) {
       return this.end(task, slot, {
         outcome: 'needs-action',
@@ -197,21 +256,14 @@ export class SupplyAct {
       });
     }
     for (const { credentialId, session } of sessions) {
+      if (!(await this.countPlanAdd(prepared.bookingId))) {
+        // This cell had its plan/add calls: give it up for a cool-down rather than wear out the seller's account.
+        await this.settle(attempt, task.userId, `gave up the slot after ${MAX_PLAN_ADD_PER_ATTEMPT} plan/add calls`);
+        this.forgetLater(task, slot, this.now() + REFUSED_CELL_COOLDOWN_MS);
+        this.deps.logger.warn({ event: 'booking.gave_up', taskId: task.taskId, ...slot }, 'plan/add budget of the slot spent');
+        return { type: 'gone' };
+      }
       try {
-        if (prepared.resumed) {
-          const planned = await this.plannedDate(session, preorderId);
-          if (planned && planned.date === slot.date) {
-            return this.confirm(task, slot, prepared.bookingId, planned.supplyId, credentialId, note);
-          }
-          if (planned) {
-            return this.end(task, slot, {
-              outcome: 'failed',
-              reason: BOOKING_REASONS.alreadyPlanned,
-              detail: `the preorder is already planned for ${planned.date}`,
-              attempt,
-            });
-          }
-        }
         // Never with a captcha token: WB's captcha is the seller's to pass (WB-API.md section 5).
         const supplyId = await this.deps.portal.planAdd(
           session,
@@ -241,9 +293,11 @@ export class SupplyAct {
           return { type: 'gone' };
         }
         if (error instanceof WbPortalError && error.kind === 'already_planned') {
+          // Ours only if our operation had already asked WB (the row was pending before this act, or WB took an
+          // earlier plan/add of this one); a plan we never asked for is the seller's own, and the task stops.
           const planned = await this.plannedDate(session, preorderId).catch(() => undefined);
-          if (planned && planned.date === slot.date) {
-            return this.confirm(task, slot, prepared.bookingId, planned.supplyId, credentialId, note);
+          if (planned && (planned.date === slot.date || (await this.askedBefore(prepared.bookingId)))) {
+            return this.confirm(task, { ...slot, date: planned.date }, prepared.bookingId, planned.supplyId, credentialId, note);
           }
           return this.end(task, slot, {
             outcome: 'failed',
@@ -255,11 +309,16 @@ export class SupplyAct {
         if (error instanceof WbPortalError) {
           return this.end(task, slot, { outcome: 'failed', reason: BOOKING_REASONS.refused, detail: error.message, attempt });
         }
-        // Transient: leave the pending result and the reservation in place; the retry reconciles.
+        if (error instanceof WbRateLimitedError && error.source === 'local') {
+          // Our own limiter refused before anything reached WB: nothing to reconcile, the call is not spent.
+          await this.uncountPlanAdd(prepared.bookingId);
+        }
+        // Transient: the pending operation and its reservation stay; the task's next probe brings it back here, and
+        // step 0 asks WB what became of this call before anything else.
         throw {
           kind: error instanceof WbRateLimitedError ? 'rate_limited' : 'transient',
           reason: error instanceof WbError ? error.message : 'booking failed unexpectedly',
-          ...(error instanceof WbRateLimitedError ? { retryAfterMs: error.retryAfterMs } : {}),
+          ...(error instanceof WbRateLimitedError ? rateLimitOf(error) : {}),
         } satisfies ProbeFailure;
       }
     }
@@ -270,6 +329,129 @@ export class SupplyAct {
       actionUrl: chooseDate,
       attempt,
     });
+  }
+
+  /**
+   * The slot of the task's pending booking operation, if one waits for reconciliation: the task's probe offers it as a
+   * match whatever the feed shows now, so the act asks WB what became of it (and settles its credit) at once.
+   */
+  async pendingSlot(task: SupplyTaskRef): Promise<FoundSlot | undefined> {
+    const preorderId = task.criteria.preorderId;
+    if (!preorderId) return undefined;
+    const operation = await this.deps.orm.em
+      .fork()
+      .findOne(BookingResult, { idempotencyKey: operationKey(task.taskId, preorderId), status: 'pending' });
+    if (!operation) return undefined;
+    return { warehouseId: operation.warehouseId, date: operation.date, coefficient: operation.coefficient ?? 0 };
+  }
+
+  /**
+   * Pending operations no act will come back to (their task finished or is paused) are reconciled with WB here:
+   * booked → confirmed and charged, not booked → released. Each row is claimed (its `updated_at` moved on) so
+   * instances sweep different rows; the settlement itself is locked and happens once.
+   */
+  async sweep({ limit = 20, olderThanMs = SWEEP_AFTER_MS } = {}): Promise<{ confirmed: number; released: number }> {
+    const conn = this.deps.orm.em.fork().getConnection();
+    const claimed = await conn.execute<Array<{ id: string; user_id: string; task_id: string; preorder_id: string | null }>>(
+      `update booking_results set updated_at = now() where id in (
+         select b.id from booking_results b join monitoring_tasks t on t.id = b.task_id
+         where b.status = 'pending' and b.updated_at < now() - ?::interval and t.state in ('done', 'idle')
+         order by b.updated_at limit ? for update of b skip locked)
+       returning id, user_id, task_id, preorder_id`,
+      [`${olderThanMs} milliseconds`, limit],
+    );
+    let confirmed = 0;
+    let released = 0;
+    for (const row of claimed) {
+      const userId = Number(row.user_id);
+      const sessions = (await this.deps.credentials.portalSessions(userId)).map(({ credentialId, session }) => ({ credentialId, session }));
+      const operation = await this.deps.orm.em.fork().findOne(BookingResult, row.id);
+      if (!operation || operation.status !== 'pending') continue;
+      const note = `booking:${operation.idempotencyKey}`;
+      if (!row.preorder_id || sessions.length === 0) {
+        // Nothing can be asked: with no session WB cannot have been asked either since the last one went.
+        if (sessions.length === 0) {
+          await this.settle({ bookingId: row.id, note }, userId, 'no portal session to reconcile with');
+          released += 1;
+        }
+        continue;
+      }
+      const planned = await this.reconcileWith(sessions, row.preorder_id);
+      if (planned.kind === 'unknown') continue;
+      if (planned.kind === 'planned') {
+        const criteria = { preorderId: row.preorder_id } as SupplyCriteria;
+        await this.confirm(
+          { taskId: row.task_id, userId, criteria },
+          { warehouseId: operation.warehouseId, date: planned.date, coefficient: operation.coefficient ?? 0 },
+          row.id,
+          planned.supplyId,
+          planned.credentialId,
+          note,
+        );
+        confirmed += 1;
+      } else {
+        await this.settle({ bookingId: row.id, note }, userId, 'WB did not book it (reconciled by the sweeper)');
+        released += 1;
+      }
+    }
+    if (confirmed + released > 0) this.deps.logger.info({ event: 'booking.swept', confirmed, released }, 'pending bookings reconciled');
+    return { confirmed, released };
+  }
+
+  /** What WB says of the preorder, with the first session it accepts. */
+  private async reconcileWith(
+    sessions: readonly Session[],
+    preorderId: string,
+  ): Promise<
+    | { kind: 'planned'; date: string; supplyId: string; credentialId: string }
+    | { kind: 'not-planned' }
+    | { kind: 'unknown'; failure: ProbeFailure }
+  > {
+    for (const { credentialId, session } of sessions) {
+      try {
+        const planned = await this.plannedDate(session, preorderId);
+        return planned ? { kind: 'planned', ...planned, credentialId } : { kind: 'not-planned' };
+      } catch (error) {
+        if (error instanceof WbUnauthorizedError) {
+          await this.deps.credentials.markRejected(credentialId, 'WB rejected the portal session');
+          continue;
+        }
+        return {
+          kind: 'unknown',
+          failure: {
+            kind: error instanceof WbRateLimitedError ? 'rate_limited' : 'transient',
+            reason: `could not ask WB about the earlier booking: ${error instanceof WbError ? error.message : 'unexpected failure'}`,
+            ...(error instanceof WbRateLimitedError ? rateLimitOf(error) : {}),
+          },
+        };
+      }
+    }
+    return { kind: 'unknown', failure: { kind: 'transient', reason: 'WB rejected every portal session' } };
+  }
+
+  /** Count one plan/add for the operation's slot attempt, before it is sent; false when its budget is spent. */
+  private async countPlanAdd(bookingId: string): Promise<boolean> {
+    const rows = await this.deps.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ id: string }[]>(
+        `update booking_results set wb_calls = wb_calls + 1 where id = ? and status = 'pending' and wb_calls < ? returning id`,
+        [bookingId, MAX_PLAN_ADD_PER_ATTEMPT],
+      );
+    return rows.length === 1;
+  }
+
+  private async uncountPlanAdd(bookingId: string): Promise<void> {
+    await this.deps.orm.em
+      .fork()
+      .getConnection()
+      .execute(`update booking_results set wb_calls = greatest(0, wb_calls - 1) where id = ?`, [bookingId]);
+  }
+
+  /** Whether an earlier plan/add of this operation may have reached WB (more than the one just refused). */
+  private async askedBefore(bookingId: string): Promise<boolean> {
+    const operation = await this.deps.orm.em.fork().findOne(BookingResult, bookingId);
+    return (operation?.wbCalls ?? 0) > 1;
   }
 
   /**
@@ -302,7 +484,7 @@ export class SupplyAct {
         }
         const detail = error instanceof WbError ? error.message : 'unexpected failure';
         this.deps.logger.warn({ event: 'act.check_failed', taskId: task.taskId, ...slot, detail }, 'could not confirm the cell');
-        return { verdict: 'unknown', detail, ...(error instanceof WbRateLimitedError ? { retryAfterMs: error.retryAfterMs } : {}) };
+        return { verdict: 'unknown', detail, ...(error instanceof WbRateLimitedError ? rateLimitOf(error) : {}) };
       }
     }
     return sessions.length ? { verdict: 'unknown', detail: 'WB rejected every portal session' } : { verdict: 'unchecked' };
@@ -344,9 +526,9 @@ export class SupplyAct {
   }
 
   /** WB said the cell is closed or gone: pass over it for a while. */
-  private forgetLater(task: SupplyTaskRef, slot: FoundSlot): void {
+  private forgetLater(task: SupplyTaskRef, slot: FoundSlot, until = this.now() + CLOSED_CELL_MEMORY_MS): void {
     const cells = this.closedCells.get(task.taskId) ?? new Map<string, number>();
-    cells.set(slotKey(slot), this.now() + CLOSED_CELL_MEMORY_MS);
+    cells.set(slotKey(slot), Math.max(until, cells.get(slotKey(slot)) ?? 0));
     this.closedCells.set(task.taskId, cells);
   }
 
@@ -372,13 +554,19 @@ export class SupplyAct {
     note: string,
   ): Promise<ActResult> {
     await this.deps.orm.em.fork().transactional(async (em) => {
-      const booking = await em.findOneOrFail(BookingResult, bookingId);
+      // Locked: a resume, the sweeper and a late act on another instance may confirm the same operation at once.
+      const booking = await em.findOneOrFail(BookingResult, bookingId, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (booking.status === 'confirmed') return;
       booking.status = 'confirmed';
       booking.supplyId = supplyId;
+      booking.date = slot.date;
+      booking.error = null;
       booking.credential = em.getReference(Credential, credentialId);
-      const reservation = await findOpenReservation(em, task.userId, note);
-      if (reservation) await commitCredit(em, reservation, note, bookingId);
+      if (!(await settleOnce(em, booking, { userId: task.userId, note, outcome: 'commit', bookingId }))) {
+        // Released earlier (the sweeper saw nothing at WB, then WB's late answer booked it): charge it now.
+        const bucket = await reserveCredit(em, task.userId, note);
+        if (bucket) await commitCredit(em, bucket, note, bookingId);
+      }
       await enqueueNotification(em, {
         userId: task.userId,
         kind: 'booked',
@@ -438,12 +626,26 @@ export class SupplyAct {
 }
 
 async function settleIn(em: EntityManager, attempt: { bookingId: string; note: string }, userId: number, reason: string): Promise<void> {
-  const booking = await em.findOneOrFail(BookingResult, attempt.bookingId);
+  // Locked, and only from `pending`: a reservation is given back once however many paths end the same attempt.
+  const booking = await em.findOneOrFail(BookingResult, attempt.bookingId, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (booking.status !== 'pending') return;
   booking.status = 'failed';
   booking.error = reason;
-  const reservation = await findOpenReservation(em, userId, attempt.note);
-  if (reservation) await releaseCredit(em, reservation, attempt.note);
+  await settleOnce(em, booking, { userId, note: attempt.note, outcome: 'release' });
+}
+
+/** WB's retry-after, and whether it was our own limiter (nothing reached WB) rather than WB. */
+function rateLimitOf(error: WbRateLimitedError): { retryAfterMs: number; local?: true } {
+  return { retryAfterMs: error.retryAfterMs, ...(error.source === 'local' ? { local: true as const } : {}) };
+}
+
+/** One booking operation per task and preorder: every slot attempt of the task reuses it. */
+export function operationKey(taskId: string, preorderId: string): string {
+  return `${taskId}:${preorderId}`;
+}
+
+function isSameCell(operation: { warehouseId: number; date: string }, slot: FoundSlot): boolean {
+  return operation.warehouseId === slot.warehouseId && operation.date === slot.date;
 }
 
 /**

@@ -86,16 +86,29 @@ export class TaskService {
       await this.requireCredit(userId);
     }
 
+    const preorderId = input.kind === 'supply' && mode === 'autobook' ? ((criteria as SupplyCriteria).preorderId ?? null) : null;
+    if (preorderId && (await em.count(MonitoringTask, { preorderId, state: { $ne: 'done' } })) > 0) {
+      throw new DomainError('PREORDER_TASK_EXISTS', { id: preorderId });
+    }
     const task = em.create(MonitoringTask, {
       user: userId,
       kind: input.kind,
       mode,
       criteria: criteria as unknown as Record<string, unknown>,
+      preorderId,
       state: 'idle',
       // Claimed by this instance at once, so the creator's instance runs it without waiting for a claim cycle.
       leaseOwner: this.deps.host.instanceId,
     });
-    await em.flush();
+    try {
+      await em.flush();
+    } catch (error) {
+      // Two creates raced past the check: the partial unique index keeps one live task per preorder.
+      if (preorderId && violates(error, 'monitoring_tasks_live_preorder_unique')) {
+        throw new DomainError('PREORDER_TASK_EXISTS', { id: preorderId });
+      }
+      throw error;
+    }
     await this.deps.host.adopt({ id: task.id, userId, kind: input.kind, mode, criteria, snapshot: null });
     this.deps.logger.info({ event: 'task.created', taskId: task.id, userId, kind: input.kind, mode }, 'task created');
     return { id: task.id };
@@ -326,4 +339,13 @@ export class TaskService {
   private async requireCredit(userId: number): Promise<void> {
     if ((await creditsLeft(this.deps.orm.em.fork(), userId)) < 1) throw new DomainError('NO_CREDITS');
   }
+}
+
+/** Whether `error` (or one of its causes) is a violation of the named constraint or unique index. */
+function violates(error: unknown, constraint: string): boolean {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+    if ((current as { constraint?: unknown }).constraint === constraint) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }

@@ -183,7 +183,7 @@ describe('monitoring tasks', () => {
       [{ warehouseIds: [424242424] }, 'UNKNOWN_WAREHOUSE', /Warehouse 424242424/],
       [{ mode: 'autobook', preorderId: '123' }, 'NO_PORTAL_SESSION', /portal session/],
       [{ mode: 'autobook' }, 'PREORDER_REQUIRED', /preorder/],
-      [{ maxCoefficient: 99 }, 'BAD_INPUT', /maxCoefficient/],
+      [{ maxCoefficient: 99 }, 'BAD_INPUT', /maximum coefficient.*at most 20/],
     ];
     for (const [overrides, appCode, message] of cases) {
       const error = await failure(client.mutate(supply(overrides) as never));

@@ -7,7 +7,16 @@ import { User } from './user.ts';
 const MonitoringTaskSchema = defineEntity({
   name: 'MonitoringTask',
   tableName: 'monitoring_tasks',
-  indexes: [{ properties: ['user', 'createdAt'] }, { properties: ['leaseOwner'] }],
+  indexes: [
+    { properties: ['user', 'createdAt'] },
+    { properties: ['leaseOwner'] },
+    // The claim query (`state <> 'done' … order by updated_at`): live rows only, however many finished ones pile up.
+    { name: 'monitoring_tasks_live_updated_index', properties: ['updatedAt'], where: "state <> 'done'" },
+  ],
+  uniques: [
+    // One live auto-booking task per WB preorder: two would make one booking and charge twice.
+    { name: 'monitoring_tasks_live_preorder_unique', properties: ['preorderId'], where: "state <> 'done'" },
+  ],
   // The cap on active tasks per user, held by PostgreSQL under any concurrency (issue 14): a count-then-insert in the
   // service let parallel batches through. A transaction-scoped advisory lock per user queues concurrent inserts, so each
   // count sees the rows committed before it; the violation names the cap (db/constraint-errors.ts maps it to TASK_LIMIT).
@@ -39,6 +48,8 @@ const MonitoringTaskSchema = defineEntity({
     criteria: p.json<Record<string, unknown>>(),
     state: p.enum(TASK_STATES).default('idle'),
     outcome: p.enum(TASK_OUTCOMES).nullable(),
+    /** The WB preorder an auto-booking task books (null for notify and redistribution tasks). */
+    preorderId: p.string().length(64).nullable(),
     /** `actor.getPersistedSnapshot()`, written on every state change. */
     snapshot: p.json<Record<string, unknown>>().nullable(),
     /** The instance that runs this task's actor while that instance's lease (`monitor_instances`) is live. */

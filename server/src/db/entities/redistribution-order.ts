@@ -8,7 +8,11 @@ import { User } from './user.ts';
 const RedistributionOrderSchema = defineEntity({
   name: 'RedistributionOrder',
   tableName: 'redistribution_orders',
-  indexes: [{ properties: ['user', 'createdAt'] }, { properties: ['task'] }],
+  indexes: [
+    { properties: ['user', 'createdAt'] },
+    { properties: ['task'] },
+    { name: 'redistribution_orders_pending_index', properties: ['updatedAt'], where: "status = 'pending'" },
+  ],
   properties: {
     id: p
       .uuid()
@@ -26,6 +30,12 @@ const RedistributionOrderSchema = defineEntity({
     status: p.enum(REDISTRIBUTION_STATUSES).default('pending'),
     wbRequestId: p.string().length(128).nullable(),
     idempotencyKey: p.string().length(128).unique(),
+    /** The credit bucket held while the order is pending; null once committed or released (exactly once). */
+    reservation: p.enum(['trial', 'paid'] as const).nullable(),
+    /** When `transfer/order` was sent (the order may exist at WB from then on): reconciled with WB's transfer list. */
+    sentAt: p.datetime().nullable(),
+    /** The source warehouse's stock of the article just before the order: what reconciliation compares WB's stock with. */
+    stockBefore: p.integer().nullable(),
     error: p.text().nullable(),
     createdAt: p
       .datetime()
