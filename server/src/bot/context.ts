@@ -13,6 +13,8 @@ export interface NewTaskDraft {
   warehousePage: number;
   warehouseId?: number;
   warehouseName?: string;
+  /** The box types this warehouse accepts, as far as the feed knows (all three when it does not). */
+  boxTypeIds?: number[];
   boxTypeId?: 2 | 5 | 6;
   maxCoefficient?: number;
   view?: { year: number; month: number };

@@ -17,6 +17,11 @@ export interface BotServices {
   adminIds: ReadonlySet<number>;
   links: MiniAppLinks;
   logger: Logger;
+  /**
+   * The box types a warehouse has in WB's latest picture of it (the slot feed), or undefined when there is none yet:
+   * /new then offers only those.
+   */
+  boxTypesOf?: (warehouseId: number, userId: number) => Promise<number[] | undefined>;
 }
 
 /** What the handlers get: the services above plus the user's WB keys (/keys lists and deletes them). */

@@ -2,8 +2,9 @@
 // /keys with status and a delete that asks first, /bookings, /start deep links, descriptions and admin menus that only
 // admins see.
 import { addDays, moscowToday } from '@slotpilot/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { User } from '../../src/db/entities/user.ts';
+import { SlotFeed } from '../../src/feed/slot-feed.ts';
 import { sandboxControl } from '../harness/sandbox-control.ts';
 import type { TestServer } from '../harness/test-server.ts';
 import { buttons, PUBLIC_URL, press, roundTrip, startBotServer } from './bot-harness.ts';
@@ -161,5 +162,41 @@ describe('bot: commands', () => {
     expect(await server.client(user).me.setLanguage.mutate({ language: 'en' })).toEqual({ language: 'en' });
     expect((await server.client(user).me.get.query()).language).toBe('en');
     expect((await ask(user, '/frobnicate')).payload.text).toBe('I did not get that. What I can do: /help');
+  });
+
+  it('/new offers only the box types the warehouse accepts', async () => {
+    const user = newUser();
+    // WB's picture of Koledino lists boxes only (as for a warehouse that takes no pallets).
+    const original = SlotFeed.prototype.read;
+    const spy = vi.spyOn(SlotFeed.prototype, 'read').mockImplementation(async function (this: SlotFeed, ids, options) {
+      if (ids.length !== 1 || ids[0] !== 507) return original.call(this, ids, options);
+      const cell = { date: addDays(moscowToday(), 1), boxTypeId: 2, coefficient: 1, allowUnload: true };
+      return new Map([
+        [
+          507,
+          {
+            warehouseId: 507,
+            warehouseName: 'Коледино',
+            fetchedAt: Date.now(),
+            source: 'portal',
+            freshUntil: Date.now() + 60_000,
+            cells: [cell],
+          },
+        ],
+      ]);
+    });
+    try {
+      const draft = await ask(user, '/new');
+      const found = await ask(user, 'Koledino');
+      const step = await press(fake, user, 'wh:pick:507', found.result?.message_id as number);
+      const boxes = await step.edited();
+      expect(buttons(boxes).filter((b) => b.callback_data?.startsWith('box:'))).toEqual([{ text: 'Boxes', callback_data: 'box:2' }]);
+      // A forged press on a type it does not take changes nothing.
+      const forged = await press(fake, user, 'box:5', found.result?.message_id as number);
+      expect(forged.answer.payload.text).toBe('This warehouse does not accept this box type.');
+      expect(draft.error).toBeUndefined();
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

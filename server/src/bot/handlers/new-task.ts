@@ -63,7 +63,8 @@ export function newTaskHandlers(services: BotServices) {
 
   function boxView(t: Texts, draft: NewTaskDraft): View {
     const keyboard = new InlineKeyboard();
-    for (const id of BOX_TYPE_IDS) keyboard.text(t.boxTypes[id] ?? String(id), callbackData.box(id));
+    const offered = BOX_TYPE_IDS.filter((id) => !draft.boxTypeIds || draft.boxTypeIds.includes(id));
+    for (const id of offered.length ? offered : BOX_TYPE_IDS) keyboard.text(t.boxTypes[id] ?? String(id), callbackData.box(id));
     keyboard.row().text(t.newTask.back, callbackData.newBack()).text(t.newTask.cancel, callbackData.newCancel());
     return { text: t.newTask.chooseBox(draft.warehouseName ?? ''), keyboard };
   }
@@ -90,6 +91,18 @@ export function newTaskHandlers(services: BotServices) {
       ),
       keyboard: calendarKeyboard(view, { start: draft.start, end: draft.end }, bounds, t),
     };
+  }
+
+  /** What the feed says the warehouse accepts; on no answer within a moment, every type (WB re-checks anyway). */
+  async function acceptedBoxTypes(warehouseId: number, userId: number): Promise<number[] | undefined> {
+    if (!services.boxTypesOf) return undefined;
+    try {
+      const types = await services.boxTypesOf(warehouseId, userId);
+      return types?.length ? types : undefined;
+    } catch (err) {
+      services.logger.warn({ event: 'bot.box_types_failed', warehouseId, err }, 'could not read the box types of a warehouse');
+      return undefined;
+    }
   }
 
   const show = (ctx: BotContext, view: View) => editInPlace(ctx, view.text, view.keyboard);
@@ -164,11 +177,22 @@ export function newTaskHandlers(services: BotServices) {
           answer = t.common.staleButton;
           break;
         }
-        next = { ...draft, step: 'box', warehouseId: warehouse.ID, warehouseName: warehouse.name };
+        next = {
+          ...draft,
+          step: 'box',
+          warehouseId: warehouse.ID,
+          warehouseName: warehouse.name,
+          boxTypeIds: await acceptedBoxTypes(warehouse.ID, ctx.user.id),
+        };
         view = boxView(t, next);
         break;
       }
       case 'box':
+        if (draft.boxTypeIds && !draft.boxTypeIds.includes(data.boxTypeId)) {
+          answer = t.newTask.boxNotAccepted;
+          view = undefined;
+          break;
+        }
         next = { ...draft, step: 'coefficient', boxTypeId: data.boxTypeId };
         view = coefficientView(t, next);
         break;

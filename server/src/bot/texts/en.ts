@@ -234,6 +234,7 @@ export const en: Texts = {
     back: '« Back',
     clear: 'Clear',
     create: 'Create task ✓',
+    boxNotAccepted: 'This warehouse does not accept this box type.',
     needStart: 'Pick the first day first.',
     startPicked: 'First day picked. Now the last one.',
     rangePicked: 'Dates picked. Press "Create task".',
