@@ -1,23 +1,24 @@
-// The shared slot feed. One leader at a time (a lease) keeps the coefficients of every watched warehouse fresh from
-// whichever sources are alive (feed-source.ts): WB's official method, rotating through sellers' API budgets, and the
-// seller portal's report, rotating through sellers' portal sessions. Everyone else reads: in-process copy (L1), then
-// shared cache (L2), then waits for the leader's next update, so any number of readers of a warehouse costs nothing
-// upstream. Updates are published per warehouse on the bus; a picture from a session its owner did not share is
-// published for that owner only.
+// The shared slot feed, as every instance reads it. One leader at a time (feed-leader.ts) keeps the coefficients of
+// every watched warehouse fresh from whichever sources are alive (feed-source.ts): WB's official method, rotating
+// through sellers' API budgets, and the seller portal's report, rotating through sellers' portal sessions. Readers use
+// the in-process copy (L1), then the shared cache (L2), then wait for the leader's next update, so any number of
+// readers of a warehouse costs nothing upstream. A picture from a session its owner did not share is that owner's only.
 import { EventEmitter } from 'node:events';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { SharedState, Unsubscribe } from '../platform/kv/types.ts';
-import type { FeedSource, SourceReading } from './feed-source.ts';
 import {
-  combineStatus,
-  FEED_SOURCE_KINDS,
-  type FeedSourceKind,
-  type FeedStatus,
-  INITIAL_STATUS,
-  type SourceStatus,
-} from './feed-status.ts';
-import { cellsSignature, freshFor, type WarehouseSlots } from './warehouse-slots.ts';
+  CHANNEL_INTEREST,
+  CHANNEL_INTEREST_REQUEST,
+  CHANNEL_UPDATED,
+  FeedLeader,
+  STATUS_KEY,
+  slotsKey,
+  type UpdateMessage,
+} from './feed-leader.ts';
+import type { FeedSource, SourceReading } from './feed-source.ts';
+import { type FeedSourceKind, type FeedStatus, INITIAL_STATUS } from './feed-status.ts';
+import type { WarehouseSlots } from './warehouse-slots.ts';
 
 export type { FeedCredentialSource } from './official-source.ts';
 
@@ -58,16 +59,6 @@ export interface SourceOfData {
   updatedAt: number | null;
 }
 
-interface UpdateMessage {
-  slots: WarehouseSlots;
-  changed: boolean;
-}
-
-const CHANNEL_UPDATED = 'feed:updated';
-const CHANNEL_INTEREST = 'feed:interest';
-const CHANNEL_INTEREST_REQUEST = 'feed:interest-request';
-const LEASE = 'feed:leader';
-const STATUS_KEY = 'feed:status';
 const NO_PICTURES: readonly WarehouseSlots[] = [];
 
 export class SlotFeed {
@@ -91,50 +82,48 @@ export class SlotFeed {
   private readonly lastUpdate = new Map<number, number>();
   private readonly unsubscribes: Unsubscribe[] = [];
   private interestTimer: NodeJS.Timeout | undefined;
-  private stopped = true;
-  private loops: Promise<void>[] = [];
-  private readonly wakers = new Set<() => void>();
   private cachedStatus: { value: FeedStatus; at: number } | undefined;
-
-  // Leader-only state.
-  private leading = false;
-  private readonly leaderInterest = new Map<number, number>();
-  /** Signature and name of the last published picture per (audience, warehouse), to tell changes from repeats. */
-  private readonly lastPublished = new Map<string, { signature: string; name: string }>();
-  /** The latest reading of each audience, so a newly watched warehouse is answered at once from it. */
-  private readonly lastReadings = new Map<string, SourceReading>();
-  private status: FeedStatus = { ...INITIAL_STATUS };
+  private readonly leader: FeedLeader;
 
   constructor(private readonly options: SlotFeedOptions) {
     this.l1 = new LRUCache({ max: 10_000, ttl: options.sharedTtlMs ?? 15 * 60_000 });
     this.events.setMaxListeners(0);
+    this.leader = new FeedLeader({
+      shared: options.shared,
+      sources: options.sources,
+      logger: options.logger,
+      instanceId: options.instanceId,
+      ...(options.leaseTtlMs !== undefined && { leaseTtlMs: options.leaseTtlMs }),
+      ...(options.sharedTtlMs !== undefined && { sharedTtlMs: options.sharedTtlMs }),
+      ...(options.onReading && { onReading: options.onReading }),
+      localInterest: () => this.localInterest.entries(),
+      counters: this.counters,
+    });
   }
 
   get isLeader(): boolean {
-    return this.leading;
+    return this.leader.isLeading;
   }
 
   async start(): Promise<void> {
     const { bus } = this.options.shared;
-    this.stopped = false;
     this.unsubscribes.push(
       await bus.subscribe(CHANNEL_UPDATED, (message) => this.onUpdate(message as UpdateMessage)),
-      await bus.subscribe(CHANNEL_INTEREST, (message) => this.onInterest(message as { ids: number[]; until: number })),
+      await bus.subscribe(CHANNEL_INTEREST, (message) => {
+        const { ids, until } = message as { ids: number[]; until: number };
+        this.leader.addInterest(ids, until);
+      }),
       await bus.subscribe(CHANNEL_INTEREST_REQUEST, () => void this.announceInterest()),
     );
     // Re-announce what this instance watches, so a new leader learns it within seconds of taking over.
     this.interestTimer = setInterval(() => void this.announceInterest(), 5_000);
     this.interestTimer.unref();
-    this.loops = [this.leaderLoop(), ...this.options.sources.map((source) => this.sourceLoop(source))];
+    this.leader.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     clearInterval(this.interestTimer);
-    for (const wake of this.wakers) wake();
-    await Promise.all(this.loops);
-    if (this.leading) await this.options.shared.leases.release(LEASE, this.options.instanceId).catch(() => undefined);
-    this.leading = false;
+    await this.leader.stop();
     await Promise.allSettled(this.unsubscribes.splice(0).map((off) => off()));
   }
 
@@ -244,7 +233,7 @@ export class SlotFeed {
 
   /** The sources' state as the leader last saw it (any instance may ask). */
   async sourceStatus(): Promise<FeedStatus> {
-    if (this.leading) return this.status;
+    if (this.leader.isLeading) return this.leader.status;
     if (this.cachedStatus && Date.now() - this.cachedStatus.at < 1_000) return this.cachedStatus.value;
     const raw = await this.options.shared.cache.get(STATUS_KEY);
     const value: FeedStatus = raw ? (JSON.parse(raw) as FeedStatus) : { ...INITIAL_STATUS, updatedAt: Date.now() };
@@ -302,21 +291,6 @@ export class SlotFeed {
     this.events.emit('update', message.slots, message.changed);
   }
 
-  private onInterest({ ids, until }: { ids: number[]; until: number }): void {
-    if (!this.leading) return;
-    const fresh: number[] = [];
-    for (const id of ids) {
-      if (!this.leaderInterest.has(id)) fresh.push(id);
-      this.leaderInterest.set(id, Math.max(this.leaderInterest.get(id) ?? 0, until));
-    }
-    if (fresh.length === 0) return;
-    // Answer a newly watched warehouse at once from the latest readings (the portal report covers every warehouse).
-    void this.publishFromLatest(fresh).catch((err: unknown) =>
-      this.options.logger.warn({ event: 'feed.publish_failed', err }, 'could not publish a newly watched warehouse'),
-    );
-    for (const wake of this.wakers) wake();
-  }
-
   private async announceInterest(): Promise<void> {
     const now = Date.now();
     const byUntil = new Map<number, number[]>();
@@ -328,140 +302,4 @@ export class SlotFeed {
       [...byUntil].map(([until, ids]) => this.options.shared.bus.publish(CHANNEL_INTEREST, { ids, until }).catch(() => undefined)),
     );
   }
-
-  /** Holds (or waits for) the leader lease; the sources step only while this instance leads. */
-  private async leaderLoop(): Promise<void> {
-    const leaseTtl = this.options.leaseTtlMs ?? 6_000;
-    while (!this.stopped) {
-      try {
-        const leading = await this.options.shared.leases.acquire(LEASE, this.options.instanceId, leaseTtl);
-        if (leading && !this.leading) {
-          this.options.logger.info({ event: 'feed.leader', instanceId: this.options.instanceId }, 'leading the slot feed');
-          this.leaderInterest.clear();
-          this.lastPublished.clear();
-          this.lastReadings.clear();
-          for (const source of this.options.sources) source.reset();
-          for (const [id, until] of this.localInterest) this.leaderInterest.set(id, until);
-          await this.options.shared.bus.publish(CHANNEL_INTEREST_REQUEST, {});
-        }
-        this.leading = leading;
-        if (leading) await this.refreshStatus();
-      } catch (error) {
-        this.options.logger.warn({ event: 'feed.loop_error', err: error }, 'slot feed lease step failed');
-      }
-      await this.sleep(Math.min(1_000, leaseTtl / 3));
-    }
-  }
-
-  /** One source's own pace: a slow answer of one source never delays the other or the lease. */
-  private async sourceLoop(source: FeedSource): Promise<void> {
-    while (!this.stopped) {
-      let waitMs = 1_000;
-      if (this.leading) {
-        try {
-          const { reading, nextInMs } = await source.step(this.watchedNow());
-          waitMs = nextInMs;
-          if (reading) {
-            this.counters.upstreamCalls++;
-            await this.publish(reading);
-            if (!reading.userIds) this.options.onReading?.(reading);
-          }
-          await this.refreshStatus();
-        } catch (error) {
-          this.counters.upstreamFailures++;
-          this.options.logger.warn({ event: 'feed.source_error', source: source.kind, err: error }, 'slot feed source step failed');
-        }
-      }
-      // Step again at least every second: the lease may have moved, or new warehouses may be watched.
-      await this.sleep(Math.min(Math.max(waitMs, 10), 1_000));
-    }
-  }
-
-  private watchedNow(): number[] {
-    const now = Date.now();
-    for (const [id, until] of this.leaderInterest) if (until <= now) this.leaderInterest.delete(id);
-    return [...this.leaderInterest.keys()].sort((a, b) => a - b);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakers.add(done);
-    });
-  }
-
-  private async publishFromLatest(warehouseIds: readonly number[]): Promise<void> {
-    const now = Date.now();
-    for (const reading of this.lastReadings.values()) {
-      if (reading.fetchedAt + freshFor(reading.periodMs) <= now) continue;
-      await this.publish(
-        reading,
-        warehouseIds.filter((id) => reading.warehouses.has(id)),
-      );
-    }
-  }
-
-  /** Publish a reading's pictures of the watched warehouses (or of `only`), to everyone or to its users only. */
-  private async publish(reading: SourceReading, only?: readonly number[]): Promise<void> {
-    const audiences: ReadonlyArray<number | undefined> = reading.userIds ?? [undefined];
-    if (!only) for (const userId of audiences) this.lastReadings.set(`${reading.source}:${userId ?? '*'}`, reading);
-    const targets = only ?? this.watchedNow();
-    const ttl = this.options.sharedTtlMs ?? 15 * 60_000;
-    const freshUntil = reading.fetchedAt + freshFor(reading.periodMs);
-    await Promise.all(
-      audiences.flatMap((userId) =>
-        targets.map(async (warehouseId) => {
-          const entry = reading.warehouses.get(warehouseId);
-          const cells = [...(entry?.cells ?? [])].sort((a, b) => a.date.localeCompare(b.date) || a.boxTypeId - b.boxTypeId);
-          const key = slotsKey(warehouseId, userId);
-          const previous = this.lastPublished.get(key);
-          const signature = cellsSignature(cells);
-          const slots: WarehouseSlots = {
-            warehouseId,
-            warehouseName: entry?.name ?? previous?.name ?? '',
-            fetchedAt: reading.fetchedAt,
-            source: reading.source,
-            freshUntil,
-            ...(userId === undefined ? {} : { userId }),
-            cells,
-          };
-          this.lastPublished.set(key, { signature, name: slots.warehouseName });
-          await this.options.shared.cache.set(key, JSON.stringify(slots), ttl);
-          await this.options.shared.bus.publish(CHANNEL_UPDATED, {
-            slots,
-            changed: previous?.signature !== signature,
-          } satisfies UpdateMessage);
-          this.counters.updatesPublished++;
-        }),
-      ),
-    );
-  }
-
-  private async refreshStatus(): Promise<void> {
-    const sources = Object.fromEntries(
-      FEED_SOURCE_KINDS.map((kind) => [kind, this.options.sources.find((s) => s.kind === kind)?.status() ?? ABSENT]),
-    ) as Record<FeedSourceKind, SourceStatus>;
-    const previous = this.status;
-    this.status = combineStatus(sources, this.leaderInterest.size, Date.now());
-    for (const kind of FEED_SOURCE_KINDS) {
-      const before = previous.sources[kind];
-      const after = sources[kind];
-      if (before.state !== after.state || before.reason !== after.reason) {
-        this.options.logger.info(
-          { event: 'feed.status', source: kind, state: after.state, reason: after.reason, sellers: after.sellers },
-          `slot feed source ${kind} is ${after.state}`,
-        );
-      }
-    }
-    await this.options.shared.cache.set(STATUS_KEY, JSON.stringify(this.status), 60_000).catch(() => undefined);
-  }
 }
-
-const ABSENT: SourceStatus = { state: 'disabled', reason: 'not_configured', sellers: 0, lastSuccessAt: null };
-const slotsKey = (warehouseId: number, userId?: number) =>
-  userId === undefined ? `feed:wh:${warehouseId}` : `feed:wh:${warehouseId}:u:${userId}`;
