@@ -23,6 +23,7 @@ import { WarehouseDirectory } from './feed/warehouse-directory.ts';
 import { startMetricsServer } from './http/metrics-endpoint.ts';
 import { HistoryPartitions } from './insights/history-partitions.ts';
 import { HistoryRecorder } from './insights/history-recorder.ts';
+import { InsightDays } from './insights/insight-days.ts';
 import { InsightsService } from './insights/insights-service.ts';
 import { ActorHost } from './monitor/actor-host.ts';
 import { newInstanceId } from './monitor/instance-leases.ts';
@@ -168,6 +169,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ],
       rejected: feedCredentials.rejected,
     };
+    // Slot history (issue 18): partitions made ahead before the first write; the recorder flushes after the feed stops.
+    const historyPartitions = new HistoryPartitions({ orm, logger, retentionDays: config.historyRetentionDays });
+    await historyPartitions.start();
+    stops.push({ name: 'history partitions', stop: () => historyPartitions.stop() });
+    const history = new HistoryRecorder({ orm, logger, partitions: historyPartitions });
+    history.start();
+    stops.push({ name: 'history recorder', stop: () => history.stop() });
+    // Days two days old are folded into per-day openings (hourly), so 30-day figures do not read a month of changes.
+    const insightDays = new InsightDays({ orm, logger });
+    insightDays.start();
+    stops.push({ name: 'insight days', stop: () => insightDays.stop() });
     const feed = new SlotFeed({
       shared,
       sources: [
@@ -289,6 +301,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         adminIds: config.adminIds,
         billing,
         preorders,
+        insights: new InsightsService({
+          orm,
+          cache: shared.cache,
+          rateLimiter: shared.createRateLimiter({ keyPrefix: 'insights-rate', points: 60, durationS: 60, localFallback: true }),
+          retentionDays: config.historyRetentionDays,
+          logger,
+        }),
         // Per signed-in user over every instance; with Redis away each instance counts on its own.
         apiRateLimiter: shared.createRateLimiter({
           keyPrefix: 'api-rate',
@@ -304,13 +323,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         ? { mode: 'token', token: config.metrics.token }
         : // Open only in development without a metrics port; production serves /metrics on METRICS_PORT or not at all.
           !config.isProduction && config.metrics.port === undefined
-        insights: new InsightsService({
-          orm,
-          cache: shared.cache,
-          rateLimiter: shared.createRateLimiter({ keyPrefix: 'insights-rate', points: 60, durationS: 60, localFallback: true }),
-          retentionDays: config.historyRetentionDays,
-          logger,
-        }),
           ? { mode: 'open' }
           : { mode: 'off' },
       production: config.isProduction,

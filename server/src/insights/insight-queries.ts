@@ -13,17 +13,18 @@ import {
   CELL_CHANGES_LIMIT,
   type CellInsights,
   type CellThresholdFigures,
-  INSIGHT_THRESHOLDS,
   type InsightThreshold,
   MIN_OBSERVED_DAYS,
   type Observation,
   type ThresholdFigures,
   type ThresholdSuggestion,
   type WarehouseInsights,
+  WB_HORIZON_DAYS,
 } from '@slotpilot/shared';
 import { moscowDay, moscowMidnight, SOURCE_OF_CODE } from './history-recorder.ts';
+import { LIVE_DAYS } from './insight-days.ts';
+import { openingsCtes, THRESHOLDS_SQL } from './openings-sql.ts';
 
-const THRESHOLDS_SQL = `array[${INSIGHT_THRESHOLDS.join(',')}]`;
 /** An hour of watching makes a Moscow day count as a day with observation. */
 const DAY_WITH_OBSERVATION_S = 3_600;
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
@@ -91,11 +92,13 @@ export class InsightQueries {
   async warehouse(input: { warehouseId: number; boxTypeId: BoxTypeId; days: 7 | 30 }, now: number): Promise<WarehouseInsights> {
     const today = moscowDay(now);
     const from = addDays(today, -(input.days - 1));
-    const since = moscowMidnight(from);
     const observation = await this.observation(input.warehouseId, from, today);
     const head = { warehouseId: input.warehouseId, boxTypeId: input.boxTypeId, days: input.days, observation, computedAt: now };
     if (observation.days < MIN_OBSERVED_DAYS) return { status: 'insufficient', ...head };
 
+    // Days at least two days old come folded (insight-days.ts); today and yesterday are computed from the raw rows.
+    const liveFrom = [from, addDays(today, -(LIVE_DAYS - 1))].sort()[1] ?? from;
+    const foldedTo = addDays(today, -LIVE_DAYS);
     const [row] = await this.conn().execute<
       Array<{
         thresholds: ThresholdRow[] | null;
@@ -103,30 +106,52 @@ export class InsightQueries {
         ahead: Array<{ threshold: number; days: number; openings: number }> | null;
       }>
     >(
-      `with ${SPANS("h.date >= (p.since at time zone 'Europe/Moscow')::date")},
-       openings as materialized (
-         select o.threshold, o.date, o.started, o.ended from timed o, params p
-         where o.q and not o.first_seen and o.started >= p.since
+      `with ${openingsCtes(true)},
+       folded as (
+         select * from slot_insight_days where warehouse_id = ? and box_type_id = ? and day between ?::date and ?::date
+       ),
+       lasted as (
+         select threshold, d::float8 as s from folded cross join unnest(durations) as d
+         union all
+         select threshold, extract(epoch from ended - started) from openings where ended is not null
        )
        select
          (select json_agg(a order by a.threshold) from (
             select t.threshold,
-                   count(o.started)::int as openings,
-                   percentile_cont(0.5) within group (order by extract(epoch from o.ended - o.started))
-                     filter (where o.ended is not null) as median_s,
-                   (count(*) filter (where o.started is not null and o.ended is null
-                      and o.date >= (p.now_at at time zone 'Europe/Moscow')::date))::int as still_open
-            from params p cross join unnest(${THRESHOLDS_SQL}) as t(threshold)
-            left join openings o on o.threshold = t.threshold
-            group by t.threshold, p.now_at) a) as thresholds,
+                   ((select coalesce(sum(f.openings), 0) from folded f where f.threshold = t.threshold)
+                    + (select count(*) from openings o where o.threshold = t.threshold))::int as openings,
+                   (select percentile_cont(0.5) within group (order by l.s) from lasted l where l.threshold = t.threshold) as median_s,
+                   ((select coalesce(sum(f.open_ended), 0) from folded f where f.threshold = t.threshold)
+                    + (select count(*) from openings o, params p where o.threshold = t.threshold and o.ended is null
+                         and o.date >= (p.rows_until at time zone 'Europe/Moscow')::date))::int as still_open
+            from unnest(${THRESHOLDS_SQL}) as t(threshold)) a) as thresholds,
          (select json_agg(b) from (
-            select threshold, extract(isodow from started at time zone 'Europe/Moscow')::int as weekday,
-                   extract(hour from started at time zone 'Europe/Moscow')::int as hour, count(*)::int as openings
-            from openings group by 1, 2, 3) b) as heatmap,
+            select threshold, weekday, hour, sum(n)::int as openings from (
+              select threshold, extract(isodow from day)::int as weekday, h - 1 as hour, by_hour[h] as n
+              from folded cross join generate_subscripts(by_hour, 1) as h
+              union all
+              select threshold, extract(isodow from started at time zone 'Europe/Moscow')::int,
+                     extract(hour from started at time zone 'Europe/Moscow')::int, 1 from openings) x
+            where n > 0 group by 1, 2, 3) b) as heatmap,
          (select json_agg(c) from (
-            select threshold, (date - (started at time zone 'Europe/Moscow')::date)::int as days, count(*)::int as openings
-            from openings group by 1, 2) c) as ahead`,
-      [new Date(now).toISOString(), new Date(since).toISOString(), input.warehouseId, input.boxTypeId],
+            select threshold, days, sum(n)::int as openings from (
+              select threshold, h - 1 as days, by_ahead[h] as n from folded cross join generate_subscripts(by_ahead, 1) as h
+              union all
+              select threshold, (date - (started at time zone 'Europe/Moscow')::date)::int, 1 from openings) x
+            where n > 0 group by 1, 2) c) as ahead`,
+      [
+        new Date(now).toISOString(),
+        new Date(moscowMidnight(liveFrom)).toISOString(),
+        new Date(now + 1).toISOString(),
+        liveFrom,
+        addDays(today, WB_HORIZON_DAYS - 1),
+        input.warehouseId,
+        input.boxTypeId,
+        input.warehouseId,
+        input.boxTypeId,
+        from,
+        foldedTo,
+      ],
     );
 
     const thresholds: ThresholdFigures[] = (row?.thresholds ?? []).map((t) => ({

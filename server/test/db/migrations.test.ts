@@ -29,6 +29,8 @@ describe('migrations', () => {
       'payments',
       'redistribution_orders',
       'slot_history',
+      'slot_insight_days',
+      'slot_insight_days_done',
       'slot_observation',
       'users',
     ]);

@@ -10,6 +10,7 @@ import type { SourceReading } from '../../src/feed/feed-source.ts';
 import type { SlotCell } from '../../src/feed/warehouse-slots.ts';
 import { HistoryPartitions } from '../../src/insights/history-partitions.ts';
 import { HistoryRecorder, moscowDay, moscowMidnight } from '../../src/insights/history-recorder.ts';
+import { InsightDays } from '../../src/insights/insight-days.ts';
 import { InsightsService } from '../../src/insights/insights-service.ts';
 import { openDatabase } from '../../src/platform/db/orm.ts';
 import { createMemorySharedState } from '../../src/platform/kv/memory.ts';
@@ -49,6 +50,7 @@ describe('slot history over a simulated week', () => {
   let partitions: HistoryPartitions;
   let service: InsightsService;
   let scenarioCellChanges = 0;
+  let folded: string[] = [];
 
   beforeAll(async () => {
     orm = await openDatabase(await createTestDatabase(), logger);
@@ -107,6 +109,8 @@ describe('slot history over a simulated week', () => {
     }
     now -= STEP_MS;
     await recorder.stop();
+    // The days at least two days old are folded, as the hourly job does: the figures below read them, not the raw rows.
+    folded = await new InsightDays({ orm, logger, clock: () => now }).catchUp();
     service = new InsightsService({
       orm,
       cache: createMemorySharedState().cache,
@@ -124,6 +128,9 @@ describe('slot history over a simulated week', () => {
 
   it('records exactly the changes the scenario made, once each, across a change of leader', async () => {
     expect(scenarioCellChanges).toBeGreaterThan(1_000);
+    // The 30 days to Nov 7 are folded (two days old or more on Nov 9; the run began on Nov 2); Nov 8 and 9 are read live.
+    expect(folded).toHaveLength(30);
+    expect(folded.slice(-6)).toEqual(['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06', '2026-11-07']);
     const rows = await orm.em.getConnection().execute<Array<Record<string, unknown>>>(
       `select (extract(epoch from observed_at) * 1000)::float8 as at, warehouse_id, box_type_id, to_char(date, 'YYYY-MM-DD') as date,
               coefficient, allow_unload, source from slot_history order by observed_at`,

@@ -25,7 +25,7 @@ export function ormConfig(clientUrl: string, logger?: Logger) {
     },
     // The slot history (issue 18) is a partitioned table with daily partitions made at run time, written and read with
     // SQL: no entity describes it, so the schema diff must not offer to drop it (migrations.test.ts checks the diff).
-    schemaGenerator: { skipTables: [/^slot_history(_p\d{8})?$/, 'slot_observation'] },
+    schemaGenerator: { skipTables: [/^slot_history(_p\d{8})?$/, 'slot_observation', /^slot_insight_days(_done)?$/] },
     pool: { min: 0, max: 10, idleTimeoutMillis: 30_000 },
     // Entities are defined with defineEntity: nothing to discover at run time.
     discovery: { warnWhenNoEntities: true },

@@ -1,0 +1,60 @@
+// The openings of cells, in SQL over slot_history, shared by the live query (one warehouse and box type, the last two
+// days) and the daily materialisation (every warehouse, one Moscow day).
+//
+// For each threshold x a row "qualifies" when unloading is allowed and 0 ≤ coefficient ≤ x. An opening is a qualifying
+// row whose previous row of the same cell did not qualify; it lasted until the cell's first later row that does not
+// qualify (ended null: still open when counted). A cell already open when the feed first saw it is not an opening (we
+// did not see it open). One pass per cell whatever the number of thresholds: `lag` for the previous value, and per
+// threshold a `min … filter` over the later rows (descending order with the frame anchored at its start stays linear).
+import { INSIGHT_THRESHOLDS } from '@slotpilot/shared';
+
+export const THRESHOLDS_SQL = `array[${INSIGHT_THRESHOLDS.join(',')}]`;
+
+/**
+ * CTEs `params`, `cells`, `marked`, `openings` (threshold, warehouse_id, box_type_id, date, started, ended).
+ * Parameters, in order: rows_until (timestamptz: the latest row read, for ends), since, until (openings start in
+ * [since, until)), since_date and last_date (the cells' dates), then warehouse_id and box_type_id when `one`.
+ */
+export function openingsCtes(one: boolean): string {
+  const scope = one ? 'h.warehouse_id = p.warehouse_id and h.box_type_id = p.box_type_id and ' : '';
+  // The last row of each cell before the window, so the window's first change is compared with what the cell was.
+  const before = one
+    ? `select b.* from params p
+       cross join generate_series(p.since_date, p.last_date, interval '1 day') as d(day)
+       cross join lateral (
+         select h.warehouse_id, h.box_type_id, h.date, h.observed_at, h.coefficient, h.allow_unload from slot_history h
+         where ${scope}h.date = d.day::date and h.observed_at < p.since and h.observed_at >= p.since - interval '15 days'
+         order by h.observed_at desc limit 1) b`
+    : `select * from (
+         select distinct on (h.warehouse_id, h.box_type_id, h.date)
+                h.warehouse_id, h.box_type_id, h.date, h.observed_at, h.coefficient, h.allow_unload
+         from params p join slot_history h on h.observed_at < p.since and h.observed_at >= p.since - interval '15 days'
+           and h.date between p.since_date and p.last_date
+         order by h.warehouse_id, h.box_type_id, h.date, h.observed_at desc) b`;
+  return `
+  params as (select ?::timestamptz as rows_until, ?::timestamptz as since, ?::timestamptz as until, ?::date as since_date,
+                    ?::date as last_date${one ? ', ?::int as warehouse_id, ?::smallint as box_type_id' : ''}),
+  cells as (
+    select h.warehouse_id, h.box_type_id, h.date, h.observed_at, h.coefficient, h.allow_unload
+    from params p join slot_history h on ${scope}h.observed_at >= p.since and h.observed_at <= p.rows_until
+      and h.date between p.since_date and p.last_date
+    union all
+    ${before}
+  ),
+  marked as (
+    select warehouse_id, box_type_id, date, observed_at, coefficient, allow_unload,
+           lag(coefficient) over asc_order as prev_c, lag(allow_unload) over asc_order as prev_u,
+           ${INSIGHT_THRESHOLDS.map((t) => `min(observed_at) filter (where not (allow_unload and coefficient between 0 and ${t})) over later as end_${t}`).join(', ')}
+    from cells
+    window asc_order as (partition by warehouse_id, box_type_id, date order by observed_at),
+           later as (partition by warehouse_id, box_type_id, date order by observed_at desc rows between unbounded preceding and 1 preceding)
+  ),
+  openings as materialized (
+    select t.threshold, m.warehouse_id, m.box_type_id, m.date, m.observed_at as started,
+           case t.threshold ${INSIGHT_THRESHOLDS.map((t) => `when ${t} then m.end_${t}`).join(' ')} end as ended
+    from marked m cross join params p cross join unnest(${THRESHOLDS_SQL}) as t(threshold)
+    where m.prev_c is not null and m.observed_at >= p.since and m.observed_at < p.until
+      and m.allow_unload and m.coefficient between 0 and t.threshold
+      and not (m.prev_u and m.prev_c between 0 and t.threshold)
+  )`;
+}
