@@ -181,6 +181,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     insightDays.start();
     stops.push({ name: 'insight days', stop: () => insightDays.stop() });
     const feed = new SlotFeed({
+      onReading: (reading) => history.record(reading),
       shared,
       sources: [
         new OfficialSource({ official: wb.official, credentials: feedCredentials, logger }),
@@ -188,15 +189,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ],
       logger,
       instanceId,
-    // Slot history (issue 18): partitions made ahead before the first write; the recorder flushes after the feed stops.
-    const historyPartitions = new HistoryPartitions({ orm, logger, retentionDays: config.historyRetentionDays });
-    await historyPartitions.start();
-    stops.push({ name: 'history partitions', stop: () => historyPartitions.stop() });
-    const history = new HistoryRecorder({ orm, logger, partitions: historyPartitions });
-    history.start();
-    stops.push({ name: 'history recorder', stop: () => history.stop() });
     });
-      onReading: (reading) => history.record(reading),
     await feed.start();
     stops.push({ name: 'slot feed', stop: () => feed.stop() });
     const warehouses = new WarehouseDirectory({
@@ -301,19 +294,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         adminIds: config.adminIds,
         billing,
         preorders,
-        insights: new InsightsService({
-          orm,
-          cache: shared.cache,
-          rateLimiter: shared.createRateLimiter({ keyPrefix: 'insights-rate', points: 60, durationS: 60, localFallback: true }),
-          retentionDays: config.historyRetentionDays,
-          logger,
-        }),
         // Per signed-in user over every instance; with Redis away each instance counts on its own.
         apiRateLimiter: shared.createRateLimiter({
           keyPrefix: 'api-rate',
           points: config.apiRateLimit,
           durationS: 10,
           localFallback: true,
+        }),
+        insights: new InsightsService({
+          orm,
+          cache: shared.cache,
+          rateLimiter: shared.createRateLimiter({ keyPrefix: 'insights-rate', points: 60, durationS: 60, localFallback: true }),
+          retentionDays: config.historyRetentionDays,
+          logger,
         }),
       },
       ...(telegram && config.bot.mode === 'webhook' ? { telegramWebhook: telegram.webhookHandler() } : {}),
