@@ -187,10 +187,6 @@ export const ERROR_MESSAGES = {
     ru: 'Платёж {chargeId} уже возвращён.',
     en: 'Payment {chargeId} has already been refunded.',
   },
-  RATE_LIMITED: {
-    ru: 'Слишком много запросов. Подождите {seconds} с и попробуйте снова.',
-    en: 'Too many requests. Wait {seconds} s and try again.',
-  },
   INSIGHTS_RATE_LIMITED: {
     ru: 'Статистику по слотам можно запрашивать не так часто. Подождите {seconds} с.',
     en: 'Slot statistics cannot be asked for that often. Wait {seconds} s.',
@@ -198,6 +194,10 @@ export const ERROR_MESSAGES = {
   INSIGHTS_DATE_OUT_OF_RANGE: {
     ru: 'По этой дате истории нет: мы храним её {days} дней, а дальше 14 дней вперёд WB даты не публикует.',
     en: 'There is no history for this date: we keep {days} days of it, and WB publishes no dates beyond 14 days ahead.',
+  },
+  RATE_LIMITED: {
+    ru: 'Слишком много запросов. Подождите {seconds} с и попробуйте снова.',
+    en: 'Too many requests. Wait {seconds} s and try again.',
   },
   UNAVAILABLE: {
     ru: 'Сервис временно недоступен: база данных или кэш не отвечают. Попробуйте через минуту.',
