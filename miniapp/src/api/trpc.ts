@@ -14,7 +14,8 @@ export function createApiClient(initData: string) {
         condition: (op) => op.type === 'subscription',
         // EventSource cannot send headers: live streams carry the init data as connection params (TOOLCHAIN.md).
         true: httpSubscriptionLink({ url: '/trpc', connectionParams: () => ({ authorization }) }),
-        false: httpBatchLink({ url: '/trpc', headers: () => ({ authorization }) }),
+        // The server refuses batches of more than 10 calls (issue 14): larger ones are split here.
+        false: httpBatchLink({ url: '/trpc', maxItems: 10, headers: () => ({ authorization }) }),
       }),
     ],
   });
