@@ -176,6 +176,21 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const history = new HistoryRecorder({ orm, logger, partitions: historyPartitions });
     history.start();
     stops.push({ name: 'history recorder', stop: () => history.stop() });
+    metrics.gauge(
+      'slotpilot_history',
+      'Slot history recorder since start: readings, changes, rows written or dropped, write failures',
+      ['count'],
+      (set) => {
+        const { readings, readingsDropped, changes, rowsWritten, rowsDropped, writeFailures } = history.stats;
+        Object.entries({ readings, readingsDropped, changes, rowsWritten, rowsDropped, writeFailures }).forEach(([count, v]) =>
+          set({ count }, v),
+        );
+      },
+    );
+    metrics.gauge('slotpilot_history_flush_seconds', "Duration of the slot history recorder's last and longest write", ['which'], (set) => {
+      set({ which: 'last' }, history.stats.lastFlushMs / 1000);
+      set({ which: 'max' }, history.stats.maxFlushMs / 1000);
+    });
     // Days two days old are folded into per-day openings (hourly), so 30-day figures do not read a month of changes.
     const insightDays = new InsightDays({ orm, logger });
     insightDays.start();
