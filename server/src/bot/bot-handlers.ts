@@ -129,6 +129,7 @@ export function installHandlers(bot: Bot<BotContext>, services: BotHandlerServic
       case 'calendar':
       case 'new-back':
       case 'new-cancel':
+      case 'new-add':
         return newTask.onButton(ctx, data);
       case undefined:
         // Forged, mangled, or from a version of the bot that printed other buttons.

@@ -20,6 +20,8 @@ export type CallbackData =
   | { type: 'coefficient'; value: number }
   | { type: 'new-back' }
   | { type: 'new-cancel' }
+  /** At the box step: go back to the warehouse list to add another warehouse to the same task. */
+  | { type: 'new-add' }
   | { type: 'task'; action: TaskAction; taskId: string }
   | { type: 'tasks-refresh' }
   | { type: 'key'; action: KeyAction; keyId: string }
@@ -39,6 +41,7 @@ export const callbackData = {
   coefficient: (value: number) => `coef:${value}`,
   newBack: () => 'new:back',
   newCancel: () => 'new:cancel',
+  newAdd: () => 'new:add',
   task: (action: TaskAction, taskId: string) => `tsk:${action}:${taskId}`,
   tasksRefresh: () => 'tsk:list',
   key: (action: KeyAction, keyId: string) => `key:${action}:${keyId}`,
@@ -81,6 +84,7 @@ export function parseCallbackData(raw: string | undefined): CallbackData | undef
     case 'new':
       if (raw === 'new:cancel') return { type: 'new-cancel' };
       if (raw === 'new:back') return { type: 'new-back' };
+      if (raw === 'new:add') return { type: 'new-add' };
       return undefined;
     case 'tsk': {
       if (raw === 'tsk:list') return { type: 'tasks-refresh' };

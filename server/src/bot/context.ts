@@ -11,8 +11,14 @@ export interface NewTaskDraft {
   /** The message whose keyboard drives the draft; buttons of any other message are stale. */
   messageId: number;
   warehousePage: number;
+  /** The first warehouse (drafts from before multi-warehouse tasks have only these two). */
   warehouseId?: number;
   warehouseName?: string;
+  /** Every warehouse of the task, in the order picked. */
+  warehouseIds?: number[];
+  warehouseNames?: string[];
+  /** The warehouse step was reopened from the box step to add one more. */
+  adding?: boolean;
   /** The box types this warehouse accepts, as far as the feed knows (all three when it does not). */
   boxTypeIds?: number[];
   boxTypeId?: 2 | 5 | 6;

@@ -15,6 +15,8 @@ export interface MiniAppLinks {
   home(): string;
   keys(): string;
   task(taskId: string): string;
+  /** The task's slot-found sheet (what was found, book it, keep watching): where a slot alert leads. */
+  slotFound(taskId: string): string;
   credits(): string;
 }
 
@@ -25,6 +27,7 @@ export function miniAppLinks(base: () => string): MiniAppLinks {
     home: () => at('/'),
     keys: () => at('/keys'),
     task: (taskId) => at(`/tasks/${taskId}`),
+    slotFound: (taskId) => at(`/tasks/${taskId}/found`),
     credits: () => at('/credits?paywall=1'),
   };
 }

@@ -153,7 +153,7 @@ export function notificationRenderer(deps: NotificationRendererDeps): Notificati
         if (bookUrl && isHttps(bookUrl)) rows.push([InlineKeyboard.url(t.notify.bookButton, bookUrl)]);
         const shownTasks = taskIds.slice(0, MAX_TASK_BUTTONS);
         for (const id of shownTasks) {
-          const url = deps.links.task(id);
+          const url = deps.links.slotFound(id);
           const label = shownTasks.length > 1 ? `${t.notify.openTask}: ${described.get(id) ?? id.slice(0, 8)}` : t.notify.openTask;
           if (isWebAppUrl(url)) rows.push([InlineKeyboard.webApp(label.slice(0, 64), url)]);
         }

@@ -199,4 +199,34 @@ describe('bot: commands', () => {
       spy.mockRestore();
     }
   });
+
+  it('/new watches several warehouses in one task: "another warehouse" at the box step', async () => {
+    const user = newUser();
+    await ask(user, '/new');
+    const found = await ask(user, 'Koledino');
+    const messageId = found.result?.message_id as number;
+    let step = await press(fake, user, 'wh:pick:507', messageId);
+    const boxes = await step.edited();
+    expect(buttons(boxes).map((b) => b.callback_data)).toContain('new:add');
+
+    step = await press(fake, user, 'new:add', messageId);
+    expect((await step.edited()).payload.text).toContain('Already chosen: Коледино. Add one more warehouse.');
+    let mark = fake.mark();
+    await press(fake, user, 'wh:pick:117501', messageId);
+    const two = await fake.waitFor('editMessageText', (p) => p.message_id === messageId, { after: mark });
+    expect(two.payload.text).toContain('Warehouse: Коледино, Подольск');
+
+    await press(fake, user, 'box:2', messageId);
+    await press(fake, user, 'coef:1', messageId);
+    const [y, m, d] = addDays(moscowToday(), 3).split('-').map(Number);
+    await press(fake, user, `cal:pick:${y}:${m}:${d}`, messageId);
+    mark = fake.mark();
+    await press(fake, user, `cal:done:${y}:${m}:0`, messageId);
+    const created = await fake.waitFor('editMessageText', (p) => p.message_id === messageId && /Task created/.test(p.text), {
+      after: mark,
+    });
+    expect(created.payload.text).toMatch(/^✅ Task created: Коледино, Подольск · Boxes · up to x1/);
+    const tasks = await server.client(user).tasks.list.query();
+    expect(tasks.map((t) => (t.criteria as { warehouseIds: number[] }).warehouseIds)).toEqual([[507, 117501]]);
+  });
 });

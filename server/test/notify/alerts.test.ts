@@ -91,7 +91,7 @@ describe('alerts a seller can act on', () => {
       buttons(message)
         .slice(1)
         .map((b) => b.web_app?.url),
-    ).toEqual(tasks.map((id) => `${PUBLIC_URL}/tasks/${id}`));
+    ).toEqual(tasks.map((id) => `${PUBLIC_URL}/tasks/${id}/found`));
 
     await expect
       .poll(

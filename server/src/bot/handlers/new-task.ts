@@ -1,6 +1,6 @@
-// /new: a notify task without the Mini App. Warehouse → box type → highest coefficient → dates on an inline calendar,
-// all in one message edited in place. The draft lives in the session (Redis), so it survives restarts and replicas.
-import { addDays, CreateSupplyTaskInput, moscowToday } from '@slotpilot/shared';
+// /new: a notify task without the Mini App. Warehouse(s) → box type → highest coefficient → dates on an inline calendar,
+// all in one message edited in place; "add a warehouse" at the box step makes one task watch several. The draft lives in the session (Redis), so it survives restarts and replicas.
+import { addDays, CreateSupplyTaskInput, MAX_TASK_WAREHOUSES, moscowToday } from '@slotpilot/shared';
 import { Composer, InlineKeyboard } from 'grammy';
 import { MAX_DAYS_AHEAD } from '../../monitor/task-service.ts';
 import type { Warehouse } from '../../wb/official-schemas.ts';
@@ -20,7 +20,7 @@ const MAX_QUERY_SHOWN = 64;
 
 type DraftCallback = Extract<
   CallbackData,
-  { type: 'warehouse' | 'warehouse-page' | 'box' | 'coefficient' | 'calendar' | 'new-back' | 'new-cancel' }
+  { type: 'warehouse' | 'warehouse-page' | 'box' | 'coefficient' | 'calendar' | 'new-back' | 'new-cancel' | 'new-add' }
 >;
 
 interface View {
@@ -66,7 +66,8 @@ export function newTaskHandlers(services: BotServices) {
     const offered = BOX_TYPE_IDS.filter((id) => !draft.boxTypeIds || draft.boxTypeIds.includes(id));
     for (const id of offered.length ? offered : BOX_TYPE_IDS) keyboard.text(t.boxTypes[id] ?? String(id), callbackData.box(id));
     keyboard.row().text(t.newTask.back, callbackData.newBack()).text(t.newTask.cancel, callbackData.newCancel());
-    return { text: t.newTask.chooseBox(draft.warehouseName ?? ''), keyboard };
+    if (idsOf(draft).length < MAX_TASK_WAREHOUSES) keyboard.row().text(t.newTask.addWarehouse, callbackData.newAdd());
+    return { text: t.newTask.chooseBox(namesOf(draft)), keyboard };
   }
 
   function coefficientView(t: Texts, draft: NewTaskDraft): View {
@@ -76,19 +77,13 @@ export function newTaskHandlers(services: BotServices) {
       if (i === 3) keyboard.row();
     });
     keyboard.row().text(t.newTask.back, callbackData.newBack()).text(t.newTask.cancel, callbackData.newCancel());
-    return { text: t.newTask.chooseCoefficient(draft.warehouseName ?? '', boxName(t, draft)), keyboard };
+    return { text: t.newTask.chooseCoefficient(namesOf(draft), boxName(t, draft)), keyboard };
   }
 
   function datesView(t: Texts, draft: NewTaskDraft, bounds: DateBounds): View {
     const view = draft.view ?? monthOf(bounds.min);
     return {
-      text: t.newTask.chooseDates(
-        draft.warehouseName ?? '',
-        boxName(t, draft),
-        t.coefficient(draft.maxCoefficient ?? 0),
-        draft.start,
-        draft.end,
-      ),
+      text: t.newTask.chooseDates(namesOf(draft), boxName(t, draft), t.coefficient(draft.maxCoefficient ?? 0), draft.start, draft.end),
       keyboard: calendarKeyboard(view, { start: draft.start, end: draft.end }, bounds, t),
     };
   }
@@ -154,6 +149,7 @@ export function newTaskHandlers(services: BotServices) {
       calendar: ['dates'],
       'new-back': ['box', 'coefficient', 'dates'],
       'new-cancel': ['warehouse', 'box', 'coefficient', 'dates'],
+      'new-add': ['box'],
     };
     const draft = draftFor(ctx, expected[data.type]);
     if (typeof draft === 'string') {
@@ -177,14 +173,29 @@ export function newTaskHandlers(services: BotServices) {
           answer = t.common.staleButton;
           break;
         }
+        // A first pick starts the list; a pick after "add a warehouse" extends it (once per warehouse).
+        const keep = draft.adding ? idsOf(draft).map((id, i) => [id, namesList(draft)[i] ?? `#${id}`] as const) : [];
+        const picked = keep.some(([id]) => id === warehouse.ID) ? keep : [...keep, [warehouse.ID, warehouse.name] as const];
+        const ids = picked.map(([id]) => id);
+        const accepted = await Promise.all(ids.map((id) => acceptedBoxTypes(id, ctx.user.id)));
         next = {
           ...draft,
           step: 'box',
-          warehouseId: warehouse.ID,
-          warehouseName: warehouse.name,
-          boxTypeIds: await acceptedBoxTypes(warehouse.ID, ctx.user.id),
+          adding: false,
+          warehouseId: ids[0],
+          warehouseName: picked[0]?.[1],
+          warehouseIds: ids,
+          warehouseNames: picked.map(([, name]) => name),
+          // Every warehouse of the task must take the box type: the types all of them list (unknown ones allow all).
+          boxTypeIds: intersect(accepted),
         };
         view = boxView(t, next);
+        break;
+      }
+      case 'new-add': {
+        const page = await warehouseView(t, draft.warehousePage);
+        next = { ...draft, step: 'warehouse', adding: true };
+        view = { ...page, text: `${page.text}\n${t.newTask.adding(namesOf(draft))}` };
         break;
       }
       case 'box':
@@ -270,7 +281,7 @@ export function newTaskHandlers(services: BotServices) {
         return { next, view: datesView(t, next, bounds) };
       }
       case 'done': {
-        if (!draft.start || draft.warehouseId === undefined || draft.boxTypeId === undefined || draft.maxCoefficient === undefined) {
+        if (!draft.start || idsOf(draft).length === 0 || draft.boxTypeId === undefined || draft.maxCoefficient === undefined) {
           await ctx.answerCallbackQuery({ text: t.newTask.needStart });
           return undefined;
         }
@@ -278,7 +289,7 @@ export function newTaskHandlers(services: BotServices) {
         const input = CreateSupplyTaskInput.parse({
           kind: 'supply',
           mode: 'notify',
-          warehouseIds: [draft.warehouseId],
+          warehouseIds: idsOf(draft),
           boxTypeId: draft.boxTypeId,
           dateFrom: draft.start,
           dateTo,
@@ -286,19 +297,32 @@ export function newTaskHandlers(services: BotServices) {
         });
         // A DomainError (say, the start day passed at midnight) reaches the error boundary: shown, draft kept.
         await services.tasks.create(ctx.user.id, input);
-        const text = t.newTask.created(
-          draft.warehouseName ?? '',
-          boxName(t, draft),
-          t.coefficient(draft.maxCoefficient),
-          draft.start,
-          dateTo,
-        );
+        const text = t.newTask.created(namesOf(draft), boxName(t, draft), t.coefficient(draft.maxCoefficient), draft.start, dateTo);
         return { next: undefined, view: { text, keyboard: webAppButton(new InlineKeyboard(), t.common.openApp, services.links.home()) } };
       }
     }
   }
 
   return { composer, onButton, begin };
+}
+
+function idsOf(draft: NewTaskDraft): number[] {
+  return draft.warehouseIds ?? (draft.warehouseId === undefined ? [] : [draft.warehouseId]);
+}
+
+function namesList(draft: NewTaskDraft): string[] {
+  return draft.warehouseNames ?? (draft.warehouseName === undefined ? [] : [draft.warehouseName]);
+}
+
+function namesOf(draft: NewTaskDraft): string {
+  return namesList(draft).join(', ');
+}
+
+/** The box types every warehouse lists; undefined (all) when none of them is known. */
+function intersect(lists: Array<number[] | undefined>): number[] | undefined {
+  const known = lists.filter((l): l is number[] => l !== undefined);
+  if (!known.length) return undefined;
+  return known.reduce((a, b) => a.filter((id) => b.includes(id)));
 }
 
 function boxName(t: Texts, draft: NewTaskDraft): string {

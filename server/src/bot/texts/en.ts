@@ -234,6 +234,8 @@ export const en: Texts = {
     back: '« Back',
     clear: 'Clear',
     create: 'Create task ✓',
+    addWarehouse: '➕ Another warehouse',
+    adding: (names: string) => `Already chosen: ${e(names)}. Add one more warehouse.`,
     boxNotAccepted: 'This warehouse does not accept this box type.',
     needStart: 'Pick the first day first.',
     startPicked: 'First day picked. Now the last one.',
