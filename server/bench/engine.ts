@@ -59,7 +59,7 @@ const BULK_FIRST_USER = 5_000_000;
  * These scenarios measure the engine, so they run with WB's official method switched back on (10 sellers: a 1 s feed
  * period); today's WB, with the method off, is the portal-feed scenario's subject.
  */
-async function resetSandbox(stack: Stack): Promise<void> {
+export async function resetSandbox(stack: Stack): Promise<void> {
   await fetch(`${stack.sandbox.url}/__sandbox/reset`, { method: 'POST' });
   await fetch(`${stack.sandbox.url}/__sandbox/official`, {
     method: 'POST',
@@ -79,7 +79,7 @@ function serverExtra(options: EngineOptions): Record<string, string> {
 }
 
 /** A user with this seller's keys: the API token lends the feed its budget (when `lend`), the portal session books. */
-async function connectSeller(server: Server, userId: number, seller: SandboxSeller, lend: boolean): Promise<void> {
+export async function connectSeller(server: Server, userId: number, seller: SandboxSeller, lend: boolean): Promise<void> {
   const api = server.api(userId);
   if (lend) await api.keys.add.mutate({ kind: 'api_token', name: 'API', secret: seller.apiToken, shareFeed: true });
   await api.keys.add.mutate({ kind: 'portal_session', name: 'Portal', secret: seller.portalSession });
@@ -108,7 +108,7 @@ async function waitForActors(server: Server, polling: number, timeoutMs: number)
 }
 
 /** Requests the sandbox counted, summed over sellers: one endpoint, or all of them. */
-function countRequests(stats: { requests: Record<string, Record<string, number>> }, endpoint?: string): number {
+export function countRequests(stats: { requests: Record<string, Record<string, number>> }, endpoint?: string): number {
   let sum = 0;
   for (const perEndpoint of Object.values(stats.requests))
     for (const [name, n] of Object.entries(perEndpoint)) if (!endpoint || name === endpoint) sum += n;

@@ -3,7 +3,9 @@
 //
 // Durations default to the issue's; shorten them for a quick check, e.g.
 //   BENCH_SECONDS=20 BENCH_ECONOMY_SECONDS=15 BENCH_API_SECONDS=5 BENCH_FEED_SECONDS=20 pnpm bench
-// BENCH_SCENARIOS picks some of: feed, portal, economy, scale (with latency), api, miniapp, recovery.
+// BENCH_SCENARIOS picks some of: feed, portal, economy, scale (with latency), api, miniapp, recovery, attack, insights.
+// BENCH_INSIGHTS_HOURS (simulated hours of the scenario, default 6; a divisor of 24) and BENCH_INSIGHTS_SECONDS (query load, default 20).
+// BENCH_SCALEOUT_TASKS / BENCH_SCALEOUT_INSTANCES / BENCH_SCALEOUT_SECONDS size the scale-out run (30,000 tasks, 3, 90 s).
 // BENCH_PORTAL_SECONDS sets each portal-feed run's length (default 240 s with 1 seller, 90 s with 10, 60 s with 60).
 // BENCH_CPU_PROF=<dir> runs the server with --cpu-prof (profiles are written when it stops gracefully).
 // A run with any BENCH_ variable set is an experiment: it writes to bench/results/experiments/ (not kept in git), so it
@@ -26,14 +28,16 @@ import {
   startEngineSession,
 } from './engine.ts';
 import { type FeedFreshnessResult, runFeedFreshness } from './feed-freshness.ts';
+import { type InsightsBenchResult, runInsightsBench } from './insights.ts';
 import { type MiniAppResult, runMiniApp } from './miniapp.ts';
 import { type PortalFeedResult, runPortalFeed } from './portal-feed.ts';
+import { runScaleOut, type ScaleOutResult } from './scale-out.ts';
 import { loadAverage, machine, startStack } from './stack.ts';
 
 const experiment = Object.entries(process.env).filter(([name]) => name.startsWith('BENCH_'));
 const resultsDir = fileURLToPath(new URL(experiment.length ? '../../bench/results/experiments/' : '../../bench/results/', import.meta.url));
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-const ALL = ['feed', 'portal', 'economy', 'scale', 'api', 'miniapp', 'recovery', 'attack'];
+const ALL = ['feed', 'portal', 'economy', 'scale', 'api', 'miniapp', 'recovery', 'attack', 'insights', 'scale-out'];
 const selected = new Set((process.env.BENCH_SCENARIOS ?? ALL.join(',')).split(',').map((s) => s.trim()));
 const options: EngineOptions = {
   tasks: env('BENCH_TASKS', 10_000),
@@ -139,7 +143,56 @@ if (selected.has('portal')) {
   });
 }
 
-const stack = ['economy', 'scale', 'api', 'miniapp', 'recovery', 'attack'].some((name) => selected.has(name))
+if (selected.has('insights')) {
+  await attempt('insights', async () => {
+    const r: InsightsBenchResult = await runInsightsBench({
+      simulatedHours: env('BENCH_INSIGHTS_HOURS', 6),
+      querySeconds: env('BENCH_INSIGHTS_SECONDS', 20),
+    });
+    await save('insights', r);
+    const [slow, fast] = [r.rowsPerDay.find((x) => x.periodS === 60), r.rowsPerDay.find((x) => x.periodS === 10)];
+    const { write, queries } = r;
+    rows.push(
+      [
+        'insights',
+        `slot history rows per day at ${r.warehouses} warehouses (sandbox scenario: ${r.scenario.changesPerTick} cells a ${r.scenario.tickMs / 1000} s tick over ${r.worldWarehouses}, read every 60 s / 10 s)`,
+        `${n(slow?.rows ?? 0)} / ${n(fast?.rows ?? 0)} (${fast?.perWarehouse ?? 0} per warehouse at 10 s; ${write.bytesPerRow} B a row, ${write.mbPerDay} MB a day)`,
+        'reported',
+        undefined,
+      ],
+      [
+        'insights',
+        `history write path: ${n(write.readings)} readings of ${r.warehouses} warehouses, ${n(write.cellsCompared)} cells compared`,
+        `flush p50 ${write.flushP50Ms} ms, p99 ${write.flushP99Ms} ms, max ${write.flushMaxMs} ms; on the feed's path ${write.recordP99Us} µs p99`,
+        'flush p99 < 100 ms, feed path < 50 µs',
+        write.flushP99Ms < 100 && write.recordP99Us < 50,
+      ],
+      [
+        'insights',
+        `\`insights.warehouse\` (service: shared cache, then SQL) at ${queries.service.ratePerSecond} req/s, open loop, ${queries.service.seconds} s, random warehouse × box type × window over ${queries.queriedWarehouses} warehouses with ${queries.historyDays} days of history (${n(queries.historyRows)} rows): cache empty at the start / cache warm`,
+        `p99 ${queries.service.p99Ms} ms (p50 ${queries.service.p50Ms} ms) / p99 ${queries.warm.p99Ms} ms (p50 ${queries.warm.p50Ms} ms)${queries.service.failed + queries.warm.failed ? `, ${queries.service.failed + queries.warm.failed} failed` : ''}`,
+        'warm p99 < 25 ms, 0 failed',
+        queries.warm.p99Ms < 25 && queries.service.failed + queries.warm.failed === 0,
+      ],
+      [
+        'insights',
+        `folding a day's openings into per-day rows (${queries.foldedDays} days, ${queries.queriedWarehouses} warehouses, the hourly job)`,
+        `${n(queries.foldMsPerDay)} ms a day`,
+        'reported',
+        undefined,
+      ],
+      [
+        'insights',
+        `the insight SQL itself, no cache, at ${queries.uncached.ratePerSecond} req/s for ${queries.uncached.seconds} s`,
+        `p99 ${queries.uncached.p99Ms} ms (p50 ${queries.uncached.p50Ms} ms, max ${queries.uncached.maxMs} ms)`,
+        '< 250 ms',
+        queries.uncached.p99Ms < 250 && queries.uncached.failed === 0,
+      ],
+    );
+  });
+}
+
+const stack = ['economy', 'scale', 'api', 'miniapp', 'recovery', 'attack', 'scale-out'].some((name) => selected.has(name))
   ? await startStack()
   : undefined;
 try {
@@ -271,6 +324,59 @@ try {
             `${attack.rssMb.before} → ${attack.rssMb.after} MB; ${attack.serverErrors}`,
           'flat in paths; +< 64 MB; 0',
           attack.pass,
+        ],
+      );
+    });
+  }
+  if (stack && selected.has('scale-out')) {
+    await attempt('scale-out', async () => {
+      const out: ScaleOutResult = await runScaleOut(stack, {
+        instances: env('BENCH_SCALEOUT_INSTANCES', 3),
+        tasks: env('BENCH_SCALEOUT_TASKS', 30_000),
+        sellers: options.sellers,
+        leaseMs: options.leaseMs,
+        measureSeconds: env('BENCH_SCALEOUT_SECONDS', 90),
+        latencySamples: 12,
+      });
+      await save('scale-out', out);
+      const what = `${out.instances} instances, ${n(out.tasks)} tasks`;
+      rows.push(
+        [
+          'scale-out',
+          `per instance: tasks owned, lag p99, RSS, CPU (${what})`,
+          out.perInstance
+            .map((p) => `${n(p.owned)} · ${p.eventLoopLagP99Ms} ms · ${p.rssMaxMb} MB · ${p.cpuPercentOfOneCore} %`)
+            .join('; '),
+          'lag p99 < 50 ms each',
+          out.perInstance.every((p) => p.eventLoopLagP99Ms < 50),
+        ],
+        [
+          'scale-out',
+          `WB coefficient calls per minute, 1 → ${out.instances} instances; Redis commands/s`,
+          `${out.wbCallsPerMinute.oneInstance} → ${out.wbCallsPerMinute.allInstances}; ${n(out.redisCommandsPerSecond)}/s`,
+          'flat in instances',
+          out.wbCallsPerMinute.allInstances <= out.wbCallsPerMinute.oneInstance * 1.1 + 1,
+        ],
+        [
+          'scale-out',
+          `slot opened → booked across instances (${out.latency.booked}/${out.latency.samples})`,
+          `p50 ${out.latency.p50Ms} ms, p99 ${out.latency.p99Ms} ms`,
+          '—',
+          undefined,
+        ],
+        [
+          'scale-out',
+          'rolling restart (SIGTERM one at a time), then SIGKILL of one under load',
+          `every task running again ${out.rollingRestart.seconds} s after the roll began; takeover ${out.takeoverSeconds} s after SIGKILL`,
+          `takeover ≤ lease + 2 s (${out.leaseMs / 1000 + 2} s)`,
+          out.takeoverSeconds <= out.leaseMs / 1000 + 2,
+        ],
+        [
+          'scale-out',
+          'tasks lost, bookings twice, charges twice, commands lost, WB violations',
+          `${out.lost}, ${out.doubleBookings}, ${out.doubleCharges}, ${out.lostCommands}, ${out.violations}`,
+          'all 0',
+          out.lost + out.doubleBookings + out.doubleCharges + out.lostCommands + out.violations === 0,
         ],
       );
     });

@@ -1,0 +1,326 @@
+// Scale-out (issue 19): several server processes on one PostgreSQL and one redis-server, the WB sandbox over HTTP.
+// Measured per instance: tasks owned, event-loop lag p99, RSS, CPU; overall: slot opened → booked latency, WB calls per
+// minute with one instance and with all of them (they must not grow: one feed leader), Redis commands per second. Then
+// a rolling restart (SIGTERM one at a time) and a SIGKILL of one instance under load: how long until every task runs
+// again, and whether anything was lost or done twice (tasks, bookings, charges, commands sent meanwhile).
+import path from 'node:path';
+import { moscowToday } from '@slotpilot/shared';
+import { Redis } from 'ioredis';
+import { connectSeller, countRequests, resetSandbox } from './engine.ts';
+import {
+  ACTIVE_WAREHOUSES,
+  addDaysIso,
+  cellKey,
+  insertBulkTasks,
+  metric,
+  newId,
+  type ProcSample,
+  percentile,
+  procSample,
+  type Server,
+  type Stack,
+  scrape,
+  shapeWorld,
+  sleep,
+  sql,
+  startServer,
+  stopServer,
+  waitFor,
+} from './stack.ts';
+
+export interface ScaleOutOptions {
+  instances: number;
+  tasks: number;
+  sellers: number;
+  leaseMs: number;
+  measureSeconds: number;
+  latencySamples: number;
+}
+
+export interface InstanceFigures {
+  pid: number;
+  owned: number;
+  eventLoopLagP99Ms: number;
+  rssMaxMb: number;
+  cpuPercentOfOneCore: number;
+}
+
+export interface ScaleOutResult {
+  scenario: 'scale-out';
+  instances: number;
+  tasks: number;
+  sellers: number;
+  leaseMs: number;
+  perInstance: InstanceFigures[];
+  latency: { samples: number; booked: number; p50Ms: number; p99Ms: number };
+  wbCallsPerMinute: { oneInstance: number; allInstances: number };
+  redisCommandsPerSecond: number;
+  rollingRestart: { seconds: number; lost: number; lostCommands: number };
+  takeoverSeconds: number;
+  lost: number;
+  doubleBookings: number;
+  doubleCharges: number;
+  lostCommands: number;
+  violations: number;
+  pass: boolean;
+}
+
+const FIRST_USER = 8_000_000;
+const SELLER_USER = 7_000_000;
+
+export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promise<ScaleOutResult> {
+  const today = moscowToday();
+  await resetSandbox(stack);
+  await stack.flushRedis();
+  // Latency cells: one (warehouse 507, box 2) day per sample, each a different seller's preorder.
+  const latencyDays = Array.from({ length: options.latencySamples }, (_, i) => addDaysIso(today, 1 + (i % 10)));
+  const reserved = new Set(latencyDays.map((d) => cellKey(507, d, 2)));
+  await shapeWorld(stack, ACTIVE_WAREHOUSES, today, 7, reserved);
+  const databaseUrl = await stack.database(`bench_scaleout_${newId()}`);
+  const serverEnv = (i: number) => ({ databaseUrl, dataDir: path.join(stack.dir, `scale-out-${i}`), leaseMs: options.leaseMs });
+  const servers: Server[] = [];
+  const stopAll = async () => Promise.allSettled(servers.map((s) => stopServer(s, 'SIGKILL')));
+  try {
+    // One instance first: the feed's WB calls per minute with every task on it.
+    servers.push(await startServer(stack, serverEnv(0)));
+    for (let i = 0; i < options.sellers; i++)
+      await connectSeller(servers[0]!, SELLER_USER + i, await stack.control.createSeller({ captcha: false }), true);
+    await insertBulkTasks(databaseUrl, {
+      count: options.tasks,
+      firstUserId: FIRST_USER,
+      warehouses: ACTIVE_WAREHOUSES,
+      maxWarehousesPerTask: 3,
+      today,
+      seed: 7,
+    });
+    await waitForPolling(databaseUrl, options.tasks, 240_000);
+    const oneInstance = await wbCallsPerMinute(stack, 30);
+
+    // All instances: the first one releases its tasks on a graceful stop, and every instance claims from the pool.
+    await stopServer(servers.pop()!, 'SIGTERM');
+    for (let i = 0; i < options.instances; i++) servers.push(await startServer(stack, serverEnv(i)));
+    await waitForPolling(databaseUrl, options.tasks, 240_000);
+
+    // Autobook tasks on their own cells, created through any instance.
+    const latency: Array<{ taskId: string; preorderId: string; date: string; openedAt?: number }> = [];
+    for (let i = 0; i < options.latencySamples; i++) {
+      const seller = await stack.control.createSeller({ captcha: false });
+      const userId = SELLER_USER + 1_000 + i;
+      const via = servers[i % servers.length]!;
+      await via.api(userId).keys.add.mutate({ kind: 'portal_session', name: 'Portal', secret: seller.portalSession });
+      const preorder = seller.preorders.find((p) => p.warehouseId === 507 && p.boxTypeId === 2)!;
+      const date = latencyDays[i]!;
+      const { id } = await via.api(userId).tasks.create.mutate({
+        kind: 'supply',
+        mode: 'autobook',
+        warehouseIds: [507],
+        boxTypeId: 2,
+        dateFrom: date,
+        dateTo: date,
+        maxCoefficient: 1,
+        preorderId: String(preorder.id),
+      });
+      latency.push({ taskId: id, preorderId: String(preorder.id), date });
+    }
+    await waitForPolling(databaseUrl, options.tasks + latency.length, 120_000);
+
+    // Measure: per-instance figures while the latency cells open at random moments.
+    const redisBefore = await redisCommands(stack);
+    for (const s of servers) await scrape(s.url); // the lag histogram restarts at each scrape
+    const samples = new Map<number, ProcSample[]>(servers.map((s) => [s.pid, [procSample(s.pid)]]));
+    const lag = new Map<number, number[]>(servers.map((s) => [s.pid, []]));
+    const statsBefore = await stack.control.stats();
+    const started = Date.now();
+    const openAt = latency.map((_, i) => started + 2_000 + (i * (options.measureSeconds * 1000 - 10_000)) / Math.max(1, latency.length));
+    let nextScrape = started + 10_000;
+    while (Date.now() - started < options.measureSeconds * 1000) {
+      for (const [i, cell] of latency.entries()) {
+        if (cell.openedAt === undefined && Date.now() >= openAt[i]!) {
+          cell.openedAt = Date.now();
+          await stack.control.setCell({ warehouseId: 507, date: cell.date, boxTypeId: 2, coefficient: 1, allowUnload: true });
+        }
+      }
+      for (const s of servers) samples.get(s.pid)!.push(procSample(s.pid));
+      if (Date.now() >= nextScrape) {
+        for (const s of servers) lag.get(s.pid)!.push(metric(await scrape(s.url), 'nodejs_eventloop_lag_p99_seconds') * 1000);
+        nextScrape += 10_000;
+      }
+      await sleep(1_000);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const redisCommandsPerSecond = Math.round(((await redisCommands(stack)) - redisBefore) / seconds);
+    const statsAfter = await stack.control.stats();
+    const allInstances = Number(
+      ((countRequests(statsAfter, 'coefficients') - countRequests(statsBefore, 'coefficients')) / (seconds / 60)).toFixed(1),
+    );
+    const owned = await ownership(databaseUrl);
+    const perInstance = servers.map((s) => {
+      const list = samples.get(s.pid)!;
+      const first = list[0]!;
+      const last = list.at(-1)!;
+      const windows = lag.get(s.pid)!;
+      return {
+        pid: s.pid,
+        owned: owned.get(s.pid) ?? 0,
+        eventLoopLagP99Ms: Number(Math.max(0, ...windows).toFixed(1)),
+        rssMaxMb: Math.round(Math.max(...list.map((p) => p.rssBytes)) / 2 ** 20),
+        cpuPercentOfOneCore: Number(((100 * (last.cpuSeconds - first.cpuSeconds)) / ((last.at - first.at) / 1000)).toFixed(1)),
+      };
+    });
+    const bookedAt = new Map(statsAfter.bookings.map((b) => [String(b.preorderId), Date.parse((b as { at?: string }).at ?? '')]));
+    const latencies = latency
+      .filter((c) => c.openedAt !== undefined && bookedAt.has(c.preorderId))
+      .map((c) => bookedAt.get(c.preorderId)! - c.openedAt!);
+
+    // Rolling restart: one instance at a time, SIGTERM then a new process; commands sent to the others meanwhile.
+    const paused: string[] = [];
+    const sample = await sql<{ id: string; user_id: string }>(
+      databaseUrl,
+      `select id, user_id from monitoring_tasks where state <> 'done' and user_id >= $1 order by id limit 12`,
+      [FIRST_USER],
+    );
+    const rollStarted = Date.now();
+    for (let i = 0; i < servers.length; i++) {
+      await stopServer(servers[i]!, 'SIGTERM');
+      const other = servers[(i + 1) % servers.length]!;
+      for (const task of sample.slice(i * 4, i * 4 + 4)) {
+        await other.api(Number(task.user_id)).tasks.pause.mutate({ id: task.id });
+        paused.push(task.id);
+      }
+      servers[i] = await startServer(stack, serverEnv(i));
+    }
+    await waitForPolling(databaseUrl, options.tasks + latency.length - paused.length - bookedAt.size, 240_000, true);
+    const rollSeconds = (Date.now() - rollStarted) / 1000;
+    const lostAfterRoll = await unowned(databaseUrl);
+    const lostCommandsRoll = await notPaused(databaseUrl, paused);
+
+    // SIGKILL one instance under load: its tasks must run elsewhere within the lease (+2 s).
+    const victim = servers.pop()!;
+    const killedAt = Date.now();
+    await stopServer(victim, 'SIGKILL');
+    await waitFor(
+      "the killed instance's tasks owned by the others",
+      options.leaseMs + 60_000,
+      async () => (await unowned(databaseUrl)) === 0,
+      100,
+    );
+    const takeoverSeconds = Number(((Date.now() - killedAt) / 1000).toFixed(1));
+
+    const final = await stack.control.stats();
+    const byPreorder = new Map<string, number>();
+    for (const b of final.bookings) byPreorder.set(String(b.preorderId), (byPreorder.get(String(b.preorderId)) ?? 0) + 1);
+    const doubleBookings = [...byPreorder.values()].filter((n) => n > 1).length;
+    const [{ twice }] = (await sql<{ twice: string }>(
+      databaseUrl,
+      `select count(*) as twice from (select booking_id from ledger_entries where reason = 'commit' and booking_id is not null
+       group by booking_id having count(*) > 1) t`,
+    )) as [{ twice: string }];
+    const lostCommands = lostCommandsRoll + (await notPaused(databaseUrl, paused));
+    const lost = lostAfterRoll + (await unowned(databaseUrl));
+    const result: ScaleOutResult = {
+      scenario: 'scale-out',
+      instances: options.instances,
+      tasks: options.tasks,
+      sellers: options.sellers,
+      leaseMs: options.leaseMs,
+      perInstance,
+      latency: {
+        samples: latency.length,
+        booked: latencies.length,
+        p50Ms: Math.round(percentile(latencies, 50)),
+        p99Ms: Math.round(percentile(latencies, 99)),
+      },
+      wbCallsPerMinute: { oneInstance, allInstances },
+      redisCommandsPerSecond,
+      rollingRestart: { seconds: Number(rollSeconds.toFixed(1)), lost: lostAfterRoll, lostCommands: lostCommandsRoll },
+      takeoverSeconds,
+      lost,
+      doubleBookings,
+      doubleCharges: Number(twice),
+      lostCommands,
+      violations: final.violations,
+      pass: false,
+    };
+    result.pass =
+      perInstance.every((p) => p.eventLoopLagP99Ms < 50) &&
+      takeoverSeconds <= options.leaseMs / 1000 + 2 &&
+      lost === 0 &&
+      doubleBookings === 0 &&
+      result.doubleCharges === 0 &&
+      lostCommands === 0 &&
+      allInstances <= oneInstance * 1.1 + 1 &&
+      final.violations === 0;
+    return result;
+  } finally {
+    await stopAll();
+  }
+}
+
+/** Every active task (optionally: every one not paused) leased by a live instance and at rest in `polling`/`idle`. */
+async function waitForPolling(databaseUrl: string, count: number, timeoutMs: number, includePaused = false): Promise<void> {
+  await waitFor(
+    `${count} tasks polling`,
+    timeoutMs,
+    async () => {
+      const [{ n }] = (await sql<{ n: string }>(
+        databaseUrl,
+        `select count(*) as n from monitoring_tasks t join monitor_instances i on i.id = t.lease_owner
+       where i.lease_until > now() and t.state ${includePaused ? "in ('polling', 'idle')" : "= 'polling'"}`,
+      )) as [{ n: string }];
+      return Number(n) >= count;
+    },
+    500,
+  );
+}
+
+async function wbCallsPerMinute(stack: Stack, seconds: number): Promise<number> {
+  const before = await stack.control.stats();
+  await sleep(seconds * 1000);
+  const after = await stack.control.stats();
+  return Number(((countRequests(after, 'coefficients') - countRequests(before, 'coefficients')) / (seconds / 60)).toFixed(1));
+}
+
+/** Tasks per owning instance, keyed by the pid in the instance id (`host:pid:…`). */
+async function ownership(databaseUrl: string): Promise<Map<number, number>> {
+  const rows = await sql<{ owner: string; n: string }>(
+    databaseUrl,
+    `select lease_owner as owner, count(*) as n from monitoring_tasks where state <> 'done' and lease_owner is not null group by lease_owner`,
+  );
+  const byPid = new Map<number, number>();
+  for (const row of rows) {
+    const pid = Number(/:(\d+):/.exec(row.owner)?.[1] ?? 0);
+    byPid.set(pid, (byPid.get(pid) ?? 0) + Number(row.n));
+  }
+  return byPid;
+}
+
+/** Active tasks that no live instance holds. */
+async function unowned(databaseUrl: string): Promise<number> {
+  const [{ n }] = (await sql<{ n: string }>(
+    databaseUrl,
+    `select count(*) as n from monitoring_tasks t where t.state <> 'done' and not exists (
+       select 1 from monitor_instances i where i.id = t.lease_owner and i.lease_until > now())`,
+  )) as [{ n: string }];
+  return Number(n);
+}
+
+async function notPaused(databaseUrl: string, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const [{ n }] = (await sql<{ n: string }>(
+    databaseUrl,
+    `select count(*) as n from monitoring_tasks where id = any($1) and state <> 'idle'`,
+    [ids],
+  )) as [{ n: string }];
+  return Number(n);
+}
+
+async function redisCommands(stack: Stack): Promise<number> {
+  const client = new Redis(stack.redis.url, { lazyConnect: true });
+  await client.connect();
+  try {
+    const info = await client.info('stats');
+    return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 0);
+  } finally {
+    client.disconnect();
+  }
+}
