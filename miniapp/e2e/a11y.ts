@@ -124,8 +124,17 @@ export async function tapTargetProblems(page: Page, min = 44): Promise<TapProble
 
 /** Words of the machine, or English sentences, in a Russian screen. */
 export async function rawTextProblems(page: Page): Promise<string[]> {
-  // biome-ignore lint/performance/useDomNodeTextContent: what is rendered and visible, not hidden template text.
-  const text = await page.locator('body').innerText();
+  // Visible texts, each on its own; masked key hints and code samples are the seller's data, not our words.
+  const text = await page.evaluate(() => {
+    const parts: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (!el || el.closest('.masked, code, script, style, [data-telegram-chrome]') || el.getClientRects().length === 0) continue;
+      parts.push(node.textContent ?? '');
+    }
+    return parts.join(' ');
+  });
   const problems: string[] = [];
   for (const pattern of [/xstate/i, /\(START\)|\bSTART\b/, /\bpolling\b|backing-off|needs-action/, /undefined|null|NaN|\{\w+\}/]) {
     const match = text.match(pattern);
@@ -134,7 +143,9 @@ export async function rawTextProblems(page: Page): Promise<string[]> {
   // English words of 4+ letters that are not names we show on purpose (WB, SlotPilot, API, cURL, Cookie…).
   const allowed =
     /^(SlotPilot|Wildberries|Telegram|Stars|Cookie|cURL|Network|Headers|Request|Copy|bash|WBTokenV3|Dev|Night|English|Русский)$/;
-  for (const word of text.match(/\b[A-Za-z]{4,}\b/g) ?? []) if (!allowed.test(word)) problems.push(word);
+  // Host names and header names the instructions quote (seller.wildberries.ru, wbx-validation-key) are identifiers.
+  const prose = text.replace(/[\w]+(?:[.-][\w]+)+/g, ' ');
+  for (const word of prose.match(/\b[A-Za-z]{4,}\b/g) ?? []) if (!allowed.test(word)) problems.push(word);
   return problems;
 }
 

@@ -1,6 +1,7 @@
 // The seller's main path, end to end against the real server and the WB sandbox: add a portal session on Keys, create an
 // auto-booking task through the calendar, watch it poll, open a slot in the sandbox, see the card turn booked.
 import { expect, test } from '@playwright/test';
+import { expectAccessible, rawTextProblems } from './a11y.ts';
 import { saveScreenshot } from './screenshots.ts';
 import { addDays, mainButton, moscowToday, openApp, sandbox, tapDay, waitForFeed } from './world.ts';
 
@@ -75,6 +76,17 @@ test('creates an auto-booking task through the calendar; it polls, a slot opens,
   await page.goto(page.url().replace('theme=light', 'theme=dark'));
   await expect(page.getByTestId('booking-row')).toHaveAttribute('data-status', 'confirmed');
   await saveScreenshot(page, testInfo, 'task-detail-dark');
+  await expectAccessible(page, 'booked task detail, dark');
+  expect(await rawTextProblems(page)).toEqual([]);
+
+  // History: the booking and its credit, one row each (the reservation and its commit are one event for a seller).
+  await page.getByTestId('tg-back-button').click();
+  await page.getByTestId('tab-history').click();
+  await expect(page.getByTestId('history-bookings').getByRole('listitem')).toHaveCount(1);
+  await expect(page.getByTestId('ledger-row').filter({ hasText: 'Бронирование состоялось' })).toHaveCount(1);
+  await expect(page.getByTestId('ledger-row').filter({ hasText: 'Зарезервировано' })).toHaveCount(0);
+  await expectAccessible(page, 'history, dark');
+  expect(await rawTextProblems(page)).toEqual([]);
 
   await sandbox.closeDays(507, 2, [slot]);
 });

@@ -434,6 +434,11 @@ const ru = {
   'cal.asOf.stale': 'Коэффициенты на {time} МСК — устарели, цвета приглушены',
   'cal.detail': '{date}: {cells}',
   'cal.detail.none': 'нет открытых слотов',
+  'ledger.booking-spent': 'Бронирование состоялось',
+  'ledger.booking-returned': 'Бронирование не состоялось — возвращено',
+  'ledger.booking-pending': 'Бронируется',
+  'keys.rejected.session': 'WB больше не принимает эту сессию (вы вышли из кабинета или она истекла). Скопируйте свежую и добавьте её.',
+  'keys.rejected.token': 'WB больше не принимает этот токен. Создайте новый в кабинете и добавьте его.',
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -869,6 +874,11 @@ const en: Record<MessageKey, string> = {
   'cal.asOf.stale': 'Coefficients as of {time} Moscow time — out of date, colours faded',
   'cal.detail': '{date}: {cells}',
   'cal.detail.none': 'no open slots',
+  'ledger.booking-spent': 'Booking made',
+  'ledger.booking-returned': 'Booking did not happen — returned',
+  'ledger.booking-pending': 'Booking in progress',
+  'keys.rejected.session': 'WB no longer accepts this session (you signed out of the portal or it expired). Copy a fresh one and add it.',
+  'keys.rejected.token': 'WB no longer accepts this token. Create a new one in the portal and add it.',
 };
 
 export const MESSAGES: Record<Language, Record<MessageKey, string>> = { ru, en };

@@ -198,7 +198,12 @@ function KeyRow({ item }: { item: KeySummary }) {
       <p className="masked" data-testid="key-hint">
         {item.hint}
       </p>
-      {item.lastError && <p className="warning-text">{item.lastError}</p>}
+      {/* The server keeps WB's own (English, technical) words for support; the seller gets what it means for them. */}
+      {item.lastError && !item.valid && (
+        <p className="warning-text" data-testid="key-rejected">
+          {t(item.kind === 'portal_session' ? 'keys.rejected.session' : 'keys.rejected.token')}
+        </p>
+      )}
       <div className="task-actions">
         <button
           type="button"
