@@ -12,8 +12,10 @@ import { moscowToday, type RedistributionCriteria, type SupplyCriteria, type Tas
 import type { Logger } from 'pino';
 import { type Actor, createActor, fromPromise } from 'xstate';
 import type { SlotFeed } from '../feed/slot-feed.ts';
+import { enqueueNotification } from '../notify/outbox.ts';
 import type { SharedState, Unsubscribe } from '../platform/kv/types.ts';
 import type { Metrics } from '../platform/metrics.ts';
+import { fullJitterDelay } from './backoff.ts';
 import { isDeadPredecessor, processAlive } from './instance-leases.ts';
 import {
   type ActInput,
@@ -22,11 +24,13 @@ import {
   type MonitorDescription,
   type MonitorSnapshot,
   monitorMachine,
+  type ProbeFailure,
   type ProbeInput,
   type ProbeResult,
   persistedSnapshotOf,
 } from './machine.ts';
 import type { Redistribution } from './redistribution.ts';
+import { INCOMPATIBLE_SNAPSHOT, toStored, upcastSnapshot } from './snapshot-versions.ts';
 import { type SupplyAct, SWEEP_AFTER_MS } from './supply-act.ts';
 import { cheapestBookable, type SupplyProbe } from './supply-probe.ts';
 import type { TransitionLog, TransitionRecord } from './transition-log.ts';
@@ -77,6 +81,8 @@ interface Hosted {
   seq: number;
   /** Snapshot writes of one task happen in order. */
   writes: Promise<void>;
+  /** State changes queued or being retried and not yet written. */
+  unwritten: number;
   stopping: boolean;
 }
 
@@ -120,6 +126,10 @@ const UNHELD = `(t.lease_owner is null or not exists (
   select 1 from monitor_instances i where i.id = t.lease_owner and i.lease_until > now()))`;
 const SUPPLY_HOUSEKEEPING_MS = 120_000;
 const SWEEP_EVERY_MS = 30_000;
+/** How long an act waits for its task's state to be written before it gives up this turn (transient). */
+const ACT_WRITE_WAIT_MS = 10_000;
+/** How long a command waits for its write before answering (the write goes on being retried). */
+const COMMAND_WRITE_WAIT_MS = 5_000;
 /** Past another instance's lease end before looking: its clock (Postgres's `now()`) is the same, the timer is not exact. */
 const LAPSE_MARGIN_MS = 100;
 /** An actor whose next deadline is nearer than this stays running instead of being parked. */
@@ -382,8 +392,9 @@ export class ActorHost {
     const hosted = this.hosted.get(taskId);
     if (!hosted) return;
     this.running(hosted).send({ type: command });
-    // The subscription queued the snapshot write; wait for it (and any before it).
-    await hosted.writes;
+    // The subscription queued the snapshot write; wait for it (and any before it), but not forever: while PostgreSQL
+    // refuses it, it is retried in the background and the command stands in the live actor.
+    await this.written(hosted, COMMAND_WRITE_WAIT_MS);
   }
 
   private async heartbeat(): Promise<void> {
@@ -431,7 +442,7 @@ export class ActorHost {
     // 2. Claim tasks nobody holds (new, released, or left by a dead instance), batch after batch while there are more.
     for (let batch = 0; batch < 20 && !this.stopped; batch++) {
       const claimed = await this.claimBatch();
-      for (const row of claimed) this.host(toRow(row), row.snapshot === null);
+      for (const row of claimed) await this.hostSafely(toRow(row), row.snapshot === null);
       if (claimed.length < (this.options.claimBatch ?? 1_000)) break;
     }
 
@@ -480,7 +491,7 @@ export class ActorHost {
       [taskId, this.options.instanceId],
     );
     if (!row) return false;
-    if (!this.hosted.has(taskId)) this.host(toRow(row), row.snapshot === null);
+    if (!this.hosted.has(taskId)) return this.hostSafely(toRow(row), row.snapshot === null);
     return true;
   }
 
@@ -494,6 +505,70 @@ export class ActorHost {
          returning id, user_id, kind, mode, criteria, snapshot`,
         [this.options.instanceId, ...params],
       );
+  }
+
+  /**
+   * Host a claimed task; a stored snapshot this machine cannot restore (corrupted, a state it no longer has, a newer
+   * version) quarantines that one task — failed, reason `incompatible-snapshot`, the seller told, admins alerted in the
+   * log — and never stops the others. False when the task was quarantined.
+   */
+  private async hostSafely(row: TaskRow, fresh: boolean): Promise<boolean> {
+    let problem: string | undefined;
+    if (row.snapshot !== null) {
+      const upcast = upcastSnapshot(row.snapshot);
+      if (upcast.ok) row.snapshot = upcast.snapshot;
+      else problem = upcast.problem;
+    }
+    if (problem === undefined) {
+      try {
+        this.host(row, fresh);
+        return true;
+      } catch (error) {
+        problem = error instanceof Error ? error.message : 'restore failed';
+        await this.unhost(row.id, { persist: false }).catch(() => undefined);
+      }
+    }
+    await this.quarantine(row, problem);
+    return false;
+  }
+
+  private async quarantine(row: TaskRow, problem: string): Promise<void> {
+    this.options.logger.error(
+      { event: 'monitor.snapshot_quarantined', taskId: row.id, userId: row.userId, problem, alert: 'admins' },
+      'a task snapshot cannot be restored: the task is failed and kept for inspection',
+    );
+    const original: unknown = row.snapshot;
+    const snapshot = {
+      ...toStored({
+        status: 'done',
+        value: 'done',
+        children: {},
+        output: undefined,
+        error: undefined,
+        context: {
+          ...quarantinedContext(row),
+          reason: INCOMPATIBLE_SNAPSHOT,
+          outcome: 'failed',
+        },
+      } as MonitorSnapshot),
+      quarantined: { problem, original },
+    };
+    await this.options.orm.em.fork().transactional(async (em) => {
+      await em.getConnection().execute(
+        `update monitoring_tasks set snapshot = ?::jsonb, state = 'done', outcome = 'failed', finished_at = now(),
+           lease_owner = null, updated_at = now()
+         where id = ? and lease_owner = ?`,
+        [JSON.stringify(snapshot), row.id, this.options.instanceId],
+        'all',
+        em.getTransactionContext(),
+      );
+      await enqueueNotification(em, {
+        userId: row.userId,
+        kind: 'task_failed',
+        payload: { taskId: row.id, reason: INCOMPATIBLE_SNAPSHOT, detail: problem },
+        dedupeKey: `task_failed:${row.id}`,
+      });
+    });
   }
 
   private host(row: TaskRow, fresh: boolean): void {
@@ -510,6 +585,7 @@ export class ActorHost {
       lastBest: '',
       seq: 0,
       writes: Promise.resolve(),
+      unwritten: 0,
       stopping: false,
     };
     this.hosted.set(row.id, hosted);
@@ -648,9 +724,12 @@ export class ActorHost {
     };
     this.options.metrics?.transitions.inc({ from: from || 'none', to: description.state });
     const persisted = persistedOf(hosted);
+    hosted.unwritten += 1;
     hosted.writes = hosted.writes
       .then(async () => {
-        const stillOwner = await this.persist(row.id, persisted, description);
+        const stillOwner = await this.persistUntilWritten(hosted, persisted, description).finally(() => {
+          hosted.unwritten -= 1;
+        });
         if (!stillOwner) {
           await this.unhost(row.id, { persist: false });
           return;
@@ -664,6 +743,41 @@ export class ActorHost {
       );
   }
 
+  /**
+   * A change of durable state is written, retried with a growing wait while PostgreSQL refuses it (the task stays hosted
+   * and leased meanwhile, and its acts wait: see `act`). Gives up only when the task leaves this instance or the
+   * instance stops (whose final write tries once more).
+   */
+  private async persistUntilWritten(hosted: Hosted, snapshot: MonitorSnapshot, description: MonitorDescription): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.persist(hosted.row.id, snapshot, description);
+      } catch (err) {
+        if (this.stopped || hosted.stopping || this.hosted.get(hosted.row.id) !== hosted) throw err;
+        const waitMs = Math.max(100, fullJitterDelay(attempt, Math.random, { baseMs: 200, capMs: 5_000 }));
+        this.options.logger.warn(
+          { event: 'actor.persist_retry', taskId: hosted.row.id, attempt, waitMs, err },
+          'could not write the task state: retrying',
+        );
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+  }
+
+  /** Resolves once every state change of the task so far is written (or `maxMs` passed: false). */
+  private async written(hosted: Hosted, maxMs: number): Promise<boolean> {
+    if (hosted.unwritten === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), maxMs);
+    });
+    try {
+      return await Promise.race([hosted.writes.then(() => hosted.unwritten === 0), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async publishChange(hosted: Hosted, description: ReturnType<typeof describeSnapshot>): Promise<void> {
     hosted.seq += 1;
     const change: TaskChange = { taskId: hosted.row.id, userId: hosted.row.userId, seq: hosted.seq, description, at: Date.now() };
@@ -671,7 +785,7 @@ export class ActorHost {
   }
 
   /** Write the snapshot if we still hold the lease (fencing). False when another instance owns the task now. */
-  private async persist(taskId: string, snapshot: unknown, description: ReturnType<typeof describeSnapshot>): Promise<boolean> {
+  private async persist(taskId: string, snapshot: MonitorSnapshot, description: ReturnType<typeof describeSnapshot>): Promise<boolean> {
     const done = description.state === 'done';
     const rows = await this.options.orm.em
       .fork()
@@ -682,7 +796,7 @@ export class ActorHost {
              finished_at = case when ? then now() else null end,
              lease_owner = case when ? then null else lease_owner end
          where id = ? and lease_owner = ? returning id`,
-        [JSON.stringify(snapshot), description.state, description.outcome, done, done, taskId, this.options.instanceId],
+        [JSON.stringify(toStored(snapshot)), description.state, description.outcome, done, done, taskId, this.options.instanceId],
       );
     return rows.length === 1;
   }
@@ -768,6 +882,12 @@ export class ActorHost {
   private async act(input: ActInput): Promise<ActResult> {
     const hosted = this.hosted.get(input.taskId);
     if (!hosted) throw { kind: 'transient', reason: 'the task is moving to another instance' };
+    // Nothing reaches WB before `booking` (and any command deferred in it) is written: an act whose state PostgreSQL
+    // refuses to store would be invisible to a restart or to the instance that takes the task over.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (!(await this.written(hosted, ACT_WRITE_WAIT_MS))) {
+      throw { kind: 'transient', reason: 'the task state could not be written yet' } satisfies ProbeFailure;
+    }
     const { row } = hosted;
     if (row.kind === 'redistribution') {
       return this.options.redistribution.act({ taskId: row.id, userId: row.userId, criteria: row.criteria as RedistributionCriteria });
@@ -819,4 +939,26 @@ function summarize(d: ReturnType<typeof describeSnapshot>): string {
   if (d.found) parts.push(`found x${d.found.coefficient} at ${d.found.warehouseId} on ${d.found.date}`);
   if (d.reason) parts.push(d.reason);
   return parts.join('; ') || '—';
+}
+
+/** A whole context for a quarantined task's stand-in snapshot, from the task row (the stored one is unreadable). */
+function quarantinedContext(row: TaskRow): MonitorSnapshot['context'] {
+  return {
+    taskId: row.id,
+    mode: row.mode,
+    keepWatching: false,
+    pollIntervalMs: 0,
+    nextPollAt: null,
+    backoffUntil: null,
+    backoffAttempt: 0,
+    actAttempt: 0,
+    lastCheckAt: null,
+    bestSeen: null,
+    found: null,
+    notified: [],
+    reason: null,
+    actionUrl: null,
+    pendingCommand: null,
+    outcome: null,
+  };
 }

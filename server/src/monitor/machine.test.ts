@@ -1064,11 +1064,18 @@ describe('describeSnapshot', () => {
     expect(describeSnapshot(h.snapshot())).toMatchObject({ state: 'done', outcome: 'notified', nextStepAt: null, found: SLOT });
   });
 
-  it('refuses a state this machine does not have rather than guess', () => {
+  it('describes a state this machine does not have as the quarantine will end it, never throwing', () => {
     const snapshot = persistedSnapshotOf(
       createActor(monitorMachine, { input: { taskId: 't', mode: 'notify', keepWatching: false, pollIntervalMs: 1 } }),
     );
-    expect(() => describeSnapshot({ ...snapshot, value: 'sleeping' as never })).toThrow(/unknown state/);
+    for (const broken of [
+      { ...snapshot, value: 'sleeping' as never },
+      { ...snapshot, value: { waiting: 'x' } as never },
+      { ...snapshot, value: null as never },
+      { ...snapshot, context: undefined as never },
+    ]) {
+      expect(describeSnapshot(broken)).toMatchObject({ state: 'done', outcome: 'failed', reason: 'incompatible-snapshot' });
+    }
   });
 });
 

@@ -563,10 +563,21 @@ const TASK_STATE_NAMES: ReadonlySet<string> = new Set<TaskState>(['idle', 'polli
 /** Works on a live snapshot and on a persisted one read back from the database. */
 export function describeSnapshot(snapshot: { value: MonitorStateValue; context: MonitorContext }): MonitorDescription {
   const { value, context } = snapshot;
-  const top = typeof value === 'string' ? value : Object.keys(value)[0];
-  if (top === undefined || !TASK_STATE_NAMES.has(top)) {
-    // Only a snapshot from another version of this machine can get here; guessing would show a wrong state.
-    throw new Error(`monitor ${context.taskId}: unknown state ${JSON.stringify(value)}`);
+  const top = typeof value === 'string' ? value : isRecord(value) ? Object.keys(value)[0] : undefined;
+  if (top === undefined || !TASK_STATE_NAMES.has(top) || !isRecord(context)) {
+    // A snapshot this machine cannot read (corrupted, or another version's state): the host quarantines such a task as
+    // failed when it claims it, so that is what every reader shows meanwhile — never an exception that takes a list,
+    // /metrics or a shutdown down with it (issue 15).
+    return {
+      state: 'done',
+      outcome: 'failed',
+      nextStepAt: null,
+      reason: 'incompatible-snapshot',
+      bestSeen: null,
+      found: null,
+      lastCheckAt: null,
+      actionUrl: null,
+    };
   }
   const state = top as TaskState;
   let nextStepAt: number | null = null;

@@ -24,7 +24,8 @@ import type { WarehouseDirectory } from '../feed/warehouse-directory.ts';
 import { WbPortalError, WbUnauthorizedError } from '../wb/errors.ts';
 import type { WbPortalClient } from '../wb/portal-client.ts';
 import type { ActorHost, TaskCommand } from './actor-host.ts';
-import { describeSnapshot, type MonitorSnapshot } from './machine.ts';
+import { describeSnapshot, type MonitorDescription } from './machine.ts';
+import { upcastSnapshot } from './snapshot-versions.ts';
 import type { TransitionLog } from './transition-log.ts';
 
 export const MAX_ACTIVE_TASKS = 50;
@@ -269,7 +270,7 @@ export class TaskService {
 
   view(userId: number, row: TaskRecord): TaskView {
     const live = this.deps.host.describe(row.id);
-    const description = live ?? (row.snapshot ? describeSnapshot(row.snapshot as unknown as MonitorSnapshot) : undefined);
+    const description = live ?? storedDescription(row.snapshot);
     const state = description?.state ?? row.state;
     let source: TaskSource | null = null;
     if (row.kind === 'supply' && state !== 'done') {
@@ -339,6 +340,16 @@ export class TaskService {
   private async requireCredit(userId: number): Promise<void> {
     if ((await creditsLeft(this.deps.orm.em.fork(), userId)) < 1) throw new DomainError('NO_CREDITS');
   }
+}
+
+/**
+ * A stored snapshot's description, if this machine can read it: one it cannot (waiting for its owner to quarantine it)
+ * shows the row's own state instead of failing the whole list.
+ */
+function storedDescription(snapshot: Record<string, unknown> | null | undefined): MonitorDescription | undefined {
+  if (!snapshot) return undefined;
+  const upcast = upcastSnapshot(snapshot);
+  return upcast.ok ? describeSnapshot(upcast.snapshot) : undefined;
 }
 
 /** Whether `error` (or one of its causes) is a violation of the named constraint or unique index. */
