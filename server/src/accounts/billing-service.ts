@@ -120,7 +120,8 @@ export class BillingService {
     const title = `SlotPilot: ${creditsLabel(pack.credits, language)}`;
     return {
       title,
-      description: invoiceDescription(pack.credits, language),
+      // Telegram expects the terms to be reachable from the invoice (1–255 characters).
+      description: `${invoiceDescription(pack.credits, language)} ${language === 'en' ? 'Terms: /terms' : 'Условия: /terms'}`.slice(0, 255),
       payload: invoicePayload(pack),
       currency: STARS_CURRENCY,
       prices: [{ label: creditsLabel(pack.credits, language), amount: pack.stars }],

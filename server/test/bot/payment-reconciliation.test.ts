@@ -40,6 +40,10 @@ describe('bot: payments that are never lost', () => {
     const menu = await ask(buyer, '/buy');
     expect(menu.payload.text).toContain('/terms');
     expect(menu.payload.text).toContain('/paysupport');
+    const mark = fake.mark();
+    await press(fake, buyer, 'buy:pack-5', menu.result?.message_id as number);
+    const invoice = await fake.waitFor('sendInvoice', (p) => p.chat_id === buyer.id, { after: mark });
+    expect(invoice.payload.description).toMatch(/ Terms: \/terms$/);
     await reconcile(); // whatever earlier transactions the fake holds are behind the cursor now
 
     // The database goes away just as the payment arrives: the handler throws after Telegram has taken the Stars.

@@ -1,6 +1,7 @@
 // Webhook mode: the bot registers POST /telegram/webhook with Telegram, the route checks the secret token, and updates
 // posted to it are handled (outside the tRPC plugin's scope, so the JSON body parser is Fastify's own).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BillingService } from '../../src/accounts/billing-service.ts';
 import type { TestServer } from '../harness/test-server.ts';
 import { PUBLIC_URL, startBotServer } from './bot-harness.ts';
 import { FakeBotApi, type Payload } from './fake-bot-api.ts';
@@ -69,5 +70,21 @@ describe('bot: webhook mode', () => {
     const me = await server.client(user).me.get.query();
     expect(me.credits).toEqual({ trial: 2, paid: 5 });
     expect(fake.callsOf('sendMessage', (p) => p.chat_id === user.id && /added/.test(p.text))).toHaveLength(1);
+  });
+
+  it('a payment whose handler crashed is answered with an error, so Telegram delivers it again, and then credited', async () => {
+    const user = { id: 7_800_003, firstName: 'Retry', languageCode: 'en' };
+    await post(fake.message(user, '/start'), SECRET);
+    const crash = vi.spyOn(BillingService.prototype, 'recordPayment').mockRejectedValueOnce(new Error('connection terminated'));
+    const payment = fake.successfulPayment(user, 'v1:pack-5:5:250', 250, 'charge-webhook-crash');
+    const first = await post(payment, SECRET);
+    crash.mockRestore();
+    expect(first.status).toBeGreaterThanOrEqual(500);
+    expect((await server.client(user).me.get.query()).credits).toEqual({ trial: 2, paid: 0 });
+    expect(fake.callsOf('sendMessage', (p) => p.chat_id === user.id && /Your Stars are not lost/.test(p.text))).toHaveLength(1);
+
+    // Telegram's redelivery.
+    expect((await post(payment, SECRET)).status).toBe(200);
+    expect((await server.client(user).me.get.query()).credits).toEqual({ trial: 2, paid: 5 });
   });
 });
