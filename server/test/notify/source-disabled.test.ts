@@ -53,7 +53,7 @@ describe('source disabled', () => {
     for (let i = 0; i < 3; i++) await incidents.check();
     const en = await fake.waitFor('sendMessage', (p) => p.chat_id === watching[0]!.id && /temporarily disabled/.test(p.text));
     expect(en.payload.text).toContain('I will not message you again about this outage.');
-    await fake.waitFor('sendMessage', (p) => p.chat_id === watching[1]!.id && /временно отключил/.test(p.text));
+    await fake.waitFor('sendMessage', (p) => p.chat_id === watching[1]!.id && /временно перестал отдавать коэффициенты/.test(p.text));
 
     for (let i = 0; i < 3; i++) await incidents.check();
     const rows = await server.orm.em.fork().find(OutboxMessage, { kind: 'source_disabled' });
