@@ -124,7 +124,8 @@ test('tasks, redistribution and credits screens in both themes', async ({ page }
   await openApp(page, user, '/');
   const card = page.locator(`[data-task-id="${id}"]`);
   await card.getByTestId('task-resume').click();
-  await expect(card.getByTestId('task-badge')).toHaveAttribute('data-state', 'polling');
+  // Running again; if a free cell is open at these warehouses it may already be alerting (keepWatching brings it back).
+  await expect(card.getByTestId('task-badge')).toHaveAttribute('data-state', /^(polling|booking)$/);
   await card.getByTestId('task-cancel').click();
   // Telegram's own popup confirms it (the stand-in outside Telegram).
   await expect(page.getByTestId('tg-popup')).toContainText('Отменить задачу?');

@@ -31,6 +31,9 @@ export function CreditsScreen({ paywall }: { paywall: boolean }) {
   const [outcome, setOutcome] = useState<InvoiceOutcome | null>(null);
 
   const chosen = packs.data?.find((p) => p.id === packId) ?? packs.data?.[0];
+  // The paywall follows the balance, not the link: "/credits?paywall=1" opened with credits left is the plain Credits
+  // screen, and an empty balance shows the paywall however the screen was reached.
+  const showPaywall = me.data !== undefined && me.data.credits.trial + me.data.credits.paid === 0;
 
   const buy = useMutation({
     mutationFn: async (id: string) => openStarsInvoice((await billing.createInvoice(id)).invoiceLink),
@@ -60,8 +63,9 @@ export function CreditsScreen({ paywall }: { paywall: boolean }) {
 
   return (
     <>
-      {paywall ? (
-        <section className="card paywall" role="alert" data-testid="paywall">
+      {showPaywall ? (
+        // Announced as an alert only when the API just refused an action for want of credits (the paywall link).
+        <section className="card paywall" role={paywall ? 'alert' : undefined} data-testid="paywall">
           <h1>{t('paywall.title')}</h1>
           <p>{t('paywall.text')}</p>
         </section>

@@ -44,7 +44,8 @@ export function HistoryScreen() {
                 <span className="grow">
                   {t(`ledger.${entry.kind as LedgerKind}`)}
                   <span className="hint option-sub">
-                    {formatMoscowDateTime(entry.at, language)} · {t(`ledger.bucket.${entry.bucket}`)}: {entry.balanceAfter}
+                    {t('time.msk', { time: formatMoscowDateTime(entry.at, language) })} · {t(`ledger.bucket.${entry.bucket}`)}:{' '}
+                    {entry.balanceAfter}
                   </span>
                 </span>
               </li>
@@ -75,7 +76,7 @@ export function HistoryScreen() {
                         {name(b.warehouseId)}, {formatDay(b.date, language)}
                         {b.coefficient !== null && ` · ${coefficientText(b.coefficient, t)}`} · {t(`box.${b.boxTypeId as 2 | 5 | 6}`)}
                         <span className="hint option-sub">
-                          {formatMoscowDateTime(b.createdAt, language)}
+                          {t('time.msk', { time: formatMoscowDateTime(b.createdAt, language) })}
                           {b.supplyId && ` · ${t('history.supply', { id: b.supplyId })}`}
                         </span>
                       </span>
@@ -97,7 +98,7 @@ export function HistoryScreen() {
                     <span className="grow">
                       {t('task.transfer', { nmId: o.nmId, units: o.units, from: name(o.srcWarehouseId), to: name(o.dstWarehouseId) })}
                       <span className="hint option-sub">
-                        {formatMoscowDateTime(o.createdAt, language)}
+                        {t('time.msk', { time: formatMoscowDateTime(o.createdAt, language) })}
                         {o.requestId && ` · ${o.requestId}`}
                       </span>
                     </span>

@@ -439,6 +439,7 @@ const ru = {
   'ledger.booking-pending': 'Бронируется',
   'keys.rejected.session': 'WB больше не принимает эту сессию (вы вышли из кабинета или она истекла). Скопируйте свежую и добавьте её.',
   'keys.rejected.token': 'WB больше не принимает этот токен. Создайте новый в кабинете и добавьте его.',
+  'time.msk': '{time} МСК',
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -879,6 +880,7 @@ const en: Record<MessageKey, string> = {
   'ledger.booking-pending': 'Booking in progress',
   'keys.rejected.session': 'WB no longer accepts this session (you signed out of the portal or it expired). Copy a fresh one and add it.',
   'keys.rejected.token': 'WB no longer accepts this token. Create a new one in the portal and add it.',
+  'time.msk': '{time} Moscow time',
 };
 
 export const MESSAGES: Record<Language, Record<MessageKey, string>> = { ru, en };

@@ -192,7 +192,7 @@ function KeyRow({ item }: { item: KeySummary }) {
       <p className="hint">
         {t(`keys.kind.${item.kind}`)}
         {item.sellerName && ` · ${item.sellerName}`}
-        {item.expiresAt && ` · ${t('keys.until', { date: formatMoscowDateTime(item.expiresAt, language) })}`}
+        {item.expiresAt && ` · ${t('keys.until', { date: t('time.msk', { time: formatMoscowDateTime(item.expiresAt, language) }) })}`}
         {item.shareFeed && ` · ${t('keys.sharing')}`}
       </p>
       <p className="masked" data-testid="key-hint">

@@ -30,7 +30,7 @@ export function useTaskCommand(taskId: string) {
   });
 }
 
-export function TaskControls({ task }: { task: Pick<Task, 'id' | 'state'> }) {
+export function TaskControls({ task, withoutPause = false }: { task: Pick<Task, 'id' | 'state'>; withoutPause?: boolean }) {
   const t = useT();
   const command = useTaskCommand(task.id);
   const busy = command.isPending;
@@ -42,7 +42,7 @@ export function TaskControls({ task }: { task: Pick<Task, 'id' | 'state'> }) {
   return (
     <>
       <div className="task-actions">
-        {task.state === 'idle' ? (
+        {withoutPause ? null : task.state === 'idle' ? (
           <button type="button" className="small-button" disabled={busy} onClick={() => command.mutate('resume')} data-testid="task-resume">
             {t('task.resume')}
           </button>

@@ -121,7 +121,8 @@ export function TaskDetailScreen({ id }: { id: string }) {
             </div>
           </div>
         )}
-        <TaskControls task={view} />
+        {/* Pause/Resume is this screen's MainButton: here only Cancel, so nothing is offered twice. */}
+        <TaskControls task={view} withoutPause />
       </section>
 
       <section className="card" aria-label={t('detail.watch')}>
