@@ -23,7 +23,7 @@ export type OutboxKind =
  */
 const DEDUPE_EXPIRES_MS: Partial<Record<OutboxKind, number>> = {
   credits_exhausted: 60 * 60_000,
-  slot_found: 30 * 60_000,
+  slot_found: 5 * 60_000,
 };
 
 export async function enqueueNotification(

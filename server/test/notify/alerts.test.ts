@@ -184,7 +184,7 @@ describe('alerts a seller can act on', () => {
     expect(await server.orm.em.fork().count(OutboxMessage, { user: user.id, kind: 'task_ended' })).toBe(1);
   });
 
-  it('"credits exhausted" for a task is said once, and again once the first is an hour old', async () => {
+  it('"credits exhausted" for a task is said once, and again once the first is an hour old; a slot alert after 5 minutes', async () => {
     const user = newUser('en');
     await server.client(user).me.get.query();
     const taskId = '00000000-0000-4000-8000-0000000000c1';
@@ -205,5 +205,27 @@ describe('alerts a seller can act on', () => {
       .nativeUpdate(OutboxMessage, { user: user.id, kind: 'credits_exhausted' }, { createdAt: new Date(Date.now() - 61 * 60_000) });
     await write();
     expect(await server.orm.em.fork().count(OutboxMessage, { user: user.id, kind: 'credits_exhausted' })).toBe(2);
+
+    // A slot alert's key holds 5 minutes: the same cell found again later (it closed and reopened) is news.
+    const slot = { taskId, warehouseId: 117501, date: addDays(moscowToday(), 3), coefficient: 0 };
+    const alert = () =>
+      server.orm.em
+        .fork()
+        .transactional((em) =>
+          enqueueNotification(em, {
+            userId: user.id,
+            kind: 'slot_found',
+            payload: slot,
+            dedupeKey: `slot_found:${taskId}:117501:${slot.date}`,
+          }),
+        );
+    await alert();
+    await alert();
+    expect(await server.orm.em.fork().count(OutboxMessage, { user: user.id, kind: 'slot_found' })).toBe(1);
+    await server.orm.em
+      .fork()
+      .nativeUpdate(OutboxMessage, { user: user.id, kind: 'slot_found' }, { createdAt: new Date(Date.now() - 6 * 60_000) });
+    await alert();
+    expect(await server.orm.em.fork().count(OutboxMessage, { user: user.id, kind: 'slot_found' })).toBe(2);
   });
 });
