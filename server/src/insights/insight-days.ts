@@ -8,7 +8,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { addDays, WB_HORIZON_DAYS } from '@slotpilot/shared';
 import type { Logger } from 'pino';
 import { moscowDay, moscowMidnight } from './history-recorder.ts';
-import { openingsCtes } from './openings-sql.ts';
+import { dayOpeningsCtes } from './openings-sql.ts';
 
 export interface InsightDaysOptions {
   orm: MikroORM;
@@ -51,22 +51,14 @@ export class InsightDays {
       );
       if (claimed.length === 0) return false;
       await conn.execute(
-        `with ${openingsCtes(false)}
+        `with ${dayOpeningsCtes()}
          insert into slot_insight_days (warehouse_id, box_type_id, day, threshold, openings, open_ended, durations, by_hour, by_ahead)
          select warehouse_id, box_type_id, ?::date, threshold, count(*)::int, (count(*) filter (where ended is null))::int,
                 coalesce(array_agg(extract(epoch from ended - started)::int order by started) filter (where ended is not null), '{}'),
                 array[${HOURS.map((h) => `(count(*) filter (where extract(hour from started at time zone 'Europe/Moscow') = ${h}))::int`).join(', ')}],
                 array[${AHEAD.map((d) => `(count(*) filter (where date - ?::date = ${d}))::int`).join(', ')}]
          from openings group by warehouse_id, box_type_id, threshold`,
-        [
-          new Date(rowsUntil).toISOString(),
-          new Date(since).toISOString(),
-          new Date(until).toISOString(),
-          day,
-          addDays(day, WB_HORIZON_DAYS - 1),
-          day,
-          ...AHEAD.map(() => day),
-        ],
+        [new Date(since).toISOString(), new Date(until).toISOString(), new Date(rowsUntil).toISOString(), day, ...AHEAD.map(() => day)],
         'run',
         tx.getTransactionContext(),
       );

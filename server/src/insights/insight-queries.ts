@@ -106,7 +106,7 @@ export class InsightQueries {
         ahead: Array<{ threshold: number; days: number; openings: number }> | null;
       }>
     >(
-      `with ${openingsCtes(true)},
+      `with ${openingsCtes()},
        folded as (
          select * from slot_insight_days where warehouse_id = ? and box_type_id = ? and day between ?::date and ?::date
        ),

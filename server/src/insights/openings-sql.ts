@@ -11,29 +11,23 @@ import { INSIGHT_THRESHOLDS } from '@slotpilot/shared';
 export const THRESHOLDS_SQL = `array[${INSIGHT_THRESHOLDS.join(',')}]`;
 
 /**
- * CTEs `params`, `cells`, `marked`, `openings` (threshold, warehouse_id, box_type_id, date, started, ended).
- * Parameters, in order: rows_until (timestamptz: the latest row read, for ends), since, until (openings start in
- * [since, until)), since_date and last_date (the cells' dates), then warehouse_id and box_type_id when `one`.
+ * CTEs `params`, `cells`, `marked`, `openings` (threshold, warehouse_id, box_type_id, date, started, ended) of one
+ * warehouse and box type: the live part of a figure. Parameters, in order: rows_until (the latest row read, for ends),
+ * since, until (openings start in [since, until)), since_date and last_date (the cells' dates), warehouse_id, box_type_id.
  */
-export function openingsCtes(one: boolean): string {
-  const scope = one ? 'h.warehouse_id = p.warehouse_id and h.box_type_id = p.box_type_id and ' : '';
-  // The last row of each cell before the window, so the window's first change is compared with what the cell was.
-  const before = one
-    ? `select b.* from params p
+export function openingsCtes(): string {
+  const scope = 'h.warehouse_id = p.warehouse_id and h.box_type_id = p.box_type_id and ';
+  // The last row of each cell before the window (one index lookup per date), so the window's first change is compared
+  // with what the cell was.
+  const before = `select b.* from params p
        cross join generate_series(p.since_date, p.last_date, interval '1 day') as d(day)
        cross join lateral (
          select h.warehouse_id, h.box_type_id, h.date, h.observed_at, h.coefficient, h.allow_unload from slot_history h
          where ${scope}h.date = d.day::date and h.observed_at < p.since and h.observed_at >= p.since - interval '15 days'
-         order by h.observed_at desc limit 1) b`
-    : `select * from (
-         select distinct on (h.warehouse_id, h.box_type_id, h.date)
-                h.warehouse_id, h.box_type_id, h.date, h.observed_at, h.coefficient, h.allow_unload
-         from params p join slot_history h on h.observed_at < p.since and h.observed_at >= p.since - interval '15 days'
-           and h.date between p.since_date and p.last_date
-         order by h.warehouse_id, h.box_type_id, h.date, h.observed_at desc) b`;
+         order by h.observed_at desc limit 1) b`;
   return `
   params as (select ?::timestamptz as rows_until, ?::timestamptz as since, ?::timestamptz as until, ?::date as since_date,
-                    ?::date as last_date${one ? ', ?::int as warehouse_id, ?::smallint as box_type_id' : ''}),
+                    ?::date as last_date, ?::int as warehouse_id, ?::smallint as box_type_id),
   cells as (
     select h.warehouse_id, h.box_type_id, h.date, h.observed_at, h.coefficient, h.allow_unload
     from params p join slot_history h on ${scope}h.observed_at >= p.since and h.observed_at <= p.rows_until
@@ -56,5 +50,48 @@ export function openingsCtes(one: boolean): string {
     where m.prev_c is not null and m.observed_at >= p.since and m.observed_at < p.until
       and m.allow_unload and m.coefficient between 0 and t.threshold
       and not (m.prev_u and m.prev_c between 0 and t.threshold)
+  )`;
+}
+
+/**
+ * CTE `openings` of one Moscow day for every warehouse (the daily fold). Only the day's rows are windowed; each changed
+ * cell's last earlier row and each opening's end are index lookups, so folding a day costs about that day's rows.
+ * Parameters, in order: since, until (the day), rows_until (the latest row an end may be).
+ */
+export function dayOpeningsCtes(): string {
+  return `
+  params as (select ?::timestamptz as since, ?::timestamptz as until, ?::timestamptz as rows_until),
+  day_rows as (
+    select h.warehouse_id, h.box_type_id, h.date, h.observed_at, h.coefficient, h.allow_unload
+    from params p join slot_history h on h.observed_at >= p.since and h.observed_at < p.until
+  ),
+  cells as (
+    select * from day_rows
+    union all
+    select b.* from (select distinct warehouse_id, box_type_id, date from day_rows) c cross join params p
+    cross join lateral (
+      select h.warehouse_id, h.box_type_id, h.date, h.observed_at, h.coefficient, h.allow_unload from slot_history h
+      where h.warehouse_id = c.warehouse_id and h.box_type_id = c.box_type_id and h.date = c.date
+        and h.observed_at < p.since and h.observed_at >= p.since - interval '15 days'
+      order by h.observed_at desc limit 1) b
+  ),
+  marked as (
+    select *, lag(coefficient) over w as prev_c, lag(allow_unload) over w as prev_u
+    from cells window w as (partition by warehouse_id, box_type_id, date order by observed_at)
+  ),
+  starts as (
+    select t.threshold, m.warehouse_id, m.box_type_id, m.date, m.observed_at
+    from marked m cross join params p cross join unnest(${THRESHOLDS_SQL}) as t(threshold)
+    where m.prev_c is not null and m.observed_at >= p.since
+      and m.allow_unload and m.coefficient between 0 and t.threshold
+      and not (m.prev_u and m.prev_c between 0 and t.threshold)
+  ),
+  openings as materialized (
+    select s.threshold, s.warehouse_id, s.box_type_id, s.date, s.observed_at as started,
+           (select min(h.observed_at) from slot_history h, params p
+            where h.warehouse_id = s.warehouse_id and h.box_type_id = s.box_type_id and h.date = s.date
+              and h.observed_at > s.observed_at and h.observed_at <= p.rows_until
+              and not (h.allow_unload and h.coefficient between 0 and s.threshold)) as ended
+    from starts s
   )`;
 }
