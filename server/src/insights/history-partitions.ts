@@ -97,14 +97,17 @@ export class HistoryPartitions {
     return this.running;
   }
 
-  /** Maintain now (so the recorder has today's partition before its first write), then every `everyMs`. */
+  /**
+   * Maintain now (so the recorder has today's partition before its first write), then every `everyMs`. A failure does
+   * not stop the server: history is an extra, and the recorder makes a missing day's partition itself.
+   */
   async start(everyMs = 3_600_000): Promise<void> {
-    await this.maintain();
-    this.timer = setInterval(() => {
+    const run = () =>
       this.maintain().catch((err: unknown) =>
         this.options.logger.warn({ event: 'history.maintenance_failed', err }, 'slot history maintenance failed; retried within the hour'),
       );
-    }, everyMs);
+    await run();
+    this.timer = setInterval(() => void run(), everyMs);
     this.timer.unref();
   }
 
