@@ -112,6 +112,18 @@ test('offline: the cached list stays with "нет связи · данные н�
   await expect(page.getByTestId('stream-lost')).toHaveCount(0, { timeout: 20_000 });
 });
 
+test('the live stream cannot reach the server: said at the top, badges stop pulsing; back when it connects', async ({ page }) => {
+  // The SSE request fails as it would with the server gone; the tRPC link keeps retrying.
+  const stream = /\/trpc\/tasks\.onChange/;
+  await page.route(stream, (route) => route.abort('connectionrefused'));
+  await openApp(page, user, '/');
+  await expect(page.getByTestId('stream-lost')).toContainText('живые обновления прервались');
+  await expect(page.locator('html')).toHaveClass(/stream-lost/);
+  await page.unroute(stream);
+  await expect(page.getByTestId('stream-lost')).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.locator('html')).not.toHaveClass(/stream-lost/);
+});
+
 for (const theme of ['light', 'dark'] as const) {
   for (const size of [
     { width: 360, height: 640 },
