@@ -889,11 +889,17 @@ export class ActorHost {
       throw { kind: 'transient', reason: 'the task state could not be written yet' } satisfies ProbeFailure;
     }
     const { row } = hosted;
+    // An act started with a PAUSE or CANCEL already deferred is one restored after a crash or a lease move: the seller
+    // asked to stop before it finished, so it only settles what the earlier run may have started (reconciled with WB)
+    // and starts nothing new; the deferred command then takes effect.
+    const settleOnly = hosted.actor?.getSnapshot().context.pendingCommand != null;
     if (row.kind === 'redistribution') {
-      return this.options.redistribution.act({ taskId: row.id, userId: row.userId, criteria: row.criteria as RedistributionCriteria });
+      const task = { taskId: row.id, userId: row.userId, criteria: row.criteria as RedistributionCriteria };
+      return this.options.redistribution.act(task, { settleOnly });
     }
     const task = { taskId: row.id, userId: row.userId, criteria: row.criteria as SupplyCriteria };
-    return input.mode === 'notify' ? this.options.supplyAct.notify(task, input.slot) : this.options.supplyAct.book(task, input.slot);
+    if (input.mode === 'notify') return settleOnly ? { type: 'gone' } : this.options.supplyAct.notify(task, input.slot);
+    return this.options.supplyAct.book(task, input.slot, { settleOnly });
   }
 }
 

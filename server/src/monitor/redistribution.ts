@@ -120,7 +120,7 @@ export class Redistribution {
    * A pending row found later (a crash, a hang, a 5xx) is reconciled with WB's stock: the goods left the source → it was
    * placed (charged); the stock is untouched → it was not (released, and the task carries on without an alarm).
    */
-  async act(task: RedistributionTaskRef): Promise<ActResult> {
+  async act(task: RedistributionTaskRef, { settleOnly = false } = {}): Promise<ActResult> {
     const key = transferKey(task.taskId);
     const note = `transfer:${key}`;
     const { orm } = this.deps;
@@ -131,6 +131,8 @@ export class Redistribution {
       const reconciled = await this.reconcile(task, existing, sessions);
       if (reconciled) return reconciled;
     }
+    // The seller stopped the task before an earlier run finished: settle (above), order nothing new.
+    if (settleOnly) return { type: 'gone' };
 
     const session = sessions[0];
     if (!session) {

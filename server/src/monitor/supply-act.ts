@@ -120,7 +120,11 @@ export class SupplyAct {
     return { type: 'notified' };
   }
 
-  async book(task: SupplyTaskRef, slot: FoundSlot): Promise<ActResult> {
+  /**
+   * `settleOnly`: reconcile and settle an operation an earlier run left pending, but send nothing new to WB (the seller
+   * asked to pause or cancel before that run finished).
+   */
+  async book(task: SupplyTaskRef, slot: FoundSlot, { settleOnly = false } = {}): Promise<ActResult> {
     const preorderId = task.criteria.preorderId;
     if (!preorderId) return this.end(task, slot, { outcome: 'failed', reason: BOOKING_REASONS.noPreorder, detail: 'no preorder to book' });
     const key = operationKey(task.taskId, preorderId);
@@ -159,11 +163,16 @@ export class SupplyAct {
       // Not planned: the earlier call did not book. The same cell may be tried again under the same reservation; a
       // different one first gives that reservation back.
       resume = operation.warehouseId === slot.warehouseId && operation.date === slot.date;
-      if (!resume) {
-        await this.settle({ bookingId: operation.id, note }, task.userId, 'WB did not book it; the task moved on to another slot');
+      if (!resume || settleOnly) {
+        const why = settleOnly
+          ? 'WB did not book it; the seller stopped the task'
+          : 'WB did not book it; the task moved on to another slot';
+        await this.settle({ bookingId: operation.id, note }, task.userId, why);
         operation = await orm.em.fork().findOne(BookingResult, { idempotencyKey: key });
+        resume = false;
       }
     }
+    if (settleOnly) return { type: 'gone' };
     // A cell this operation gave up on (too many failed plan/add calls) stays refused for a cool-down, across restarts.
     if (operation && !resume && isSameCell(operation, slot) && operation.wbCalls >= MAX_PLAN_ADD_PER_ATTEMPT) {
       const until = operation.updatedAt.getTime() + REFUSED_CELL_COOLDOWN_MS;

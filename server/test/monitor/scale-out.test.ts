@@ -167,6 +167,48 @@ describe('several server processes sharing the tasks', () => {
     expect((await clientOf(server, user).me.get.query()).credits.trial).toBe(1);
   }, 90_000);
 
+  it('CANCEL during booking, then SIGKILL: the command is honoured after the restart, nothing booked, the credit back', async () => {
+    let server = await start();
+    const user = newUser();
+    const seller = await sandbox.createSeller({ captcha: false });
+    await connectSeller(server, user, seller);
+    const preorder = seller.preorders.find((p) => p.warehouseId === 507 && p.boxTypeId === 2)!;
+    const day = addDays(today, 6);
+    const { id } = await clientOf(server, user).tasks.create.mutate({
+      kind: 'supply',
+      mode: 'autobook',
+      warehouseIds: [507],
+      boxTypeId: 2,
+      dateFrom: day,
+      dateTo: day,
+      maxCoefficient: 1,
+      preorderId: String(preorder.id),
+    });
+    await waitForTask(server, user, id, 'polling');
+    await sandbox.fault({ endpoint: 'planAdd', kind: 'timeout' });
+    await sandbox.setCell({ warehouseId: 507, date: day, boxTypeId: 2, coefficient: 0, allowUnload: true });
+    await waitForTask(server, user, id, 'booking');
+    await vi.waitFor(async () => expect(await sandbox.requests(seller.sid, 'planAdd')).toBeGreaterThan(0), { timeout: 10_000 });
+    // The seller cancels while WB holds the booking call; the command is deferred (WB may be booking) and written.
+    await clientOf(server, user).tasks.cancel.mutate({ id });
+    await stopChildServer(server, 'SIGKILL');
+    children.splice(children.indexOf(server), 1);
+    await sandbox.clearFaults();
+
+    server = await start();
+    await waitForTask(server, user, id, 'done', 'cancelled', LEASE_MS + 30_000);
+    // The restored act only asked WB what became of the first call (nothing) and settled; no second plan/add.
+    expect(await sandbox.requests(seller.sid, 'planAdd')).toBe(1);
+    expect((await sandbox.stats()).bookings.filter((b) => b.sid === seller.sid)).toEqual([]);
+    // Settled by the restored act, or (if the killed process still held the seller's portal turn) by the sweeper.
+    await vi.waitFor(async () => expect((await clientOf(server, user).me.get.query()).credits).toEqual({ trial: 2, paid: 0 }), {
+      timeout: 75_000,
+      interval: 500,
+    });
+    const done = await clientOf(server, user).tasks.get.query({ id });
+    expect(done.bookings).toEqual([expect.objectContaining({ status: 'failed' })]);
+  }, 160_000);
+
   it('when one of two instances dies, the other owns all its tasks within lease expiry + 5 s, and books once', async () => {
     const a = await start();
     const b = await start();
