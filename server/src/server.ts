@@ -20,6 +20,7 @@ import { OfficialSource } from './feed/official-source.ts';
 import { PortalSource } from './feed/portal-source.ts';
 import { SlotFeed } from './feed/slot-feed.ts';
 import { WarehouseDirectory } from './feed/warehouse-directory.ts';
+import { isBookable } from './feed/warehouse-slots.ts';
 import { startMetricsServer } from './http/metrics-endpoint.ts';
 import { HistoryPartitions } from './insights/history-partitions.ts';
 import { HistoryRecorder } from './insights/history-recorder.ts';
@@ -274,6 +275,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           boxTypesOf: async (warehouseId, userId) => {
             const picture = (await feed.read([warehouseId], { waitMs: 1_500, userId })).get(warehouseId);
             return picture ? [...new Set(picture.cells.map((cell) => cell.boxTypeId))] : undefined;
+          },
+          cellOpen: ({ warehouseId, date, boxTypeId }, userId) => {
+            const picture = feed.peek(warehouseId, userId);
+            if (!picture) return undefined;
+            const cells = picture.cells.filter((c) => c.date === date && (boxTypeId === undefined || c.boxTypeId === boxTypeId));
+            return cells.length ? cells.some((c) => isBookable(c)) : undefined;
           },
         },
         credentials,

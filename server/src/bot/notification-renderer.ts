@@ -13,6 +13,7 @@ import { packsKeyboard } from './handlers/payments.ts';
 import type { MiniAppLinks } from './mini-app-links.ts';
 import { isWebAppUrl, webAppButton } from './mini-app-links.ts';
 import { reasonActions, WB_PORTAL_URL } from './reason-actions.ts';
+import type { BotServices } from './services.ts';
 import { type Texts, textsFor } from './texts/index.ts';
 import type { NotificationDetails } from './texts/text-kit.ts';
 import { warehouseName } from './warehouse-names.ts';
@@ -56,6 +57,7 @@ const Schemas = {
 export interface NotificationRendererDeps {
   warehouses: WarehouseDirectory;
   tasks: Pick<TaskService, 'list'>;
+  cellOpen?: BotServices['cellOpen'];
   credentials: CredentialService;
   billing: BillingService;
   links: MiniAppLinks;
@@ -148,9 +150,11 @@ export function notificationRenderer(deps: NotificationRendererDeps): Notificati
           boxType: boxTypeId === undefined ? undefined : t.boxTypes[boxTypeId],
           tasks: taskIds.length > 1 ? taskIds.map((id) => described.get(id) ?? id.slice(0, 8)) : undefined,
           ageMinutes: Math.floor((Date.now() - notification.createdAt.getTime()) / 60_000),
+          closed: deps.cellOpen?.({ warehouseId, date, boxTypeId }, notification.userId) === false,
         });
         const rows: InlineKeyboardButton[][] = [];
         if (bookUrl && isHttps(bookUrl)) rows.push([InlineKeyboard.url(t.notify.bookButton, bookUrl)]);
+        // (A closed cell keeps the button: WB's page shows the seller what is open now.)
         const shownTasks = taskIds.slice(0, MAX_TASK_BUTTONS);
         for (const id of shownTasks) {
           const url = deps.links.slotFound(id);

@@ -22,6 +22,11 @@ export interface BotServices {
    * /new then offers only those.
    */
   boxTypesOf?: (warehouseId: number, userId: number) => Promise<number[] | undefined>;
+  /**
+   * Whether a cell is bookable in this instance's latest picture (undefined: no picture). A slot alert whose cell closed
+   * before it could be delivered says so instead of "book now".
+   */
+  cellOpen?: (cell: { warehouseId: number; date: string; boxTypeId: number | undefined }, userId: number) => boolean | undefined;
 }
 
 /** What the handlers get: the services above plus the user's WB keys (/keys lists and deletes them). */

@@ -314,9 +314,11 @@ export const en: Texts = {
       `🔔 <b>Slot available!</b>\nWarehouse: ${e(d.warehouse)}\nDate: <b>${date(d.date)}</b> · coefficient x${d.coefficient}` +
       (d.boxType ? ` · ${e(d.boxType)}` : '') +
       (d.tasks && d.tasks.length > 1 ? `\nMatches ${d.tasks.length} of your tasks:\n${d.tasks.map((t) => `• ${e(t)}`).join('\n')}` : '') +
-      (d.ageMinutes !== undefined && d.ageMinutes >= STALE_ALERT_MINUTES
-        ? `\nFound at ${d.time} Moscow time, ${d.ageMinutes} min ago: this message was delayed and the slot may be gone. Check in the WB portal.`
-        : `\nFound at ${d.time} Moscow time. Slots go in seconds: book it now.`),
+      (d.closed
+        ? `\nFound at ${d.time} Moscow time, but it closed while this message was on its way. Slots like it open again: see the calendar in the app.`
+        : d.ageMinutes !== undefined && d.ageMinutes >= STALE_ALERT_MINUTES
+          ? `\nFound at ${d.time} Moscow time, ${d.ageMinutes} min ago: this message was delayed and the slot may be gone. Check in the WB portal.`
+          : `\nFound at ${d.time} Moscow time. Slots go in seconds: book it now.`),
     taskShort: (mode: string, coefficient: string, from: string, to: string) =>
       `${coefficient} · ${shortDate(from)}–${shortDate(to)} · ${mode === 'autobook' ? 'auto-book' : 'alert'}`,
     redistributionDone: (d: NotificationDetails) =>

@@ -317,9 +317,11 @@ export const ru = {
       `🔔 <b>Есть слот!</b>\nСклад: ${e(d.warehouse)}\nДата: <b>${date(d.date)}</b> · коэффициент x${d.coefficient}` +
       (d.boxType ? ` · ${e(d.boxType)}` : '') +
       (d.tasks && d.tasks.length > 1 ? `\nПодходит задачам (${d.tasks.length}):\n${d.tasks.map((t) => `• ${e(t)}`).join('\n')}` : '') +
-      (d.ageMinutes !== undefined && d.ageMinutes >= STALE_ALERT_MINUTES
-        ? `\nНайден в ${d.time} по Москве, ${d.ageMinutes} мин назад: сообщение задержалось, слот мог уже уйти. Проверьте в кабинете WB.`
-        : `\nНайден в ${d.time} по Москве. Слоты разбирают за секунды — бронируйте сейчас.`),
+      (d.closed
+        ? `\nНайден в ${d.time} по Москве, но закрылся, пока сообщение шло. Такие слоты открываются снова — смотрите календарь в приложении.`
+        : d.ageMinutes !== undefined && d.ageMinutes >= STALE_ALERT_MINUTES
+          ? `\nНайден в ${d.time} по Москве, ${d.ageMinutes} мин назад: сообщение задержалось, слот мог уже уйти. Проверьте в кабинете WB.`
+          : `\nНайден в ${d.time} по Москве. Слоты разбирают за секунды — бронируйте сейчас.`),
     taskShort: (mode: string, coefficient: string, from: string, to: string) =>
       `${coefficient} · ${shortDate(from)}–${shortDate(to)} · ${mode === 'autobook' ? 'автобронь' : 'уведомление'}`,
     redistributionDone: (d: NotificationDetails) =>

@@ -44,6 +44,8 @@ export interface NotificationDetails {
   tasks?: string[] | undefined;
   /** Minutes between the event and its delivery (a slot alert that waited is no longer "book now"). */
   ageMinutes?: number | undefined;
+  /** The slot alert's cell is no longer bookable in the latest picture (it closed before the alert went out). */
+  closed?: boolean | undefined;
 }
 
 export interface RefundSummary {
