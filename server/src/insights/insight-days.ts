@@ -16,6 +16,11 @@ export interface InsightDaysOptions {
   clock?: () => number;
   /** How far back a catch-up goes (the longest insight window, 30 days, and a day of slack). */
   backDays?: number;
+  /**
+   * How long after its day an opening's end is looked for (default 2 days): one still open then is counted, and
+   * counted as open, but not timed. A longer horizon reads more rows per fold.
+   */
+  endHorizonDays?: number;
 }
 
 /** Days younger than this are read live from the raw history: today and yesterday. */
@@ -38,8 +43,7 @@ export class InsightDays {
   async materialise(day: string): Promise<boolean> {
     const since = moscowMidnight(day);
     const until = since + DAY_MS;
-    // Every opening of the day belongs to a cell dated within 14 days of it, closed at the latest at that date's end.
-    const rowsUntil = Math.min(this.now(), until + (WB_HORIZON_DAYS + 1) * DAY_MS);
+    const rowsUntil = Math.min(this.now(), until + (this.options.endHorizonDays ?? 2) * DAY_MS);
     const em = this.options.orm.em.fork();
     return em.transactional(async (tx) => {
       const conn = tx.getConnection();

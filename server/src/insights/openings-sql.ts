@@ -10,6 +10,24 @@ import { INSIGHT_THRESHOLDS } from '@slotpilot/shared';
 
 export const THRESHOLDS_SQL = `array[${INSIGHT_THRESHOLDS.join(',')}]`;
 
+/** Per cell: the previous value, and per threshold the first later moment it no longer qualified; then the openings. */
+const MARKED_AND_OPENINGS = `  marked as (
+    select warehouse_id, box_type_id, date, observed_at, coefficient, allow_unload,
+           lag(coefficient) over asc_order as prev_c, lag(allow_unload) over asc_order as prev_u,
+           ${INSIGHT_THRESHOLDS.map((t) => `min(observed_at) filter (where not (allow_unload and coefficient between 0 and ${t})) over later as end_${t}`).join(', ')}
+    from cells
+    window asc_order as (partition by warehouse_id, box_type_id, date order by observed_at),
+           later as (partition by warehouse_id, box_type_id, date order by observed_at desc rows between unbounded preceding and 1 preceding)
+  ),
+  openings as materialized (
+    select t.threshold, m.warehouse_id, m.box_type_id, m.date, m.observed_at as started,
+           case t.threshold ${INSIGHT_THRESHOLDS.map((t) => `when ${t} then m.end_${t}`).join(' ')} end as ended
+    from marked m cross join params p cross join unnest(${THRESHOLDS_SQL}) as t(threshold)
+    where m.prev_c is not null and m.observed_at >= p.since and m.observed_at < p.until
+      and m.allow_unload and m.coefficient between 0 and t.threshold
+      and not (m.prev_u and m.prev_c between 0 and t.threshold)
+  )`;
+
 /**
  * CTEs `params`, `cells`, `marked`, `openings` (threshold, warehouse_id, box_type_id, date, started, ended) of one
  * warehouse and box type: the live part of a figure. Parameters, in order: rows_until (the latest row read, for ends),
@@ -35,63 +53,32 @@ export function openingsCtes(): string {
     union all
     ${before}
   ),
-  marked as (
-    select warehouse_id, box_type_id, date, observed_at, coefficient, allow_unload,
-           lag(coefficient) over asc_order as prev_c, lag(allow_unload) over asc_order as prev_u,
-           ${INSIGHT_THRESHOLDS.map((t) => `min(observed_at) filter (where not (allow_unload and coefficient between 0 and ${t})) over later as end_${t}`).join(', ')}
-    from cells
-    window asc_order as (partition by warehouse_id, box_type_id, date order by observed_at),
-           later as (partition by warehouse_id, box_type_id, date order by observed_at desc rows between unbounded preceding and 1 preceding)
-  ),
-  openings as materialized (
-    select t.threshold, m.warehouse_id, m.box_type_id, m.date, m.observed_at as started,
-           case t.threshold ${INSIGHT_THRESHOLDS.map((t) => `when ${t} then m.end_${t}`).join(' ')} end as ended
-    from marked m cross join params p cross join unnest(${THRESHOLDS_SQL}) as t(threshold)
-    where m.prev_c is not null and m.observed_at >= p.since and m.observed_at < p.until
-      and m.allow_unload and m.coefficient between 0 and t.threshold
-      and not (m.prev_u and m.prev_c between 0 and t.threshold)
-  )`;
+  ${MARKED_AND_OPENINGS}`;
 }
 
 /**
- * CTE `openings` of one Moscow day for every warehouse (the daily fold). Only the day's rows are windowed; each changed
- * cell's last earlier row and each opening's end are index lookups, so folding a day costs about that day's rows.
- * Parameters, in order: since, until (the day), rows_until (the latest row an end may be).
+ * CTE `openings` of one Moscow day for every warehouse (the daily fold): the same window pass as the live query, over
+ * the rows of the cells that changed that day, from the day's start to `rows_until` (the end of the day plus the fold's
+ * horizon), and each such cell's last earlier row by index. Parameters, in order: since, until (the day), rows_until.
  */
 export function dayOpeningsCtes(): string {
   return `
   params as (select ?::timestamptz as since, ?::timestamptz as until, ?::timestamptz as rows_until),
-  day_rows as (
-    select h.warehouse_id, h.box_type_id, h.date, h.observed_at, h.coefficient, h.allow_unload
+  day_cells as (
+    select distinct h.warehouse_id, h.box_type_id, h.date
     from params p join slot_history h on h.observed_at >= p.since and h.observed_at < p.until
   ),
   cells as (
-    select * from day_rows
+    select h.warehouse_id, h.box_type_id, h.date, h.observed_at, h.coefficient, h.allow_unload
+    from params p join slot_history h on h.observed_at >= p.since and h.observed_at <= p.rows_until
+    where (h.warehouse_id, h.box_type_id, h.date) in (select warehouse_id, box_type_id, date from day_cells)
     union all
-    select b.* from (select distinct warehouse_id, box_type_id, date from day_rows) c cross join params p
+    select b.* from day_cells c cross join params p
     cross join lateral (
       select h.warehouse_id, h.box_type_id, h.date, h.observed_at, h.coefficient, h.allow_unload from slot_history h
       where h.warehouse_id = c.warehouse_id and h.box_type_id = c.box_type_id and h.date = c.date
         and h.observed_at < p.since and h.observed_at >= p.since - interval '15 days'
       order by h.observed_at desc limit 1) b
   ),
-  marked as (
-    select *, lag(coefficient) over w as prev_c, lag(allow_unload) over w as prev_u
-    from cells window w as (partition by warehouse_id, box_type_id, date order by observed_at)
-  ),
-  starts as (
-    select t.threshold, m.warehouse_id, m.box_type_id, m.date, m.observed_at
-    from marked m cross join params p cross join unnest(${THRESHOLDS_SQL}) as t(threshold)
-    where m.prev_c is not null and m.observed_at >= p.since
-      and m.allow_unload and m.coefficient between 0 and t.threshold
-      and not (m.prev_u and m.prev_c between 0 and t.threshold)
-  ),
-  openings as materialized (
-    select s.threshold, s.warehouse_id, s.box_type_id, s.date, s.observed_at as started,
-           (select min(h.observed_at) from slot_history h, params p
-            where h.warehouse_id = s.warehouse_id and h.box_type_id = s.box_type_id and h.date = s.date
-              and h.observed_at > s.observed_at and h.observed_at <= p.rows_until
-              and not (h.allow_unload and h.coefficient between 0 and s.threshold)) as ended
-    from starts s
-  )`;
+  ${MARKED_AND_OPENINGS}`;
 }
