@@ -17,6 +17,7 @@ import type { SharedState, Unsubscribe } from '../platform/kv/types.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import { fullJitterDelay } from './backoff.ts';
 import { isDeadPredecessor, processAlive } from './instance-leases.ts';
+import { LEASE_LOST } from './lease-fence.ts';
 import {
   type ActInput,
   type ActResult,
@@ -44,6 +45,8 @@ export interface TaskRow {
   mode: TaskMode;
   criteria: SupplyCriteria | RedistributionCriteria;
   snapshot: MonitorSnapshot | null;
+  /** The lease epoch this instance claimed the task under: every write for the task carries it (fencing). */
+  epoch: number;
 }
 
 /** What the bus carries when a task changes; the API streams it to the task's owner. */
@@ -500,10 +503,12 @@ export class ActorHost {
       .fork()
       .getConnection()
       .execute<ClaimedRow[]>(
-        `update monitoring_tasks set lease_owner = ?
+        // A new owner gets a new epoch; re-claiming what this instance already holds keeps its epoch (and its writes).
+        `update monitoring_tasks
+         set lease_epoch = case when lease_owner is distinct from ? then lease_epoch + 1 else lease_epoch end, lease_owner = ?
          where ${where}
-         returning id, user_id, kind, mode, criteria, snapshot`,
-        [this.options.instanceId, ...params],
+         returning id, user_id, kind, mode, criteria, snapshot, lease_epoch`,
+        [this.options.instanceId, this.options.instanceId, ...params],
       );
   }
 
@@ -557,8 +562,8 @@ export class ActorHost {
       await em.getConnection().execute(
         `update monitoring_tasks set snapshot = ?::jsonb, state = 'done', outcome = 'failed', finished_at = now(),
            lease_owner = null, updated_at = now()
-         where id = ? and lease_owner = ?`,
-        [JSON.stringify(snapshot), row.id, this.options.instanceId],
+         where id = ? and lease_owner = ? and lease_epoch = ?`,
+        [JSON.stringify(snapshot), row.id, this.options.instanceId, row.epoch],
         'all',
         em.getTransactionContext(),
       );
@@ -751,7 +756,7 @@ export class ActorHost {
   private async persistUntilWritten(hosted: Hosted, snapshot: MonitorSnapshot, description: MonitorDescription): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.persist(hosted.row.id, snapshot, description);
+        return await this.persist(hosted.row, snapshot, description);
       } catch (err) {
         if (this.stopped || hosted.stopping || this.hosted.get(hosted.row.id) !== hosted) throw err;
         const waitMs = Math.max(100, fullJitterDelay(attempt, Math.random, { baseMs: 200, capMs: 5_000 }));
@@ -785,7 +790,7 @@ export class ActorHost {
   }
 
   /** Write the snapshot if we still hold the lease (fencing). False when another instance owns the task now. */
-  private async persist(taskId: string, snapshot: MonitorSnapshot, description: ReturnType<typeof describeSnapshot>): Promise<boolean> {
+  private async persist(row: TaskRow, snapshot: MonitorSnapshot, description: ReturnType<typeof describeSnapshot>): Promise<boolean> {
     const done = description.state === 'done';
     const rows = await this.options.orm.em
       .fork()
@@ -795,8 +800,17 @@ export class ActorHost {
          set snapshot = ?::jsonb, state = ?, outcome = ?, updated_at = now(),
              finished_at = case when ? then now() else null end,
              lease_owner = case when ? then null else lease_owner end
-         where id = ? and lease_owner = ? returning id`,
-        [JSON.stringify(toStored(snapshot)), description.state, description.outcome, done, done, taskId, this.options.instanceId],
+         where id = ? and lease_owner = ? and lease_epoch = ? returning id`,
+        [
+          JSON.stringify(toStored(snapshot)),
+          description.state,
+          description.outcome,
+          done,
+          done,
+          row.id,
+          this.options.instanceId,
+          row.epoch,
+        ],
       );
     return rows.length === 1;
   }
@@ -806,7 +820,7 @@ export class ActorHost {
     if (!hosted) return;
     if (persist) {
       await hosted.writes.catch(() => undefined);
-      await this.persist(taskId, persistedOf(hosted), describeSnapshot(snapshotOf(hosted))).catch(() => false);
+      await this.persist(hosted.row, persistedOf(hosted), describeSnapshot(snapshotOf(hosted))).catch(() => false);
     }
     hosted.stopping = true;
     clearTimeout(hosted.wakeTimer);
@@ -888,16 +902,18 @@ export class ActorHost {
     if (!(await this.written(hosted, ACT_WRITE_WAIT_MS))) {
       throw { kind: 'transient', reason: 'the task state could not be written yet' } satisfies ProbeFailure;
     }
+    // The write found the task claimed by another instance (and let it go): nothing reaches WB from here.
+    if (this.hosted.get(input.taskId) !== hosted) throw LEASE_LOST;
     const { row } = hosted;
     // An act started with a PAUSE or CANCEL already deferred is one restored after a crash or a lease move: the seller
     // asked to stop before it finished, so it only settles what the earlier run may have started (reconciled with WB)
     // and starts nothing new; the deferred command then takes effect.
     const settleOnly = hosted.actor?.getSnapshot().context.pendingCommand != null;
     if (row.kind === 'redistribution') {
-      const task = { taskId: row.id, userId: row.userId, criteria: row.criteria as RedistributionCriteria };
+      const task = { taskId: row.id, userId: row.userId, criteria: row.criteria as RedistributionCriteria, epoch: row.epoch };
       return this.options.redistribution.act(task, { settleOnly });
     }
-    const task = { taskId: row.id, userId: row.userId, criteria: row.criteria as SupplyCriteria };
+    const task = { taskId: row.id, userId: row.userId, criteria: row.criteria as SupplyCriteria, epoch: row.epoch };
     if (input.mode === 'notify') return settleOnly ? { type: 'gone' } : this.options.supplyAct.notify(task, input.slot);
     return this.options.supplyAct.book(task, input.slot, { settleOnly });
   }
@@ -911,10 +927,19 @@ interface ClaimedRow {
   mode: TaskMode;
   criteria: TaskRow['criteria'];
   snapshot: MonitorSnapshot | null;
+  lease_epoch: number;
 }
 
 function toRow(row: ClaimedRow): TaskRow {
-  return { id: row.id, userId: Number(row.user_id), kind: row.kind, mode: row.mode, criteria: row.criteria, snapshot: row.snapshot };
+  return {
+    id: row.id,
+    userId: Number(row.user_id),
+    kind: row.kind,
+    mode: row.mode,
+    criteria: row.criteria,
+    snapshot: row.snapshot,
+    epoch: Number(row.lease_epoch),
+  };
 }
 
 /** What counts as a change of state (persisted, logged as a transition): the top-level state and the outcome. */

@@ -16,6 +16,7 @@ import { enqueueNotification } from '../notify/outbox.ts';
 import { WbError, WbNeedsSellerActionError, WbPortalError, WbRateLimitedError, WbUnauthorizedError } from '../wb/errors.ts';
 import type { WbPortalClient } from '../wb/portal-client.ts';
 import type { TransferQuota, TransferStock } from '../wb/portal-schemas.ts';
+import { checkFence } from './lease-fence.ts';
 import type { ActResult, ProbeFailure, ProbeResult } from './machine.ts';
 
 /**
@@ -42,6 +43,8 @@ export interface RedistributionTaskRef {
   taskId: string;
   userId: number;
   criteria: RedistributionCriteria;
+  /** The lease epoch the running instance holds (fencing); absent when the sweeper acts for a finished task. */
+  epoch?: number;
 }
 
 /** Units that could move now. */
@@ -149,6 +152,8 @@ export class Redistribution {
       if (units === 0) return { type: 'gone' };
       const stockBefore = sourceStock(task.criteria, stock);
       prepared = await orm.em.fork().transactional(async (em) => {
+        // Fenced: an instance that lost the task holds no credit and orders nothing for it.
+        await checkFence(em, task);
         const row = await em.findOne(RedistributionOrder, { idempotencyKey: key }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (row?.status === 'placed') return { kind: 'placed' as const };
         const bucket = await reserveCredit(em, task.userId, note);

@@ -29,12 +29,15 @@ import {
   WbUnauthorizedError,
 } from '../wb/errors.ts';
 import { PORTAL_SUPPLIES_URL, type WbPortalClient } from '../wb/portal-client.ts';
+import { checkFence, type LeaseFence } from './lease-fence.ts';
 import { type ActResult, type ProbeFailure, slotKey } from './machine.ts';
 
 export interface SupplyTaskRef {
   taskId: string;
   userId: number;
   criteria: SupplyCriteria;
+  /** The lease epoch the running instance holds (fencing); absent when the sweeper acts for a finished task. */
+  epoch?: number;
 }
 
 /** Why a booking ended without one: stored on the task and in the notification, rendered per language by the readers. */
@@ -207,6 +210,7 @@ export class SupplyAct {
 
     // 1. Reserve a credit and write the pending operation, together, before anything reaches WB.
     const prepared = await orm.em.fork().transactional(async (em) => {
+      await checkFence(em, task);
       const existing = await em.findOne(BookingResult, { idempotencyKey: key }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (existing?.status === 'confirmed') return { bookingId: existing.id, status: 'confirmed' as const };
       if (existing?.status === 'pending') {
@@ -265,7 +269,7 @@ export class SupplyAct {
       });
     }
     for (const { credentialId, session } of sessions) {
-      if (!(await this.countPlanAdd(prepared.bookingId))) {
+      if (!(await this.countPlanAdd(prepared.bookingId, task))) {
         // This cell had its plan/add calls: give it up for a cool-down rather than wear out the seller's account.
         await this.settle(attempt, task.userId, `gave up the slot after ${MAX_PLAN_ADD_PER_ATTEMPT} plan/add calls`);
         this.forgetLater(task, slot, this.now() + REFUSED_CELL_COOLDOWN_MS);
@@ -439,15 +443,20 @@ export class SupplyAct {
   }
 
   /** Count one plan/add for the operation's slot attempt, before it is sent; false when its budget is spent. */
-  private async countPlanAdd(bookingId: string): Promise<boolean> {
-    const rows = await this.deps.orm.em
-      .fork()
-      .getConnection()
-      .execute<{ id: string }[]>(
-        `update booking_results set wb_calls = wb_calls + 1 where id = ? and status = 'pending' and wb_calls < ? returning id`,
-        [bookingId, MAX_PLAN_ADD_PER_ATTEMPT],
-      );
-    return rows.length === 1;
+  private async countPlanAdd(bookingId: string, fence: LeaseFence): Promise<boolean> {
+    return this.deps.orm.em.fork().transactional(async (em) => {
+      // Fenced: an instance that lost the task sends no plan/add for it.
+      await checkFence(em, fence);
+      const rows = await em
+        .getConnection()
+        .execute<{ id: string }[]>(
+          `update booking_results set wb_calls = wb_calls + 1 where id = ? and status = 'pending' and wb_calls < ? returning id`,
+          [bookingId, MAX_PLAN_ADD_PER_ATTEMPT],
+          'all',
+          em.getTransactionContext(),
+        );
+      return rows.length === 1;
+    });
   }
 
   private async uncountPlanAdd(bookingId: string): Promise<void> {

@@ -98,6 +98,7 @@ export class TaskService {
       criteria: criteria as unknown as Record<string, unknown>,
       preorderId,
       state: 'idle',
+      leaseEpoch: 0,
       // Claimed by this instance at once, so the creator's instance runs it without waiting for a claim cycle.
       leaseOwner: this.deps.host.instanceId,
     });
@@ -110,7 +111,7 @@ export class TaskService {
       }
       throw error;
     }
-    await this.deps.host.adopt({ id: task.id, userId, kind: input.kind, mode, criteria, snapshot: null });
+    await this.deps.host.adopt({ id: task.id, userId, kind: input.kind, mode, criteria, snapshot: null, epoch: 0 });
     this.deps.logger.info({ event: 'task.created', taskId: task.id, userId, kind: input.kind, mode }, 'task created');
     return { id: task.id };
   }

@@ -12,6 +12,7 @@ import { BookingResult } from '../../src/db/entities/booking-result.ts';
 import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
 import { MonitoringTask } from '../../src/db/entities/monitoring-task.ts';
 import { OutboxMessage } from '../../src/db/entities/outbox-message.ts';
+import { LEASE_LOST } from '../../src/monitor/lease-fence.ts';
 import { CLOSED_CELL_MEMORY_MS, SupplyAct, type SupplyTaskRef } from '../../src/monitor/supply-act.ts';
 import { createMemorySharedState } from '../../src/platform/kv/memory.ts';
 import { SecretScrubber } from '../../src/platform/logger.ts';
@@ -165,5 +166,19 @@ describe('check before acting', () => {
     ]);
     expect(await costsCalls(sid)).toBe(2);
     await wb.clearFaults();
+  });
+
+  it('fenced: an act run under a lease epoch the task no longer has reserves nothing and sends no plan/add', async () => {
+    const date = addDays(today, 5);
+    await wb.setCell({ warehouseId: WAREHOUSE, date, boxTypeId: 2, coefficient: 0, allowUnload: true });
+    const { task, sid } = await sellerTask(date);
+    // Another instance claimed the task meanwhile (epoch 0 → 1).
+    await server.orm.em.getConnection().execute('update monitoring_tasks set lease_epoch = lease_epoch + 1 where id = ?', [task.taskId]);
+    clock += CLOSED_CELL_MEMORY_MS + 1;
+    await expect(act.book({ ...task, epoch: 0 }, { warehouseId: WAREHOUSE, date, coefficient: 0 })).rejects.toEqual(LEASE_LOST);
+    expect((await wb.stats()).requests[sid]?.planAdd ?? 0).toBe(0);
+    await nothingHappened(task.userId, sid);
+    // The instance that holds the new epoch books it.
+    expect(await act.book({ ...task, epoch: 1 }, { warehouseId: WAREHOUSE, date, coefficient: 0 })).toEqual({ type: 'booked' });
   });
 });

@@ -219,6 +219,31 @@ describe('engine under faults', () => {
     for (const r of raced) if (r.status === 'fulfilled') await server.client(user).tasks.cancel.mutate({ id: r.value.id });
   });
 
+  it('fencing: an instance whose task another instance claimed (its renewal came too late) writes and books nothing', async () => {
+    const d = addDays(today, 10);
+    const { user, account, id } = await autobook(d, d);
+    const conn = server.orm.em.getConnection();
+    // Another instance claimed the task under a new epoch while this one's lease had lapsed; this one's renewal then
+    // committed, so it still believes it runs the task.
+    await conn.execute(`insert into monitor_instances (id, lease_until) values ('fencing-other', now() + interval '1 hour')`);
+    await conn.execute(`update monitoring_tasks set lease_owner = 'fencing-other', lease_epoch = lease_epoch + 1 where id = ?`, [id]);
+    expect(server.host.runs(id)).toBe(true);
+    await open(d);
+
+    // Its first write is refused (epoch and owner moved on): it lets the task go, and its act starts nothing at WB.
+    await vi.waitFor(() => expect(server.host.runs(id)).toBe(false), { timeout: 30_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await planAdds(account.sid)).toBe(0);
+    expect(await operationsOf(user.id)).toEqual([]);
+    expect((await server.client(user).me.get.query()).credits).toEqual({ trial: 2, paid: 0 });
+    const row = await server.orm.em.fork().findOneOrFail(MonitoringTask, id);
+    expect({ owner: row.leaseOwner, state: row.state }).toEqual({ owner: 'fencing-other', state: 'polling' });
+
+    await close(d);
+    await conn.execute(`delete from monitor_instances where id = 'fencing-other'`);
+    await server.client(user).tasks.cancel.mutate({ id });
+  }, 60_000);
+
   it('PAUSE during booking is written at once (not only in memory), and applied when the act settles', async () => {
     const d = addDays(today, 11);
     const { user, account, id } = await autobook(d, d);

@@ -52,6 +52,12 @@ const MonitoringTaskSchema = defineEntity({
     preorderId: p.string().length(64).nullable(),
     /** `actor.getPersistedSnapshot()`, written on every state change. */
     snapshot: p.json<Record<string, unknown>>().nullable(),
+    /**
+     * Fencing token: bumped by every claim of the task by another owner. Snapshot writes and the act's operation writes
+     * carry the epoch they were claimed under, so an instance that lost the task (a renewal that committed after another
+     * instance claimed) can no longer write or start a WB call for it.
+     */
+    leaseEpoch: p.integer().default(0),
     /** The instance that runs this task's actor while that instance's lease (`monitor_instances`) is live. */
     leaseOwner: p.string().length(128).nullable(),
     createdAt: p
