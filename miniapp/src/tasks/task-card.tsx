@@ -95,7 +95,8 @@ export function TaskCard({ task }: { task: Task }) {
         <span className="task-title">{title}</span>
         <span className="task-line hint">{subtitle}</span>
         <BestLine task={task} testId="task-best" />
-        <span className="task-line">
+        {/* Two fixed lines: "WB limited our requests — we carry on in 40 seconds" wraps between words, never cut mid-word. */}
+        <span className="task-line task-line-2">
           <NextStep task={task} />
         </span>
         {liveSource ? (
