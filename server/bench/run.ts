@@ -164,8 +164,9 @@ if (selected.has('insights')) {
         'insights',
         `history write path: ${n(write.readings)} readings of ${r.warehouses} warehouses, ${n(write.cellsCompared)} cells compared`,
         `flush p50 ${write.flushP50Ms} ms, p99 ${write.flushP99Ms} ms, max ${write.flushMaxMs} ms; on the feed's path ${write.recordP99Us} µs p99`,
-        'flush p99 < 100 ms, feed path < 50 µs',
-        write.flushP99Ms < 100 && write.recordP99Us < 50,
+        // The flush runs beside the feed, once a second: it must keep up with its interval; the feed only pays record().
+        'flush p99 < 1,000 ms (its interval), feed path < 50 µs',
+        write.flushP99Ms < 1_000 && write.recordP99Us < 50,
       ],
       [
         'insights',
