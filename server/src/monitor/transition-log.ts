@@ -1,4 +1,6 @@
-// The last transitions of every actor (a ring per task), fed from the bus so any instance can show any actor's history.
+// The last transitions of recently active actors, fed from the bus so any instance can show any actor's history.
+// Bounded twice (issue 15: every instance used to keep 200 records of every task that ever changed, forever): a ring of
+// `capacity` records per task, and at most `maxTasks` tasks, the least recently changed forgotten first.
 
 export interface TransitionRecord {
   taskId: string;
@@ -12,16 +14,35 @@ export interface TransitionRecord {
   instanceId: string;
 }
 
-export class TransitionLog {
-  private readonly rings = new Map<string, TransitionRecord[]>();
+export interface TransitionLogOptions {
+  /** Records kept per task (the newest). */
+  capacity?: number;
+  /** Tasks kept; the one whose last change is oldest goes first. */
+  maxTasks?: number;
+}
 
-  constructor(private readonly capacity = 200) {}
+export class TransitionLog {
+  /** In order of last change, oldest first (a Map keeps insertion order; a change re-inserts its task). */
+  private readonly rings = new Map<string, TransitionRecord[]>();
+  private readonly capacity: number;
+  private readonly maxTasks: number;
+
+  constructor({ capacity = 100, maxTasks = 2_000 }: TransitionLogOptions = {}) {
+    this.capacity = Math.max(1, capacity);
+    this.maxTasks = Math.max(1, maxTasks);
+  }
 
   add(record: TransitionRecord): void {
     const ring = this.rings.get(record.taskId) ?? [];
+    this.rings.delete(record.taskId);
     ring.push(record);
     if (ring.length > this.capacity) ring.splice(0, ring.length - this.capacity);
     this.rings.set(record.taskId, ring);
+    while (this.rings.size > this.maxTasks) {
+      const oldest = this.rings.keys().next().value;
+      if (oldest === undefined) break;
+      this.rings.delete(oldest);
+    }
   }
 
   of(taskId: string): TransitionRecord[] {
@@ -30,5 +51,12 @@ export class TransitionLog {
 
   forget(taskId: string): void {
     this.rings.delete(taskId);
+  }
+
+  /** Tasks and records held now (for tests and /metrics). */
+  size(): { tasks: number; records: number } {
+    let records = 0;
+    for (const ring of this.rings.values()) records += ring.length;
+    return { tasks: this.rings.size, records };
   }
 }
