@@ -11,9 +11,9 @@ import {
   parsePortalSessionInput,
 } from '@slotpilot/shared';
 import type { Logger } from 'pino';
+import { domainErrorOfConstraint } from '../db/constraint-errors.ts';
 import { Credential } from '../db/entities/credential.ts';
 import { OutboxMessage } from '../db/entities/outbox-message.ts';
-import { domainErrorOfConstraint } from '../db/constraint-errors.ts';
 import { User } from '../db/entities/user.ts';
 import type { SecretScrubber } from '../platform/logger.ts';
 import { WbDisabledError, WbError, WbRateLimitedError, WbUnauthorizedError } from '../wb/errors.ts';
@@ -132,6 +132,48 @@ export class CredentialService {
       }
     }
     return [...bySeller.values()];
+  }
+
+  /**
+   * Portal sessions the slot feed may read the coefficient report with: every valid one its owner shares, and the
+   * unshared ones of owners who have a running supply task (read for their own tasks only). Decrypted.
+   */
+  async feedPortalSessions(): Promise<Array<{ credentialId: string; userId: number; sid: string; session: string; share: boolean }>> {
+    const rows = await this.deps.orm.em.fork().find(
+      Credential,
+      {
+        kind: 'portal_session',
+        valid: true,
+        sellerSid: { $ne: null },
+        $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }],
+      },
+      { orderBy: { lastUsedAt: 'desc' } },
+    );
+    const unshared = rows.filter((row) => !row.shareFeed).map((row) => row.user.id);
+    const active = new Set<number>();
+    if (unshared.length) {
+      const owners = await this.deps.orm.em
+        .fork()
+        .getConnection()
+        .execute<{ user_id: number }[]>(
+          `select distinct user_id from monitoring_tasks where kind = 'supply' and state <> 'done' and user_id = any(?::bigint[])`,
+          [`{${[...new Set(unshared)].join(',')}}`],
+        );
+      for (const owner of owners) active.add(Number(owner.user_id));
+    }
+    const sessions: Array<{ credentialId: string; userId: number; sid: string; session: string; share: boolean }> = [];
+    for (const row of rows) {
+      if (!row.shareFeed && !active.has(row.user.id)) continue;
+      try {
+        sessions.push({ credentialId: row.id, userId: row.user.id, sid: row.sellerSid!, session: this.decrypt(row), share: row.shareFeed });
+      } catch (error) {
+        this.deps.logger.error(
+          { event: 'credential.decrypt_failed', credentialId: row.id, err: error },
+          'cannot decrypt a stored credential',
+        );
+      }
+    }
+    return sessions;
   }
 
   /** The user's valid portal sessions, decrypted, most recently used first: what booking and transfers run on. */
