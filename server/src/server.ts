@@ -183,9 +183,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ['count'],
       (set) => {
         const { readings, readingsDropped, changes, rowsWritten, rowsDropped, writeFailures } = history.stats;
-        Object.entries({ readings, readingsDropped, changes, rowsWritten, rowsDropped, writeFailures }).forEach(([count, v]) =>
-          set({ count }, v),
-        );
+        for (const [count, v] of Object.entries({ readings, readingsDropped, changes, rowsWritten, rowsDropped, writeFailures })) {
+          set({ count }, v);
+        }
       },
     );
     metrics.gauge('slotpilot_history_flush_seconds', "Duration of the slot history recorder's last and longest write", ['which'], (set) => {
