@@ -594,6 +594,7 @@ export class ActorHost {
       stopping: false,
     };
     this.hosted.set(row.id, hosted);
+    this.options.supplyAct.adopted(row.id);
     if (row.kind === 'supply') {
       const criteria = row.criteria as SupplyCriteria;
       for (const id of criteria.warehouseIds) {

@@ -74,6 +74,9 @@ export const MAX_PLAN_ADD_PER_ATTEMPT = 3;
 /** A cell whose attempt spent its plan/add calls is left alone this long (durably: the operation row says so). */
 export const REFUSED_CELL_COOLDOWN_MS = 5 * 60_000;
 
+/** Tasks remembered as having nothing pending, at most (then the memory starts again: a query each, once). */
+const NO_PENDING_MEMORY_CAP = 100_000;
+
 /** A pending operation of a finished or paused task is reconciled by the sweeper once it is this old. */
 export const SWEEP_AFTER_MS = 30_000;
 
@@ -87,6 +90,8 @@ type CellCheck =
 export class SupplyAct {
   /** taskId → slot key (`warehouseId:date`) → until when that cell counts as closed for the task without asking WB. */
   private readonly closedCells = new Map<string, Map<string, number>>();
+  /** Tasks this instance knows to have no pending booking operation (see `pendingSlot`). */
+  private readonly noPending = new Set<string>();
 
   constructor(
     private readonly deps: {
@@ -134,6 +139,8 @@ export class SupplyAct {
     const note = `booking:${key}`;
     const orm = this.deps.orm;
     const chooseDate = chooseDateUrl(preorderId);
+    // This act may leave an operation pending: the next probe asks the database again.
+    this.noPending.delete(task.taskId);
 
     let sessions = await this.sessionsOf(task);
     let operation = await orm.em.fork().findOne(BookingResult, { idempotencyKey: key });
@@ -350,12 +357,23 @@ export class SupplyAct {
    */
   async pendingSlot(task: SupplyTaskRef): Promise<FoundSlot | undefined> {
     const preorderId = task.criteria.preorderId;
-    if (!preorderId) return undefined;
+    if (!preorderId || this.noPending.has(task.taskId)) return undefined;
     const operation = await this.deps.orm.em
       .fork()
       .findOne(BookingResult, { idempotencyKey: operationKey(task.taskId, preorderId), status: 'pending' });
-    if (!operation) return undefined;
+    if (!operation) {
+      // Only an act of this task makes one pending, and only the instance running the task acts (fenced): until its
+      // next act, the answer stands and the housekeeping probes of 10,000 tasks cost no query.
+      if (this.noPending.size >= NO_PENDING_MEMORY_CAP) this.noPending.clear();
+      this.noPending.add(task.taskId);
+      return undefined;
+    }
     return { warehouseId: operation.warehouseId, date: operation.date, coefficient: operation.coefficient ?? 0 };
+  }
+
+  /** The task was (re)claimed here: another instance may have left an operation pending since this one last looked. */
+  adopted(taskId: string): void {
+    this.noPending.delete(taskId);
   }
 
   /**
