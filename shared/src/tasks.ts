@@ -102,6 +102,8 @@ export interface TaskSource {
   kind: 'official' | 'portal' | 'none';
   /** When the freshest picture was fetched (ms since epoch), or null. */
   updatedAt: number | null;
+  /** The state of that source now (of the feed as a whole when there is none): rate-limited, degraded, disabled or ok. */
+  state: 'ok' | 'rate-limited' | 'degraded' | 'disabled';
   reason: SourceGap | null;
 }
 

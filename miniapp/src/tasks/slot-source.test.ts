@@ -25,6 +25,14 @@ describe('where slot data comes from', () => {
     expect(ageText(NOW - 3 * 3_600_000, NOW, en)).toBe('3 h ago');
   });
 
+  it('says when WB is limiting the source, so a growing age is explained', () => {
+    const limited = { kind: 'portal' as const, updatedAt: NOW - 90_000, state: 'rate-limited' as const, reason: null };
+    expect(sourceLine(limited, NOW, ru).text).toBe('Данные: кабинет WB · 1 мин назад · WB ограничил запросы, продолжаем сами');
+    expect(sourceLine(limited, NOW, en).text).toBe(
+      'Data: WB seller portal · 1 min ago · WB is limiting requests; we carry on by ourselves',
+    );
+  });
+
   it('marks data older than five minutes as lagging', () => {
     expect(sourceLine({ kind: 'portal', updatedAt: NOW - 6 * 60_000, reason: null }, NOW, ru).tone).toBe('stale');
   });

@@ -6,6 +6,8 @@ import type { MessageKey } from '../i18n/messages.ts';
 export interface SlotSource {
   kind: 'official' | 'portal' | 'none';
   updatedAt: number | null;
+  /** The state of that source now (tasks say it; the calendar's own answer may not). */
+  state?: 'ok' | 'rate-limited' | 'degraded' | 'disabled';
   reason: string | null;
 }
 
@@ -44,8 +46,9 @@ export function sourceLine(source: SlotSource, now: number, t: Translate): Sourc
   }
   const name = t(source.kind === 'official' ? 'source.official' : 'source.portal');
   if (source.updatedAt === null) return { text: t('source.line.noAge', { source: name }), tone: 'ok', toKeys: false };
+  const limited = source.state === 'rate-limited';
   return {
-    text: t('source.line', { source: name, age: ageText(source.updatedAt, now, t) }),
+    text: t(limited ? 'source.line.limited' : 'source.line', { source: name, age: ageText(source.updatedAt, now, t) }),
     tone: now - source.updatedAt > STALE_AFTER_MS ? 'stale' : 'ok',
     toKeys: false,
   };

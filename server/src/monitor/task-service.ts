@@ -259,14 +259,23 @@ export class TaskService {
   }
 
   /**
-   * Say why tasks without a fresh picture have no data: WB's official method is off and the user has no portal
-   * session, or the sources are failing. Asked only when some task needs it (one status read, one count).
+   * Complete each running supply task's source with the state of the source behind it (so a seller reads "WB limited our
+   * requests" rather than a silent wait) and, for a task with no fresh picture, why: WB's official method off and no
+   * portal session of theirs, or the sources failing. One status read per call, one count only when some task has none.
    */
   private async explainGaps(userId: number, views: TaskView[]): Promise<TaskView[]> {
-    if (!views.some((v) => v.source?.kind === 'none')) return views;
+    if (!views.some((v) => v.source)) return views;
     const status = await this.deps.feed.sourceStatus();
-    const reason = sourceGap(status, await this.deps.credentials.hasValidPortalSession(userId));
-    return views.map((v) => (v.source?.kind === 'none' ? { ...v, source: { ...v.source, reason } } : v));
+    const reason = views.some((v) => v.source?.kind === 'none')
+      ? sourceGap(status, await this.deps.credentials.hasValidPortalSession(userId))
+      : null;
+    return views.map((v) => {
+      if (!v.source) return v;
+      const { kind } = v.source;
+      return kind === 'none'
+        ? { ...v, source: { ...v.source, state: status.state, reason } }
+        : { ...v, source: { ...v.source, state: status.sources[kind].state } };
+    });
   }
 
   view(userId: number, row: TaskRecord): TaskView {
@@ -276,7 +285,7 @@ export class TaskService {
     let source: TaskSource | null = null;
     if (row.kind === 'supply' && state !== 'done') {
       const of = this.deps.feed.sourceOf((row.criteria as unknown as SupplyCriteria).warehouseIds, userId);
-      source = { kind: of.kind, updatedAt: of.updatedAt, reason: null };
+      source = { kind: of.kind, updatedAt: of.updatedAt, state: 'ok', reason: null };
     }
     return {
       id: row.id,
