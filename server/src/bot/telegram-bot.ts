@@ -195,7 +195,16 @@ export class TelegramBot {
 
   async stop(): Promise<void> {
     this.stopping.abort();
-    await Promise.all([this.lifecycle, this.reconciling]);
+    await this.lifecycle;
+    // A reconciliation under way gets a few seconds; it is idempotent and the next leader runs it again.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.reconciling,
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, 3_000);
+      }),
+    ]);
+    clearTimeout(timer);
     await Promise.all([this.delivery.stop(), this.incidents.stop(), this.endings.stop()]);
   }
 

@@ -34,9 +34,17 @@ export class TaskEndings {
     }, this.options.intervalMs ?? 30_000);
   }
 
+  /** Stops looking; a look under way gets a few seconds (a query stuck on a dead database must not hold the stop up). */
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.running.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.running.catch(() => undefined),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, 3_000);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   /** One look; returns how many endings were written. */

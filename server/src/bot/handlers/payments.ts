@@ -44,6 +44,19 @@ export function paymentHandlers(services: BotServices) {
 
   composer.on('message:successful_payment', async (ctx) => {
     const payment = ctx.message.successful_payment;
+    // The raw payment in the log before anything can fail: with reconciliation (getStarTransactions) it is the audit
+    // trail of a charge whose crediting crashed.
+    services.logger.info(
+      {
+        event: 'billing.payment_received',
+        userId: ctx.user.id,
+        chargeId: payment.telegram_payment_charge_id,
+        currency: payment.currency,
+        amount: payment.total_amount,
+        payload: payment.invoice_payload.slice(0, 128),
+      },
+      'successful payment received',
+    );
     const recorded = await billing.recordPayment({
       userId: ctx.user.id,
       chargeId: payment.telegram_payment_charge_id,
