@@ -18,6 +18,7 @@ export const queryKeys = {
   packs: ['billing-packs'] as const,
   actors: (includeDone: boolean) => ['inspector-actors', includeDone] as const,
   actor: (id: string) => ['inspector-actor', id] as const,
+  insights: (warehouseId: number, boxTypeId: number, days: 7 | 30) => ['insights', warehouseId, boxTypeId, days] as const,
 };
 
 export function useMe() {

@@ -26,6 +26,9 @@ const RedistributionScreen = lazyScreen(() => import('../redistribution/redistri
 const CreditsScreen = lazyScreen(() => import('../credits/credits-screen.tsx').then((m) => m.CreditsScreen));
 const SettingsScreen = lazyScreen(() => import('../settings/settings-screen.tsx').then((m) => m.SettingsScreen));
 const InspectorScreen = lazyScreen(() => import('../inspector/inspector-screen.tsx').then((m) => m.InspectorScreen));
+const WarehouseInsightsScreen = lazyScreen(() =>
+  import('../insights/warehouse-insights-screen.tsx').then((m) => m.WarehouseInsightsScreen),
+);
 const ActorScreen = lazyScreen(() => import('../inspector/actor-screen.tsx').then((m) => m.ActorScreen));
 
 const queryClient = new QueryClient({
@@ -118,6 +121,8 @@ function Screen({ route }: { route: Route }) {
       return <InspectorScreen />;
     case 'actor':
       return <ActorScreen id={route.id} />;
+    case 'insights':
+      return <WarehouseInsightsScreen warehouseId={route.warehouseId} boxTypeId={route.boxTypeId} />;
     case 'not-found':
       return <NotFound />;
   }

@@ -18,6 +18,7 @@ describe('routes', () => {
       { name: 'actor', id: ID },
       { name: 'slot-found', id: ID },
       { name: 'settings' },
+      { name: 'insights', warehouseId: 117501, boxTypeId: 5 },
     ];
     for (const route of routes) {
       const [path, query] = routeHref(route).split('?');
@@ -28,6 +29,8 @@ describe('routes', () => {
   it('tolerates a trailing slash and reports unknown paths', () => {
     expect(parseRoute('/keys/')).toEqual({ name: 'keys' });
     expect(parseRoute('/tasks/not-an-id')).toEqual({ name: 'not-found' });
+    expect(parseRoute('/insights/507', '?box=9')).toEqual({ name: 'insights', warehouseId: 507, boxTypeId: 2 });
+    expect(parseRoute('/insights/0')).toEqual({ name: 'not-found' });
   });
 
   it('keeps the session parameters (dev user, language, theme) and drops the old screen query', () => {

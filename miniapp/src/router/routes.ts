@@ -12,6 +12,7 @@ export type Route =
   | { name: 'inspector' }
   | { name: 'actor'; id: string }
   | { name: 'settings' }
+  | { name: 'insights'; warehouseId: number; boxTypeId: 2 | 5 | 6 }
   | { name: 'not-found' };
 
 export type RouteName = Route['name'];
@@ -35,6 +36,14 @@ const PATTERNS: Array<[RegExp, (m: RegExpMatchArray, query: URLSearchParams) => 
   [/^\/credits$/, (_, query) => ({ name: 'credits', paywall: query.get('paywall') === '1' })],
   [/^\/inspector$/, () => ({ name: 'inspector' })],
   [new RegExp(`^/inspector/${ID}$`), (m) => ({ name: 'actor', id: m[1] ?? '' })],
+  // A warehouse's slot statistics for one box type (boxes unless `box` names another WB box type).
+  [
+    /^\/insights\/([1-9][0-9]{0,9})$/,
+    (m, query) => {
+      const box = Number(query.get('box'));
+      return { name: 'insights', warehouseId: Number(m[1]), boxTypeId: box === 5 || box === 6 ? box : 2 };
+    },
+  ],
 ];
 
 export function parseRoute(pathname: string, search = ''): Route {
@@ -69,6 +78,8 @@ export function routeHref(route: Route): string {
       return route.paywall ? '/credits?paywall=1' : '/credits';
     case 'actor':
       return `/inspector/${route.id}`;
+    case 'insights':
+      return `/insights/${route.warehouseId}?box=${route.boxTypeId}`;
   }
 }
 

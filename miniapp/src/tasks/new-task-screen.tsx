@@ -11,6 +11,7 @@ import { RangeCalendar } from '../calendar/range-calendar.tsx';
 import { boundsAt, EMPTY_SELECTION, type RangeSelection, validateRange } from '../calendar/range-selection.ts';
 import { useT } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
+import { InsightLine } from '../insights/insight-line.tsx';
 import { goBack, navigate } from '../router/router.ts';
 import { useMainButton } from '../telegram/buttons.ts';
 import { haptic } from '../telegram/haptics.ts';
@@ -21,7 +22,7 @@ import { type PickedPreorder, PreorderPicker, usePreorders } from './preorder-pi
 import { recentWarehouses } from './recent-choices.ts';
 import { STALE_AFTER_MS } from './slot-source.ts';
 import { SlotSourceLine } from './slot-source-line.tsx';
-import { DRAFT_KEEPING_PATHS, taskDraft } from './task-draft.ts';
+import { keepsDraft, taskDraft } from './task-draft.ts';
 import { WarehousePicker } from './warehouse-picker.tsx';
 
 type BoxTypeId = CreateSupplyTask['boxTypeId'];
@@ -56,7 +57,7 @@ export function NewTaskScreen() {
   useEffect(() => {
     taskDraft.clear();
     return () => {
-      if (DRAFT_KEEPING_PATHS.has(location.pathname)) taskDraft.save(latest.current);
+      if (keepsDraft(location.pathname)) taskDraft.save(latest.current);
     };
   }, []);
 
@@ -193,6 +194,10 @@ export function NewTaskScreen() {
           onChange={setMaxCoefficient}
         />
         <p className="hint">{t('new.max.hint')}</p>
+        {/* The first warehouse is the one the seller ranked highest: its history speaks for the chosen maximum. */}
+        {warehouseIds[0] !== undefined && (
+          <InsightLine warehouseId={warehouseIds[0]} boxTypeId={boxTypeId} maxCoefficient={maxCoefficient} />
+        )}
       </section>
 
       <section className="card" aria-labelledby="nt-dates">

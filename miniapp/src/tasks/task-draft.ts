@@ -18,6 +18,11 @@ const STORAGE_KEY = 'slotpilot.task-draft';
 /** Screens the form is left for on purpose, to come back to it (ErrorNotice's and the form's own links). */
 export const DRAFT_KEEPING_PATHS: ReadonlySet<string> = new Set(['/keys', '/credits']);
 
+/** Whether leaving the form for `pathname` parks the draft: Keys, Credits, or a warehouse's slot statistics. */
+export function keepsDraft(pathname: string): boolean {
+  return DRAFT_KEEPING_PATHS.has(pathname) || pathname.startsWith('/insights/');
+}
+
 const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 const isDate = (v: unknown): v is string => typeof v === 'string' && isIsoDate(v);
 
