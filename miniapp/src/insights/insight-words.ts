@@ -91,3 +91,8 @@ export function durationWords(language: Language, seconds: number): string {
 export function numberWords(language: Language, value: number, fractionDigits = 1): string {
   return new Intl.NumberFormat(language, { maximumFractionDigits: fractionDigits }).format(value);
 }
+
+/** "24 ноября" / "November 24" for a Moscow calendar day (YYYY-MM-DD), read as a date, not an instant. */
+export function dayWords(language: Language, isoDay: string): string {
+  return new Intl.DateTimeFormat(language, { day: 'numeric', month: 'long', timeZone: 'UTC' }).format(Date.parse(`${isoDay}T00:00:00Z`));
+}

@@ -82,7 +82,7 @@ describe('slot statistics as rendered', () => {
   it('shows the per-threshold figures and a heatmap whose cells say their counts', () => {
     const html = render(<WarehouseInsightsScreen warehouseId={507} boxTypeId={2} />, 'ru');
     expect(text(html, 'insights-subject')).toBe('Коледино · Короба');
-    expect(text(html, 'insights-basis')).toBe('Цифры по 9 дням наблюдений с 2026-11-24.');
+    expect(text(html, 'insights-basis')).toBe('Цифры по 9 дням наблюдений с 24 ноября.');
     expect(html).toMatch(/data-testid="insights-threshold-1"><th scope="row">≤ x1<\/th><td>6<\/td><td>0,67<\/td><td>40 с<\/td>/);
     expect(html).toMatch(/data-testid="insights-threshold-2">.*?<td>—<\/td><\/tr>/);
     expect(html).toContain('<th scope="col">вт</th>');

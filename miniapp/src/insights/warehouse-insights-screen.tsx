@@ -8,7 +8,7 @@ import { useLanguage, useT, useTP } from '../i18n/i18n.tsx';
 import { ErrorNotice } from '../ui/error-notice.tsx';
 import { Segmented } from '../ui/segmented.tsx';
 import { useWarehouseInsights } from './insight-line.tsx';
-import { durationWords, numberWords, weekdayName } from './insight-words.ts';
+import { dayWords, durationWords, numberWords, weekdayName } from './insight-words.ts';
 
 type BoxTypeId = 2 | 5 | 6;
 
@@ -57,7 +57,7 @@ export function WarehouseInsightsScreen({ warehouseId, boxTypeId }: { warehouseI
           <p className="hint" data-testid="insights-basis">
             {tp('insights.basis', data.observation.days, {
               count: numberWords(language, data.observation.days),
-              from: data.observation.firstDay ?? data.observation.from,
+              from: dayWords(language, data.observation.firstDay ?? data.observation.from),
             })}
           </p>
           {data.suggestion && (
