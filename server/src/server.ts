@@ -42,6 +42,7 @@ import type { SharedState } from './platform/kv/types.ts';
 import { generateDevBotToken, generateMasterKey, generatePassword, loadOrCreateLocalSecret } from './platform/local-secrets.ts';
 import type { SecretScrubber } from './platform/logger.ts';
 import { createMetrics } from './platform/metrics.ts';
+import { withTimeout } from './platform/with-timeout.ts';
 import { type SandboxFeedSeller, startInProcessSandbox } from './sandbox/in-process.ts';
 import { createWbGateway } from './wb/wb-gateway.ts';
 
@@ -105,7 +106,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       databaseUrl = embedded.urlFor('slotpilot');
     }
     const orm = await openDatabase(databaseUrl, logger);
-    stops.push({ name: 'database', stop: () => orm.close() });
+    // Bounded: after PostgreSQL itself restarted, a pool client lost with the old server can keep the pool from ending
+    // (test/security/outages.test.ts); the process must still finish its graceful stop in time.
+    stops.push({ name: 'database', stop: () => withTimeout(orm.close(), 5_000, 'the database pool did not close in 5 s') });
 
     let shared: SharedState;
     if (config.redisUrl) {
