@@ -10,6 +10,7 @@ import { OutboxMessage } from '../../src/db/entities/outbox-message.ts';
 import { chooseDateUrl } from '../../src/wb/endpoints.ts';
 import { type SandboxSeller, startTestSandbox, type TestSandbox } from '../harness/sandbox.ts';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
+import { taskWaiter } from '../harness/wait-for-task.ts';
 
 /** The sandbox's portal bucket refills one report every 20 s; sellers' default pace is one a minute. */
 const READ_INTERVAL_MS = 20_000;
@@ -40,15 +41,7 @@ describe("today's WB: official method off, portal sessions only", () => {
     await sandbox?.close();
   });
 
-  const waitForTask = (user: { id: number; firstName: string }, id: string, state: string, outcome?: string) =>
-    vi.waitFor(
-      async () => {
-        const task = await server.client(user).tasks.get.query({ id });
-        expect({ state: task.state, outcome: task.outcome ?? undefined }).toEqual({ state, outcome });
-        return task;
-      },
-      { timeout: 75_000, interval: 250 },
-    );
+  const waitForTask = taskWaiter(() => server, { timeout: 75_000, interval: 250 });
 
   async function sellerWithSession(options: { captcha?: boolean } = {}) {
     const user = newUser();

@@ -10,6 +10,7 @@ import { REDISTRIBUTION_PAGE_URL } from '../../src/monitor/redistribution.ts';
 import { chooseDateUrl } from '../../src/wb/endpoints.ts';
 import { sandboxControl } from '../harness/sandbox-control.ts';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
+import { taskWaiter } from '../harness/wait-for-task.ts';
 
 const today = moscowToday();
 const day = addDays(today, 5);
@@ -38,15 +39,7 @@ describe('assisted booking', () => {
     await server?.close();
   });
 
-  const waitForTask = (user: { id: number; firstName: string }, id: string, state: string, outcome?: string) =>
-    vi.waitFor(
-      async () => {
-        const task = await server.client(user).tasks.get.query({ id });
-        expect({ state: task.state, outcome: task.outcome ?? undefined }).toEqual({ state, outcome });
-        return task;
-      },
-      { timeout: 40_000, interval: 100 },
-    );
+  const waitForTask = taskWaiter(() => server, { timeout: 40_000 });
 
   async function autobookTask(captcha: boolean, date: string) {
     const user = newUser();

@@ -9,6 +9,7 @@ import { OutboxMessage } from '../../src/db/entities/outbox-message.ts';
 import { sandboxControl } from '../harness/sandbox-control.ts';
 import { startTestServer, type TestServer } from '../harness/test-server.ts';
 import { failure } from '../harness/trpc-failure.ts';
+import { taskWaiter } from '../harness/wait-for-task.ts';
 
 const ADMIN = 9_900;
 const today = moscowToday();
@@ -50,15 +51,7 @@ describe('monitoring tasks', () => {
     await server?.close();
   });
 
-  const waitForTask = (user: { id: number; firstName: string }, id: string, state: string, outcome?: string) =>
-    vi.waitFor(
-      async () => {
-        const task = await server.client(user).tasks.get.query({ id });
-        expect({ state: task.state, outcome: task.outcome ?? undefined }).toEqual({ state, outcome });
-        return task;
-      },
-      { timeout: 30_000, interval: 100 },
-    );
+  const waitForTask = taskWaiter(() => server, { timeout: 30_000 });
 
   it('notify: a task polls, and when a matching slot opens the seller is told once, for free', async () => {
     const user = newUser();
