@@ -25,7 +25,12 @@ if (vitest) {
   totals.passed += vitest.numPassedTests;
   totals.failed += vitest.numFailedTests;
   totals.skipped += vitest.numPendingTests + vitest.numTodoTests;
-  if (vitestStatus !== 0 && vitest.numFailedTests === 0)
+  // A suite whose beforeAll/afterAll failed or timed out reports no failed test (and vitest may still exit 0): count it.
+  for (const file of vitest.testResults ?? []) {
+    if (file.status === 'failed' && !file.assertionResults?.some((a) => a.status === 'failed'))
+      problems.push(`${path.relative(root, file.name)}: the suite failed outside its tests (a hook or loading)`);
+  }
+  if (vitestStatus !== 0 && vitest.numFailedTests === 0 && problems.length === 0)
     problems.push(`vitest exited ${vitestStatus} (a suite failed to load or a hook failed)`);
 } else {
   problems.push('vitest wrote no report');
