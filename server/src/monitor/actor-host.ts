@@ -22,6 +22,7 @@ import {
   type ActInput,
   type ActResult,
   describeSnapshot,
+  initialContext,
   type MonitorDescription,
   type MonitorSnapshot,
   monitorMachine,
@@ -975,22 +976,5 @@ function summarize(d: ReturnType<typeof describeSnapshot>): string {
 
 /** A whole context for a quarantined task's stand-in snapshot, from the task row (the stored one is unreadable). */
 function quarantinedContext(row: TaskRow): MonitorSnapshot['context'] {
-  return {
-    taskId: row.id,
-    mode: row.mode,
-    keepWatching: false,
-    pollIntervalMs: 0,
-    nextPollAt: null,
-    backoffUntil: null,
-    backoffAttempt: 0,
-    actAttempt: 0,
-    lastCheckAt: null,
-    bestSeen: null,
-    found: null,
-    notified: [],
-    reason: null,
-    actionUrl: null,
-    pendingCommand: null,
-    outcome: null,
-  };
+  return initialContext({ input: { taskId: row.id, mode: row.mode, keepWatching: false, pollIntervalMs: 0 } });
 }

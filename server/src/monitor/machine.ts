@@ -210,7 +210,8 @@ function actInputOf({ context }: { context: MonitorContext }): ActInput {
   return { taskId: context.taskId, slot: context.found, mode: context.mode };
 }
 
-function initialContext({ input }: { input: MonitorInput }): MonitorContext {
+/** A task's context before anything happened (also the stand-in for a task whose stored snapshot is unreadable). */
+export function initialContext({ input }: { input: MonitorInput }): MonitorContext {
   return {
     taskId: input.taskId,
     mode: input.mode,
