@@ -21,7 +21,10 @@ export const SupplyCriteria = z.object({
   dateTo: InputDate,
   skipDates: z.array(InputDate).max(60).default([]),
   maxCoefficient: z.number().int().min(0).max(MAX_COEFFICIENT),
-  /** Autobook: the WB preorder to book a date for. */
+  /**
+   * Autobook: the WB preorder to book a date for. Notify (optional): the preorder whose WB date page the slot-found
+   * sheet opens, so "Забронировать в WB" lands on that supply's choose-date page.
+   */
   preorderId: z
     .string()
     .regex(/^\d{1,20}$/)
@@ -86,6 +89,8 @@ export interface TaskView {
   nextStepAt: number | null;
   reason: string | null;
   found: FoundSlot | null;
+  /** When `found` was matched (ms since epoch); null without a found slot or when the task's snapshot predates it. */
+  foundAt: number | null;
   /** Where the seller can act when the task needs them (outcome needs-action). */
   actionUrl: string | null;
   /** Where a running supply task's slot data comes from, and how old it is; null for other tasks. */

@@ -157,6 +157,7 @@ describe('idle', () => {
       lastCheckAt: null,
       bestSeen: null,
       found: null,
+      foundAt: null,
       notified: [],
       reason: null,
       actionUrl: null,
@@ -1031,6 +1032,7 @@ describe('describeSnapshot', () => {
       reason: null,
       bestSeen: null,
       found: null,
+      foundAt: null,
       lastCheckAt: null,
       actionUrl: null,
     });
@@ -1058,10 +1060,22 @@ describe('describeSnapshot', () => {
 
     h.clock.increment(3000);
     await h.probeResolves({ type: 'match', slot: SLOT, best: SLOT });
-    expect(describeSnapshot(h.snapshot())).toMatchObject({ state: 'booking', found: SLOT, nextStepAt: null, reason: null });
+    // The match's moment travels with the slot (the slot-found sheet's "найден N с назад"), persisted with it.
+    const matchedAt = T0 + POLL_MS + 3000;
+    expect(describeSnapshot(h.snapshot())).toMatchObject({
+      state: 'booking',
+      found: SLOT,
+      foundAt: matchedAt,
+      nextStepAt: null,
+      reason: null,
+    });
 
     await h.actResolves({ type: 'notified' });
-    expect(describeSnapshot(h.snapshot())).toMatchObject({ state: 'done', outcome: 'notified', nextStepAt: null, found: SLOT });
+    const done = JSON.parse(JSON.stringify(persistedSnapshotOf(h.actor))) as MonitorSnapshot;
+    expect(describeSnapshot(done)).toMatchObject({ state: 'done', outcome: 'notified', nextStepAt: null, found: SLOT, foundAt: matchedAt });
+    // A snapshot written before foundAt existed reads as "not known", never as a wrong time.
+    const { foundAt: _old, ...legacy } = done.context;
+    expect(describeSnapshot({ ...done, context: legacy })).toMatchObject({ found: SLOT, foundAt: null });
   });
 
   it('describes a state this machine does not have as the quarantine will end it, never throwing', () => {

@@ -53,6 +53,11 @@ export interface MonitorContext {
   lastCheckAt: number | null;
   bestSeen: BestSeen | null;
   found: FoundSlot | null;
+  /**
+   * When `found` was matched (epoch ms), for "найден 12 с назад" on the slot-found sheet; null with `found`.
+   * Absent in snapshots written before it existed (read as null).
+   */
+  foundAt?: number | null;
   /** `slotKey()` of slots already alerted (notify + keepWatching), oldest first, at most `NOTIFIED_KEYS_CAP`. */
   notified: string[];
   reason: string | null;
@@ -224,6 +229,7 @@ export function initialContext({ input }: { input: MonitorInput }): MonitorConte
     lastCheckAt: null,
     bestSeen: null,
     found: null,
+    foundAt: null,
     notified: [],
     reason: null,
     actionUrl: null,
@@ -292,11 +298,11 @@ export function createMonitorMachine(env: MonitorEnvironment = REAL_ENVIRONMENT)
           actionUrl: null,
         };
       }),
-      rememberFound: assign({
-        found: ({ context, event }) => {
-          const result = probeResultOf(event);
-          return result?.type === 'match' ? result.slot : context.found;
-        },
+      rememberFound: assign(({ context, event }) => {
+        const result = probeResultOf(event);
+        return result?.type === 'match'
+          ? { found: result.slot, foundAt: env.now() }
+          : { found: context.found, foundAt: context.foundAt ?? null };
       }),
       /**
        * One poll interval from now, give or take 20 % (centred, so the average interval is unchanged): thousands of actors
@@ -359,6 +365,7 @@ export function createMonitorMachine(env: MonitorEnvironment = REAL_ENVIRONMENT)
         const slot = context.found;
         return {
           found: null,
+          foundAt: null,
           notified:
             result?.type === 'notified' && slot !== null
               ? [...context.notified.filter((key) => key !== slotKey(slot)), slotKey(slot)].slice(-NOTIFIED_KEYS_CAP)
@@ -366,7 +373,7 @@ export function createMonitorMachine(env: MonitorEnvironment = REAL_ENVIRONMENT)
           reason: result?.type === 'no-credits' ? 'no_credits' : context.reason,
         };
       }),
-      forgetFound: assign({ found: null }),
+      forgetFound: assign({ found: null, foundAt: null }),
       deferPause: assign({
         // CANCEL is the stronger wish: a later PAUSE does not weaken it.
         pendingCommand: ({ context }) => (context.pendingCommand === 'CANCEL' ? 'CANCEL' : 'PAUSE'),
@@ -554,6 +561,8 @@ export interface MonitorDescription {
   reason: string | null;
   bestSeen: BestSeen | null;
   found: FoundSlot | null;
+  /** When `found` was matched (epoch ms); null without one, or for a snapshot written before this was recorded. */
+  foundAt: number | null;
   lastCheckAt: number | null;
   /** Where the seller can act, when the task needs them (a captcha, a re-login). */
   actionUrl: string | null;
@@ -576,6 +585,7 @@ export function describeSnapshot(snapshot: { value: MonitorStateValue; context: 
       reason: 'incompatible-snapshot',
       bestSeen: null,
       found: null,
+      foundAt: null,
       lastCheckAt: null,
       actionUrl: null,
     };
@@ -591,6 +601,7 @@ export function describeSnapshot(snapshot: { value: MonitorStateValue; context: 
     reason: context.reason,
     bestSeen: context.bestSeen,
     found: context.found,
+    foundAt: context.found ? (context.foundAt ?? null) : null,
     lastCheckAt: context.lastCheckAt,
     actionUrl: context.actionUrl ?? null,
   };

@@ -299,6 +299,7 @@ export class TaskService {
       nextStepAt: description?.nextStepAt ?? null,
       reason: description?.reason ?? null,
       found: description?.found ?? null,
+      foundAt: description?.foundAt ?? null,
       actionUrl: description?.actionUrl ?? null,
       source,
       createdAt: iso(row.createdAt),
@@ -318,7 +319,9 @@ export class TaskService {
     if (unknown !== undefined) throw new DomainError('UNKNOWN_WAREHOUSE', { id: unknown });
     const { kind: _kind, mode, ...criteria } = input;
     const skipDates = [...new Set(criteria.skipDates)].filter((d) => d >= input.dateFrom && d <= input.dateTo).sort();
-    if (mode === 'notify') return { criteria: { ...criteria, skipDates, preorderId: undefined }, mode };
+    // A notify task only keeps its preorder for the slot-found sheet's link to WB's date page: WB itself checks it there,
+    // so it is not looked up here (a notify task must not need a portal session).
+    if (mode === 'notify') return { criteria: { ...criteria, skipDates }, mode };
 
     if (!input.preorderId) throw new DomainError('PREORDER_REQUIRED');
     const session = await this.requirePortalSession(userId);

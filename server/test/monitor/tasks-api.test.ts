@@ -55,15 +55,24 @@ describe('monitoring tasks', () => {
 
   it('notify: a task polls, and when a matching slot opens the seller is told once, for free', async () => {
     const user = newUser();
-    const { id } = await server.client(user).tasks.create.mutate(supply({ warehouseIds: [300461], maxCoefficient: 2 }));
+    // A notify task may name the preorder whose WB date page the alert and the slot-found sheet open.
+    const { id } = await server.client(user).tasks.create.mutate(supply({ warehouseIds: [300461], maxCoefficient: 2, preorderId: '4242' }));
     await waitForTask(user, id, 'polling');
+    const openedAt = Date.now();
     await wb.setCell({ warehouseId: 300461, date: day, boxTypeId: 2, coefficient: 3, allowUnload: true });
     await wb.setCell({ warehouseId: 300461, date: addDays(day, 1), boxTypeId: 2, coefficient: 2, allowUnload: true });
     const done = await waitForTask(user, id, 'done', 'notified');
     expect(done.found).toEqual({ warehouseId: 300461, date: addDays(day, 1), coefficient: 2 });
+    // When the slot was matched, for "найден 12 с назад": after the cell opened, not later than the task's last change.
+    const view = await server.client(user).tasks.get.query({ id });
+    expect(view.criteria).toMatchObject({ preorderId: '4242' });
+    expect(view.foundAt).toBeGreaterThanOrEqual(openedAt);
+    expect(view.foundAt).toBeLessThanOrEqual(Date.parse(view.updatedAt));
+    expect((await server.client(user).tasks.list.query()).find((t) => t.id === id)?.foundAt).toBe(view.foundAt);
     const alerts = await server.orm.em.fork().find(OutboxMessage, { user: user.id, kind: 'slot_found' });
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.payload).toMatchObject({ taskId: id, warehouseId: 300461, date: addDays(day, 1), coefficient: 2 });
+    expect(alerts[0]?.payload).toMatchObject({ bookUrl: expect.stringContaining('supplyID=4242') });
     expect((await server.client(user).me.get.query()).credits).toEqual({ trial: 2, paid: 0 });
   });
 
