@@ -11,6 +11,33 @@ export function webAppButton(keyboard: InlineKeyboard, text: string, url: string
   return isWebAppUrl(url) ? keyboard.webApp(text, url) : keyboard;
 }
 
+/**
+ * What a `startapp` deep link needs: the bot's username, and a main Mini App set up for the bot in BotFather (that is
+ * what `https://t.me/<bot>?startapp=…` opens; without one Telegram only opens the chat). From getMe.
+ */
+export interface DeepLinkBot {
+  username: string;
+  hasMainWebApp: boolean;
+}
+
+/** The Mini App screens a `startapp` payload can name (miniapp/src/router/routes.ts `startParamPath`). */
+export type StartAppTarget = { screen: 'found'; taskId: string } | { screen: 'task'; taskId: string };
+
+/** Telegram accepts only these characters, at most 512 of them, in a `startapp` payload. */
+const START_APP_PAYLOAD = /^[A-Za-z0-9_-]{1,512}$/;
+
+/**
+ * A `startapp` deep link into the bot's main Mini App, or undefined when it would not open the app: no username yet
+ * (getMe not answered), no main Mini App, no https Mini App (PUBLIC_URL) behind it, or a payload Telegram refuses.
+ * Unlike a web_app button it survives forwarding and opens the app full size with the screen as its start parameter.
+ */
+export function startAppLink(bot: DeepLinkBot | undefined, miniAppUrl: string, target: StartAppTarget): string | undefined {
+  if (!bot?.username || !bot.hasMainWebApp || !isWebAppUrl(miniAppUrl)) return undefined;
+  const payload = `${target.screen}_${target.taskId}`;
+  if (!START_APP_PAYLOAD.test(payload) || !/^[A-Za-z0-9_]{4,32}$/.test(bot.username)) return undefined;
+  return `https://t.me/${bot.username}?startapp=${payload}`;
+}
+
 export interface MiniAppLinks {
   home(): string;
   keys(): string;

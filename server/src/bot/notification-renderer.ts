@@ -10,8 +10,8 @@ import type { WarehouseDirectory } from '../feed/warehouse-directory.ts';
 import type { TaskService } from '../monitor/task-service.ts';
 import type { NotificationRenderer, OutboxNotification, RenderedNotification } from '../notify/outbox-delivery.ts';
 import { packsKeyboard } from './handlers/payments.ts';
-import type { MiniAppLinks } from './mini-app-links.ts';
-import { isWebAppUrl, webAppButton } from './mini-app-links.ts';
+import type { DeepLinkBot, MiniAppLinks, StartAppTarget } from './mini-app-links.ts';
+import { isWebAppUrl, startAppLink, webAppButton } from './mini-app-links.ts';
 import { reasonActions, WB_PORTAL_URL } from './reason-actions.ts';
 import type { BotServices } from './services.ts';
 import { type Texts, textsFor } from './texts/index.ts';
@@ -61,6 +61,8 @@ export interface NotificationRendererDeps {
   credentials: CredentialService;
   billing: BillingService;
   links: MiniAppLinks;
+  /** The bot as getMe described it (undefined until Telegram answered): `startapp` deep links need its username. */
+  deepLinkBot?: () => DeepLinkBot | undefined;
 }
 
 const EMPTY: NotificationDetails = {
@@ -95,6 +97,19 @@ export function notificationRenderer(deps: NotificationRendererDeps): Notificati
 
   const moscowTime = new Intl.DateTimeFormat('en-GB', { timeZone: MOSCOW_TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
+  /**
+   * A button into the Mini App at a task's screen: a `startapp` deep link when the bot has a main Mini App (it survives
+   * forwarding and opens the app full size), else a web_app button; nothing without an https Mini App.
+   */
+  function appButton(text: string, target: StartAppTarget): InlineKeyboardButton | undefined {
+    const url = target.screen === 'found' ? deps.links.slotFound(target.taskId) : deps.links.task(target.taskId);
+    const deepLink = startAppLink(deps.deepLinkBot?.(), url, target);
+    if (deepLink) return InlineKeyboard.url(text, deepLink);
+    return isWebAppUrl(url) ? InlineKeyboard.webApp(text, url) : undefined;
+  }
+  const keyboardOf = (...buttons: Array<InlineKeyboardButton | undefined>) =>
+    InlineKeyboard.from(buttons.filter((b): b is InlineKeyboardButton => b !== undefined).map((b) => [b]));
+
   return async (notification: OutboxNotification, language: Language): Promise<RenderedNotification | undefined> => {
     const t = textsFor(language);
     const time = moscowTime.format(notification.createdAt);
@@ -106,12 +121,14 @@ export function notificationRenderer(deps: NotificationRendererDeps): Notificati
         if (action === 'portal') rows.push([InlineKeyboard.url(tx.notify.portalButton, WB_PORTAL_URL)]);
         if (action === 'keys' && isWebAppUrl(deps.links.keys()))
           rows.push([InlineKeyboard.webApp(tx.notify.keysButton, deps.links.keys())]);
-        if (action === 'task' && isWebAppUrl(deps.links.task(taskId)))
-          rows.push([InlineKeyboard.webApp(tx.notify.openTask, deps.links.task(taskId))]);
+        if (action === 'task') {
+          const button = appButton(tx.notify.openTask, { screen: 'task', taskId });
+          if (button) rows.push([button]);
+        }
       }
       return InlineKeyboard.from(rows);
     };
-    const openTask = (taskId: string) => webAppButton(new InlineKeyboard(), t.notify.openTask, deps.links.task(taskId));
+    const openTask = (taskId: string) => keyboardOf(appButton(t.notify.openTask, { screen: 'task', taskId }));
     const { payload } = notification;
 
     switch (notification.kind) {
@@ -157,9 +174,9 @@ export function notificationRenderer(deps: NotificationRendererDeps): Notificati
         // (A closed cell keeps the button: WB's page shows the seller what is open now.)
         const shownTasks = taskIds.slice(0, MAX_TASK_BUTTONS);
         for (const id of shownTasks) {
-          const url = deps.links.slotFound(id);
           const label = shownTasks.length > 1 ? `${t.notify.openTask}: ${described.get(id) ?? id.slice(0, 8)}` : t.notify.openTask;
-          if (isWebAppUrl(url)) rows.push([InlineKeyboard.webApp(label.slice(0, 64), url)]);
+          const button = appButton(label.slice(0, 64), { screen: 'found', taskId: id });
+          if (button) rows.push([button]);
         }
         return { text, replyMarkup: InlineKeyboard.from(rows) };
       }
@@ -231,6 +248,8 @@ export function notificationRenderer(deps: NotificationRendererDeps): Notificati
         if (!p.success) return undefined;
         return { text: t.notify.paymentRefused(p.data.stars, p.data.chargeId) };
       }
+      case 'test_alert':
+        return { text: t.notify.testAlert() };
       default:
         return undefined;
     }

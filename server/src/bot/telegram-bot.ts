@@ -120,7 +120,14 @@ export class TelegramBot {
       orm: options.orm,
       shared,
       api: deliveryApi,
-      render: notificationRenderer({ ...options.services, credentials: options.credentials }),
+      render: notificationRenderer({
+        ...options.services,
+        credentials: options.credentials,
+        deepLinkBot: () =>
+          this.bot.isInited()
+            ? { username: this.bot.botInfo.username, hasMainWebApp: this.bot.botInfo.has_main_web_app === true }
+            : undefined,
+      }),
       logger,
       instanceId: options.instanceId,
       leaseName: `bot:${this.botId}:delivery`,

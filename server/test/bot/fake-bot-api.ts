@@ -68,8 +68,11 @@ export class FakeBotApi {
   /** The bot's Star transactions, oldest first (as getStarTransactions returns them). */
   readonly starTransactions: Payload[] = [];
 
-  static async start(): Promise<FakeBotApi> {
-    const fake = new FakeBotApi();
+  /** `hasMainWebApp`: getMe says the bot has a main Mini App (what `t.me/<bot>?startapp=…` links open). */
+  constructor(private readonly bot: { hasMainWebApp?: boolean } = {}) {}
+
+  static async start(bot: { hasMainWebApp?: boolean } = {}): Promise<FakeBotApi> {
+    const fake = new FakeBotApi(bot);
     await fake.listen();
     return fake;
   }
@@ -305,7 +308,7 @@ export class FakeBotApi {
           can_read_all_group_messages: false,
           supports_inline_queries: false,
           can_connect_to_business: false,
-          has_main_web_app: false,
+          has_main_web_app: this.bot.hasMainWebApp === true,
         };
       case 'sendMessage': {
         const messageId = this.nextMessageId++;
