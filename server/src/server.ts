@@ -333,6 +333,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           retentionDays: config.historyRetentionDays,
           logger,
         }),
+        alerts: {
+          enabled: telegram !== undefined,
+          testLimiter: shared.createRateLimiter({ keyPrefix: 'test-alert', points: 1, durationS: 60, localFallback: true }),
+          nudge: () => telegram?.delivery.nudge(),
+        },
       },
       ...(telegram && config.bot.mode === 'webhook' ? { telegramWebhook: telegram.webhookHandler() } : {}),
       devLogin: config.devLogin,

@@ -195,6 +195,14 @@ export const ERROR_MESSAGES = {
     ru: 'По этой дате истории нет: мы храним её {days} дней, а дальше 14 дней вперёд WB даты не публикует.',
     en: 'There is no history for this date: we keep {days} days of it, and WB publishes no dates beyond 14 days ahead.',
   },
+  TEST_ALERT_TOO_SOON: {
+    ru: 'Тестовое оповещение можно отправлять раз в минуту. Подождите {seconds} с.',
+    en: 'A test alert can be sent once a minute. Wait {seconds} s.',
+  },
+  ALERTS_OFF: {
+    ru: 'Оповещения на этом сервере выключены: бот SlotPilot не запущен.',
+    en: 'Alerts are off on this server: the SlotPilot bot is not running.',
+  },
   RATE_LIMITED: {
     ru: 'Слишком много запросов. Подождите {seconds} с и попробуйте снова.',
     en: 'Too many requests. Wait {seconds} s and try again.',

@@ -38,6 +38,14 @@ export interface ApiServices {
   apiRateLimiter: RateLimiterAbstract;
   /** Slot history figures per warehouse and per cell (cached, with their own per-user limit). */
   insights: InsightsService;
+  /** Notification delivery as the API sees it: whether the bot delivers at all, the test alert's limit, a wake-up. */
+  alerts: {
+    enabled: boolean;
+    /** One test alert per user a minute, over every instance. */
+    testLimiter: RateLimiterAbstract;
+    /** Look for due outbox rows now rather than at the next idle tick (no-op without a bot). */
+    nudge: () => void;
+  };
 }
 
 export interface Context {

@@ -15,7 +15,9 @@ export type OutboxKind =
   | 'payment_refunded'
   | 'payment_credited'
   | 'payment_refused'
-  | 'task_ended';
+  | 'task_ended'
+  /** Asked for by the user (`me.sendTestAlert`): proves the bot can write to them. */
+  | 'test_alert';
 
 /**
  * Dedupe keys that hold only for a while: a second "credits exhausted" for the same task (after the seller bought more

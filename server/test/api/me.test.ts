@@ -24,6 +24,7 @@ describe('me.get', () => {
       lastName: 'Иванова',
       username: 'anna_wb',
       language: 'ru',
+      chosenLanguage: null,
       isAdmin: false,
       credits: { trial: 2, paid: 0 },
     });

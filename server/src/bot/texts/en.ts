@@ -331,6 +331,7 @@ export const en: Texts = {
       `🔑 <b>WB rejected the key "${e(d.credential)}"</b> (${d.credentialKind === 'portal_session' ? 'portal session' : 'API token'}).\n` +
       `${e(d.reason)}\nI no longer use it. Add a fresh one on the Keys screen.`,
     creditsExhausted: () => '💳 <b>Your auto-bookings are used up.</b>\nThe task is paused. Buy a pack and it carries on after /tasks → ▶️.',
+    testAlert: () => '🔔 <b>SlotPilot test alert</b>\nAlerts reach you: a found slot will be announced like this.',
     sourceDisabled: () =>
       '⛔️ <b>WB has temporarily disabled its acceptance coefficients method.</b>\nYour tasks wait and resume on their own as soon as WB ' +
       'brings it back. I will not message you again about this outage.',
