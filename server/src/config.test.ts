@@ -135,4 +135,12 @@ describe('loadConfig', () => {
     expect([...config.adminIds]).toEqual([1, 22, 333]);
     expect(config.wb).toMatchObject({ sandbox: false, commonApiUrl: 'http://wb.test' });
   });
+
+  it('archives finished tasks after 30 days unless TASK_ARCHIVE_DAYS says otherwise, within 2–3650 whole days', () => {
+    expect(loadConfig({}, defaults).taskArchiveDays).toBe(30);
+    expect(loadConfig({ TASK_ARCHIVE_DAYS: '90' }, defaults).taskArchiveDays).toBe(90);
+    expect(problemsOf({ TASK_ARCHIVE_DAYS: '1' }).join('\n')).toMatch(/TASK_ARCHIVE_DAYS must be at least 2 days/);
+    expect(problemsOf({ TASK_ARCHIVE_DAYS: '7.5' }).join('\n')).toMatch(/TASK_ARCHIVE_DAYS must be a whole number of days/);
+    expect(problemsOf({ TASK_ARCHIVE_DAYS: 'month' }).join('\n')).toMatch(/TASK_ARCHIVE_DAYS must be a number of days/);
+  });
 });

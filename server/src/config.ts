@@ -101,6 +101,13 @@ const EnvSchema = z.object({
     .min(31, 'must be at least 31 days (the insights look back 30 days)')
     .max(3_650, 'must be at most 3650 days')
     .default(180),
+  /** Days a finished task stays in the hot table before it is archived (db/task-archive.ts). */
+  TASK_ARCHIVE_DAYS: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(2, 'must be at least 2 days (the missed-ending report looks back one day)')
+    .max(3_650, 'must be at most 3650 days')
+    .default(30),
 });
 
 /**
@@ -178,6 +185,8 @@ export interface Config {
   apiRateLimit: number;
   /** Days of slot history kept; cleanup drops whole daily partitions older than this. */
   historyRetentionDays: number;
+  /** Days a finished task stays in `monitoring_tasks` before it moves to `monitoring_tasks_archive`. */
+  taskArchiveDays: number;
 }
 
 export class ConfigError extends Error {
@@ -239,5 +248,6 @@ export function loadConfig(rawEnv: Record<string, string | undefined>, defaults:
     metrics: { port: env.METRICS_PORT, token: env.METRICS_TOKEN },
     apiRateLimit: env.API_RATE_LIMIT,
     historyRetentionDays: env.HISTORY_RETENTION_DAYS,
+    taskArchiveDays: env.TASK_ARCHIVE_DAYS,
   };
 }

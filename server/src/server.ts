@@ -16,6 +16,7 @@ import { miniAppLinks } from './bot/mini-app-links.ts';
 import { TaskInspection } from './bot/task-inspection.ts';
 import { TelegramBot } from './bot/telegram-bot.ts';
 import type { Config } from './config.ts';
+import { TaskArchive } from './db/task-archive.ts';
 import { OfficialSource } from './feed/official-source.ts';
 import { PortalSource } from './feed/portal-source.ts';
 import { SlotFeed } from './feed/slot-feed.ts';
@@ -250,6 +251,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     });
     const shutdown = new AbortController();
     registerStateMetrics(metrics, { feed, host, orm });
+    // Finished tasks older than TASK_ARCHIVE_DAYS leave the hot table: hourly, by whichever instance holds the lease.
+    const taskArchive = new TaskArchive({ orm, leases: shared.leases, instanceId, logger, afterDays: config.taskArchiveDays });
+    taskArchive.start();
+    stops.push({ name: 'task archive', stop: () => taskArchive.stop() });
+    metrics.gauge('slotpilot_tasks_archived', 'Finished tasks this instance moved to the archive since start', [], (set) =>
+      set({}, taskArchive.archivedTotal),
+    );
 
     // The bot: on only with a real BOT_TOKEN (the generated development token merely signs init data).
     const users = new UserService(orm);

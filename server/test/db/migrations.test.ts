@@ -25,6 +25,7 @@ describe('migrations', () => {
       'mikro_orm_migrations',
       'monitor_instances',
       'monitoring_tasks',
+      'monitoring_tasks_archive',
       'outbox',
       'payments',
       'redistribution_orders',

@@ -21,7 +21,10 @@ const BookingResultSchema = defineEntity({
       .uuid()
       .primary()
       .onCreate(() => crypto.randomUUID()),
-    task: () => p.manyToOne(MonitoringTask).deleteRule('cascade'),
+    // No foreign key: a finished task moves to `monitoring_tasks_archive` after TASK_ARCHIVE_DAYS (db/task-archive.ts)
+    // while this row stays, the seller's history. The id names the task in either table; a task is never deleted
+    // (only with its user, and the user's rows go with it).
+    task: () => p.manyToOne(MonitoringTask).createForeignKeyConstraint(false),
     user: () => p.manyToOne(User).deleteRule('cascade'),
     credential: () => p.manyToOne(Credential).nullable().deleteRule('set null'),
     warehouseId: p.integer(),

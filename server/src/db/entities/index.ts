@@ -1,3 +1,4 @@
+import { ArchivedTask } from './archived-task.ts';
 import { BookingResult } from './booking-result.ts';
 import { Credential } from './credential.ts';
 import { LedgerEntry } from './ledger-entry.ts';
@@ -8,13 +9,25 @@ import { Payment } from './payment.ts';
 import { RedistributionOrder } from './redistribution-order.ts';
 import { User } from './user.ts';
 
-export { BookingResult, Credential, LedgerEntry, MonitorInstance, MonitoringTask, OutboxMessage, Payment, RedistributionOrder, User };
+export {
+  ArchivedTask,
+  BookingResult,
+  Credential,
+  LedgerEntry,
+  MonitorInstance,
+  MonitoringTask,
+  OutboxMessage,
+  Payment,
+  RedistributionOrder,
+  User,
+};
 
 /** Every entity of the model, in one list for the ORM. */
 export const entities = [
   User,
   Credential,
   MonitoringTask,
+  ArchivedTask,
   MonitorInstance,
   BookingResult,
   RedistributionOrder,
