@@ -6,6 +6,7 @@ import type { UserService } from '../accounts/user-service.ts';
 import type { WarehouseDirectory } from '../feed/warehouse-directory.ts';
 import type { TaskService } from '../monitor/task-service.ts';
 import type { MiniAppLinks } from './mini-app-links.ts';
+import type { PaymentReceipts } from './payment-receipts.ts';
 import type { TaskInspection } from './task-inspection.ts';
 
 export interface BotServices {
@@ -29,5 +30,8 @@ export interface BotServices {
   cellOpen?: (cell: { warehouseId: number; date: string; boxTypeId: number | undefined }, userId: number) => boolean | undefined;
 }
 
-/** What the handlers get: the services above plus the user's WB keys (/keys lists and deletes them). */
-export type BotHandlerServices = BotServices & { credentials: Pick<CredentialService, 'list' | 'remove'> };
+/**
+ * What the handlers get: the services above plus the user's WB keys (/keys lists and deletes them) and the store of
+ * raw payment updates (written before anything credits them).
+ */
+export type BotHandlerServices = BotServices & { credentials: Pick<CredentialService, 'list' | 'remove'>; receipts: PaymentReceipts };

@@ -22,6 +22,7 @@ import type { BotContext } from './context.ts';
 import { messageLimits } from './message-limits.ts';
 import { isWebAppUrl } from './mini-app-links.ts';
 import { notificationRenderer } from './notification-renderer.ts';
+import { PaymentReceipts } from './payment-receipts.ts';
 import type { BotServices } from './services.ts';
 import { SharedSessionStorage } from './session-storage.ts';
 import { textsFor } from './texts/index.ts';
@@ -67,6 +68,9 @@ export interface TelegramBotOptions {
 }
 
 export interface ReconcileSummary {
+  /** Stored payment updates settled (their handler had not finished). */
+  receipts: number;
+  /** Star transactions looked at. */
   scanned: number;
   credited: number;
   refunded: number;
@@ -81,6 +85,8 @@ export class TelegramBot {
   readonly endings: TaskEndings;
   /** Invoices and refunds, for BillingService. */
   readonly stars: StarsGateway;
+  /** Raw payment updates, stored before crediting; reconciliation settles what a handler left. */
+  readonly receipts: PaymentReceipts;
   private readonly botId: string;
   private readonly stopping = new AbortController();
   private runner: RunnerHandle | undefined;
@@ -99,9 +105,10 @@ export class TelegramBot {
     this.bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }));
     // Installed last, so it runs first: each part of a split message is retried on its own.
     this.bot.api.config.use(messageLimits());
+    this.receipts = new PaymentReceipts({ orm: options.orm, billing: options.services.billing, logger });
     installHandlers(
       this.bot,
-      { ...options.services, credentials: options.credentials },
+      { ...options.services, credentials: options.credentials, receipts: this.receipts },
       new SharedSessionStorage(shared.cache, `bot:${this.botId}:session:`, SESSION_TTL_MS),
     );
     this.bot.catch(({ error, ctx }) =>
@@ -216,7 +223,8 @@ export class TelegramBot {
   }
 
   /**
-   * Walk the bot's Star transactions from the stored cursor and reconcile each with the payments table (credits what
+   * Settle the stored payment updates their handlers left (payment_receipts), then walk the bot's Star transactions
+   * from the stored cursor and reconcile each with the payments table (credits what
    * was paid and never credited, takes back what Telegram refunded). The cursor stops before the first transaction
    * younger than `minAgeMs`, so it is looked at again next time.
    */
@@ -224,7 +232,16 @@ export class TelegramBot {
     const { services, shared, logger } = this.options;
     const cursorKey = `bot:${this.botId}:stars-cursor`;
     let offset = Number((await shared.cache.get(cursorKey)) ?? 0) || 0;
-    const summary: ReconcileSummary = { scanned: 0, credited: 0, refunded: 0, refused: 0 };
+    // The stored updates first: they need nothing from Telegram, so a getStarTransactions failure cannot hold them up.
+    const settled = await this.receipts.settle({ minAgeMs });
+    const summary: ReconcileSummary = {
+      receipts: settled.settled,
+      scanned: 0,
+      credited: settled.credited,
+      refunded: settled.refunded,
+      refused: settled.refused,
+    };
+    if (settled.credited + settled.refunded + settled.refused > 0) this.delivery.nudge();
     const newest = Date.now() - minAgeMs;
     for (;;) {
       const page = await this.stars.starTransactions(offset, STARS_PAGE);

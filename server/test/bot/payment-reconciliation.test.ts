@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BillingService } from '../../src/accounts/billing-service.ts';
 import { LedgerEntry } from '../../src/db/entities/ledger-entry.ts';
 import { Payment } from '../../src/db/entities/payment.ts';
+import { PaymentReceipt } from '../../src/db/entities/payment-receipt.ts';
 import { User } from '../../src/db/entities/user.ts';
 import type { TestServer } from '../harness/test-server.ts';
 import { press, roundTrip, startBotServer } from './bot-harness.ts';
@@ -75,6 +76,69 @@ describe('bot: payments that are never lost', () => {
     fake.push(fake.successfulPayment(buyer, 'v1:pack-5:5:250', 250, 'charge-crash-1'));
     await ask(buyer, '/help');
     expect(await credits(buyer.id)).toEqual({ trial: 2, paid: 5 });
+  });
+
+  it('the raw payment is stored before crediting; a crash mid-handler is credited from it exactly once, even while getStarTransactions fails', async () => {
+    const buyer = user(9, 'ru');
+    await ask(buyer, '/start');
+    const crash = vi.spyOn(BillingService.prototype, 'recordPayment').mockRejectedValueOnce(new Error('connection terminated'));
+    // Telegram's transaction list does not hold it (or is unreachable): only the stored update can bring the credit.
+    const update = fake.successfulPayment(buyer, 'v1:pack-5:5:250', 250, 'charge-receipt-1', { transaction: false });
+    const pending = await roundTrip(fake, update, 'sendMessage', (p) => p.chat_id === buyer.id);
+    expect(pending.payload.text).not.toContain('Что-то пошло не так');
+    crash.mockRestore();
+    const stored = await server.orm.em.fork().findOneOrFail(PaymentReceipt, { telegramPaymentChargeId: 'charge-receipt-1' });
+    expect(stored).toMatchObject({ userId: buyer.id, settledAt: null, payment: update.message.successful_payment });
+    expect(await credits(buyer.id)).toEqual({ trial: 2, paid: 0 });
+
+    fake.fail('getStarTransactions', { error_code: 400, description: 'Bad Request: method is unavailable' }, { times: 1 });
+    const after = fake.mark();
+    await expect(reconcile()).rejects.toThrow(/unavailable/);
+    expect(await credits(buyer.id)).toEqual({ trial: 2, paid: 5 });
+    const told = await fake.waitFor('sendMessage', (p) => p.chat_id === buyer.id && /Оплата зачислена/.test(p.text), { after });
+    expect(told.payload.text).toContain('charge-receipt-1');
+    const settled = await server.orm.em.fork().findOneOrFail(PaymentReceipt, { telegramPaymentChargeId: 'charge-receipt-1' });
+    expect(settled.settledAt).toBeInstanceOf(Date);
+
+    // Once more, and the update redelivered: still one credit, one ledger line, one message.
+    expect(await reconcile()).toMatchObject({ receipts: 0, credited: 0 });
+    fake.push(update);
+    await ask(buyer, '/help');
+    expect(await credits(buyer.id)).toEqual({ trial: 2, paid: 5 });
+    expect(await server.orm.em.fork().count(LedgerEntry, { user: buyer.id, reason: 'purchase' })).toBe(1);
+    expect(fake.callsOf('sendMessage', (p) => p.chat_id === buyer.id && /Оплата зачислена|зачислено/i.test(p.text))).toHaveLength(1);
+  });
+
+  it('a refunded_payment is stored too, and taken back once its payment is credited', async () => {
+    const buyer = user(10);
+    await ask(buyer, '/start');
+    const crash = vi.spyOn(BillingService.prototype, 'recordPayment').mockRejectedValueOnce(new Error('connection terminated'));
+    await roundTrip(
+      fake,
+      fake.successfulPayment(buyer, 'v1:pack-5:5:250', 250, 'charge-receipt-2', { transaction: false }),
+      'sendMessage',
+      (p) => p.chat_id === buyer.id,
+    );
+    crash.mockRestore();
+    // The refund arrives while the payment is still uncredited: stored, waiting for its payment.
+    fake.push(fake.refundedPayment(buyer, 'v1:pack-5:5:250', 250, 'charge-receipt-2'));
+    await ask(buyer, '/help');
+    const waiting = await server.orm.em.fork().findOneOrFail(PaymentReceipt, { telegramPaymentChargeId: 'charge-receipt-2' });
+    expect(waiting.refund).toMatchObject({ telegram_payment_charge_id: 'charge-receipt-2', total_amount: 250 });
+    expect(waiting.refundSettledAt).toBeNull();
+
+    expect(await reconcile()).toMatchObject({ receipts: 1, credited: 1, refunded: 1 });
+    expect(await credits(buyer.id)).toEqual({ trial: 2, paid: 0 });
+    const done = await server.orm.em.fork().findOneOrFail(PaymentReceipt, { telegramPaymentChargeId: 'charge-receipt-2' });
+    expect(done.settledAt).toBeInstanceOf(Date);
+    expect(done.refundSettledAt).toBeInstanceOf(Date);
+    const ledger = await server.orm.em
+      .fork()
+      .find(LedgerEntry, { user: buyer.id, reason: { $in: ['purchase', 'refund'] } }, { orderBy: { id: 'asc' } });
+    expect(ledger.map((l) => [l.reason, l.delta])).toEqual([
+      ['purchase', 5],
+      ['refund', -5],
+    ]);
   });
 
   it('a payment the bot never heard of (update lost) is found from the beginning of the transactions', async () => {

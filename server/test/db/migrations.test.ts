@@ -27,6 +27,7 @@ describe('migrations', () => {
       'monitoring_tasks',
       'monitoring_tasks_archive',
       'outbox',
+      'payment_receipts',
       'payments',
       'redistribution_orders',
       'slot_history',

@@ -5,7 +5,7 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import { callbackData } from '../callback-data.ts';
 import type { BotContext } from '../context.ts';
-import type { BotServices } from '../services.ts';
+import type { BotHandlerServices, BotServices } from '../services.ts';
 import { type Texts, textsFor } from '../texts/index.ts';
 import { escapeHtml } from '../texts/text-kit.ts';
 
@@ -17,7 +17,7 @@ export function packsKeyboard(services: Pick<BotServices, 'billing'>, t: Texts, 
   return keyboard;
 }
 
-export function paymentHandlers(services: BotServices) {
+export function paymentHandlers(services: BotHandlerServices) {
   const composer = new Composer<BotContext>();
   const { billing } = services;
 
@@ -44,8 +44,8 @@ export function paymentHandlers(services: BotServices) {
 
   composer.on('message:successful_payment', async (ctx) => {
     const payment = ctx.message.successful_payment;
-    // The raw payment in the log before anything can fail: with reconciliation (getStarTransactions) it is the audit
-    // trail of a charge whose crediting crashed.
+    // The raw payment in the log and in payment_receipts before anything can fail: whatever happens after, the
+    // reconciliation pass settles the stored receipt (and getStarTransactions backs up an update that never came).
     services.logger.info(
       {
         event: 'billing.payment_received',
@@ -57,6 +57,7 @@ export function paymentHandlers(services: BotServices) {
       },
       'successful payment received',
     );
+    await services.receipts.receivePayment(ctx.user.id, ctx.update.update_id, payment);
     const recorded = await billing.recordPayment({
       userId: ctx.user.id,
       chargeId: payment.telegram_payment_charge_id,
@@ -65,6 +66,7 @@ export function paymentHandlers(services: BotServices) {
       currency: payment.currency,
       totalAmount: payment.total_amount,
     });
+    await services.receipts.markSettled(payment.telegram_payment_charge_id);
     // Not a pack on sale at its price in Stars: nothing credited; say so (and that the Stars went back).
     if (recorded.refused) {
       if (recorded.refused.refunded)
@@ -79,7 +81,9 @@ export function paymentHandlers(services: BotServices) {
   // Telegram refunded a payment (the buyer disputed it, or a refund made elsewhere): the outbox tells the buyer.
   composer.on('message:refunded_payment', async (ctx) => {
     const refund = ctx.message.refunded_payment;
+    await services.receipts.receiveRefund(ctx.user.id, ctx.update.update_id, refund);
     await billing.recordRefund(refund.telegram_payment_charge_id, 'telegram');
+    await services.receipts.markRefundSettled(refund.telegram_payment_charge_id);
   });
 
   const direct = composer.chatType('private');

@@ -6,6 +6,7 @@ import { MonitorInstance } from './monitor-instance.ts';
 import { MonitoringTask } from './monitoring-task.ts';
 import { OutboxMessage } from './outbox-message.ts';
 import { Payment } from './payment.ts';
+import { PaymentReceipt } from './payment-receipt.ts';
 import { RedistributionOrder } from './redistribution-order.ts';
 import { User } from './user.ts';
 
@@ -18,6 +19,7 @@ export {
   MonitoringTask,
   OutboxMessage,
   Payment,
+  PaymentReceipt,
   RedistributionOrder,
   User,
 };
@@ -33,5 +35,6 @@ export const entities = [
   RedistributionOrder,
   LedgerEntry,
   Payment,
+  PaymentReceipt,
   OutboxMessage,
 ];
