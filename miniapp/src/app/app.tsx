@@ -10,6 +10,7 @@ import { TasksScreen } from '../tasks/tasks-screen.tsx';
 import { useTaskStream } from '../tasks/use-task-stream.ts';
 import { useBackButton, useSettingsButton } from '../telegram/buttons.ts';
 import { DevHeader, DevInvoice, DevMainButton, DevPopup } from '../telegram/dev-chrome.tsx';
+import { useServerLanguage } from './language-sync.ts';
 import { lazyScreen } from './lazy-screen.tsx';
 import { ScreenBoundary } from './screen-boundary.tsx';
 import { useStreamStatus } from './stream-status.ts';
@@ -51,6 +52,7 @@ export function App({ api, mocked, startParam }: { api: ApiClient; mocked: boole
 function Shell({ mocked, startParam }: { mocked: boolean; startParam: string | null }) {
   const route = useRoute();
   useTaskStream();
+  useServerLanguage();
   const tab = TAB_ROUTES.has(route.name);
   // Root tabs are switched with the tab bar; Telegram's BackButton appears only a step deeper — or on a tab screen that
   // another screen opened (Keys from the new-task form: Back returns to the form as it was left).

@@ -1,5 +1,6 @@
-// The language the seller chose in Settings, kept on this device (localStorage), over their Telegram profile's language.
-// The server keeps speaking the profile's language in its own messages; `serverLanguage` lets the app tell them apart.
+// The language the seller chose in Settings, kept on this device (localStorage) and on the server (`me.setLanguage`, shared
+// with the bot's /language), over their Telegram profile's language. The bot and its alerts follow the choice; the API's
+// own error texts stay in the profile's language, so `serverLanguage` lets the app tell them apart.
 import { LANGUAGES, type Language } from '@slotpilot/shared';
 import { useSyncExternalStore } from 'react';
 

@@ -322,7 +322,7 @@ const ru = {
   'dev.pay': 'Оплатить',
   'settings.title': 'Настройки',
   'settings.language': 'Язык',
-  'settings.language.hint': 'Запоминается на этом устройстве. Уведомления бота приходят на языке вашего Telegram.',
+  'settings.language.hint': 'Общий с ботом: его сообщения и уведомления тоже придут на этом языке.',
   'settings.alerts': 'Уведомления',
   'settings.alerts.unknown': 'Уведомления о слотах присылает бот. Разрешите ему писать вам — иначе они могут не дойти.',
   'settings.alerts.allowed': 'Бот может писать вам: уведомления о слотах дойдут.',
@@ -482,6 +482,15 @@ const ru = {
   'insights.heatmap.hour': 'Час, МСК',
   'insights.heatmap.empty': 'При ≤ x{threshold} за этот период слоты не открывались.',
   'time.msk': '{time} МСК',
+
+  'settings.language.saveFailed': 'Не удалось сохранить язык на сервере — бот пока пишет на прежнем. Попробуйте ещё раз.',
+  'settings.test': 'Отправить тестовое оповещение',
+  'settings.test.pending': 'Отправляем через бота…',
+  'settings.test.sent': 'Отправлено — проверьте чат с ботом SlotPilot.',
+  'settings.test.unreachable':
+    'Бот не может вам написать: вы не разрешили ему или остановили его. Разрешите уведомления и отправьте снова.',
+  'settings.test.failed': 'Telegram не принял сообщение. Попробуйте через минуту.',
+  'settings.test.hint': 'Проверка: бот пришлёт одно сообщение. Можно раз в минуту.',
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -805,7 +814,7 @@ const en: Record<MessageKey, string> = {
   'dev.pay': 'Pay',
   'settings.title': 'Settings',
   'settings.language': 'Language',
-  'settings.language.hint': "Kept on this device. The bot's alerts come in your Telegram language.",
+  'settings.language.hint': 'Shared with the bot: its messages and alerts come in this language too.',
   'settings.alerts': 'Alerts',
   'settings.alerts.unknown': 'Slot alerts come from the bot. Allow it to message you, or they may never arrive.',
   'settings.alerts.allowed': 'The bot may message you: slot alerts will arrive.',
@@ -965,6 +974,14 @@ const en: Record<MessageKey, string> = {
   'insights.heatmap.hour': 'Hour, Moscow',
   'insights.heatmap.empty': 'No slot opened at ≤ x{threshold} in this period.',
   'time.msk': '{time} Moscow time',
+
+  'settings.language.saveFailed': 'The language could not be saved on the server — the bot still writes in the old one. Try again.',
+  'settings.test': 'Send a test alert',
+  'settings.test.pending': 'Sending through the bot…',
+  'settings.test.sent': 'Sent — check your chat with the SlotPilot bot.',
+  'settings.test.unreachable': 'The bot cannot message you: you have not allowed it, or you stopped it. Allow alerts and send again.',
+  'settings.test.failed': 'Telegram did not accept the message. Try again in a minute.',
+  'settings.test.hint': 'A check: the bot sends one message. Once a minute.',
 };
 
 export const MESSAGES: Record<Language, Record<MessageKey, string>> = { ru, en };

@@ -1,7 +1,9 @@
-// Settings, reached from Telegram's SettingsButton (⋯ menu): the app's language on this device, whether alerts can reach
-// the seller (the bot may write to them), and what sharing a portal session with the common slot feed means.
+// Settings, reached from Telegram's SettingsButton (⋯ menu): the language (shared with the bot: `me.setLanguage`), whether
+// alerts can reach the seller (the bot may write to them, and a test alert through the real outbox proves it), and what
+// sharing a portal session with the common slot feed means.
 import { LANGUAGES, type Language } from '@slotpilot/shared';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import { queryKeys } from '../api/queries.ts';
 import { useT, useTP } from '../i18n/i18n.tsx';
@@ -9,6 +11,7 @@ import { chooseLanguage, useCurrentLanguage } from '../i18n/language-store.ts';
 import { navigate } from '../router/router.ts';
 import { haptic } from '../telegram/haptics.ts';
 import { askWriteAccess, canAskWriteAccess, useWriteAccess } from '../telegram/write-access.ts';
+import { ErrorNotice } from '../ui/error-notice.tsx';
 import { Segmented } from '../ui/segmented.tsx';
 
 const LANGUAGE_NAMES: Record<Language, string> = { ru: 'Русский', en: 'English' };
@@ -19,8 +22,14 @@ export function SettingsScreen() {
   const api = useApi();
   const language = useCurrentLanguage();
   const writeAccess = useWriteAccess();
+  const queryClient = useQueryClient();
   const keys = useQuery({ queryKey: queryKeys.keys, queryFn: () => api.keys.list.query() });
   const sharing = (keys.data ?? []).filter((k) => k.shareFeed).length;
+  // The screen switches at once; the server (and so the bot) follows. A failure keeps the choice here and says so.
+  const saveLanguage = useMutation({
+    mutationFn: (next: Language) => api.me.setLanguage.mutate({ language: next }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.me }),
+  });
 
   return (
     <>
@@ -32,9 +41,17 @@ export function SettingsScreen() {
           name="language"
           options={LANGUAGES.map((value) => ({ value, label: LANGUAGE_NAMES[value] }))}
           value={language}
-          onChange={(value) => chooseLanguage(value)}
+          onChange={(value) => {
+            chooseLanguage(value);
+            saveLanguage.mutate(value);
+          }}
         />
         <p className="hint">{t('settings.language.hint')}</p>
+        {saveLanguage.isError && (
+          <p className="warning-text" role="alert" data-testid="settings-language-error">
+            {t('settings.language.saveFailed')}
+          </p>
+        )}
       </section>
 
       <section className="card" aria-labelledby="settings-alerts" data-testid="settings-alerts" data-access={writeAccess}>
@@ -50,6 +67,7 @@ export function SettingsScreen() {
             {t('settings.alerts.allow')}
           </button>
         )}
+        <TestAlert />
       </section>
 
       <section className="card" aria-labelledby="settings-feed">
@@ -63,5 +81,61 @@ export function SettingsScreen() {
         </button>
       </section>
     </>
+  );
+}
+
+/** "Send a test alert": one message through the outbox and the bot, followed until it is in the chat or refused. */
+function TestAlert() {
+  const t = useT();
+  const api = useApi();
+  const [id, setId] = useState<number | null>(null);
+  const send = useMutation({
+    mutationFn: () => api.me.sendTestAlert.mutate(),
+    onSuccess: (answer) => setId(answer.id),
+    onError: () => haptic.error(),
+  });
+  const status = useQuery({
+    queryKey: ['test-alert', id],
+    queryFn: () => api.me.testAlert.query({ id: id ?? 0 }),
+    enabled: id !== null,
+    // Delivery takes a second or two; nothing pushes its outcome to the app.
+    refetchInterval: (query) => (query.state.data === undefined || query.state.data.state === 'pending' ? 1_000 : false),
+  });
+  const state = id === null ? null : (status.data?.state ?? 'pending');
+  return (
+    <div className="test-alert" data-testid="test-alert" data-state={state ?? (send.isError ? 'error' : 'idle')}>
+      <p className="hint">{t('settings.test.hint')}</p>
+      <button
+        type="button"
+        className="small-button"
+        data-testid="settings-test-alert"
+        disabled={send.isPending || state === 'pending'}
+        onClick={() => {
+          haptic.impact();
+          setId(null);
+          send.mutate();
+        }}
+      >
+        {t('settings.test')}
+      </button>
+      <p
+        role="status"
+        className={state === 'unreachable' || state === 'failed' ? 'warning-text' : undefined}
+        data-testid="test-alert-state"
+      >
+        {state ? t(`settings.test.${state}`) : ''}
+      </p>
+      {state === 'unreachable' && canAskWriteAccess() && (
+        <button
+          type="button"
+          className="button"
+          data-testid="test-alert-allow"
+          onClick={() => void askWriteAccess().then((answer) => (answer === 'allowed' ? haptic.success() : haptic.warning()))}
+        >
+          {t('settings.alerts.allow')}
+        </button>
+      )}
+      {send.isError && <ErrorNotice error={send.error} testId="test-alert-error" />}
+    </div>
   );
 }
