@@ -5,7 +5,13 @@ import { User } from './user.ts';
 const OutboxMessageSchema = defineEntity({
   name: 'OutboxMessage',
   tableName: 'outbox',
-  indexes: [{ properties: ['sentAt', 'nextAttemptAt'] }],
+  indexes: [
+    // Delivery's claim (`sent_at is null and failed_at is null … distinct on (user_id) … order by user_id, id`), the
+    // same-cell coalescing and the backlog gauge: only unsent rows, a few hundred however large the table grows.
+    { name: 'outbox_pending_index', properties: ['user', 'id'], where: 'sent_at is null and failed_at is null' },
+    // Per user and kind: "was this user told about this task already" (task endings), "announced recently" (slot alerts).
+    { properties: ['user', 'kind', 'sentAt'] },
+  ],
   properties: {
     id: p.bigint('number').primary(),
     user: () => p.manyToOne(User).deleteRule('cascade'),
