@@ -226,7 +226,7 @@ export class OutboxDelivery {
     const { logger } = this.options;
     if (!user?.active) return this.giveUp(row, 'the user is inactive (blocked the bot or never started it)', 'info');
     if (row.kind === 'slot_found' && cellOf(row)[0] && cellOf(row)[1]) {
-      // The same cell announced to this user moments ago (for another of their tasks): they know; one alert is enough.
+      // The same opening announced to this user moments ago for another of their tasks: they know; one alert is enough.
       if (await this.recentlyAnnounced(row)) {
         await this.execute(
           "update outbox set sent_at = now(), last_error = 'coalesced: the cell was just announced' where id = ? and sent_at is null",
@@ -284,17 +284,39 @@ export class OutboxDelivery {
     return rows.map((r) => ({ id: Number(r.id), payload: r.payload }));
   }
 
-  /** Whether this user was told about this very cell within the last couple of minutes. */
+  /**
+   * Whether this user was told about this opening of the cell moments ago: the latest alert for the cell (within a
+   * couple of minutes) did not cover this row's task yet. Had it covered the task, this row is the engine asking again
+   * after it saw the cell close: a reopening, which is news (one message per user, cell and opening).
+   */
   private async recentlyAnnounced(row: OutboxNotification): Promise<boolean> {
+    const cell = cellOf(row);
     const [found] = await this.options.orm.em
       .fork()
       .getConnection()
       .execute<Array<{ id: string }>>(
-        `select id from outbox
-         where user_id = ? and kind = 'slot_found' and id <> ? and sent_at > now() - ?::interval and last_error is null
-           and payload->>'warehouseId' = ? and payload->>'date' = ? and coalesce(payload->>'boxTypeId', '') = ?
-         limit 1`,
-        [row.userId, row.id, `${RECENTLY_ANNOUNCED_MS} milliseconds`, ...cellOf(row)],
+        `with latest as (
+           select id, sent_at from outbox
+           where user_id = ? and kind = 'slot_found' and id <> ? and sent_at > now() - ?::interval and last_error is null
+             and payload->>'warehouseId' = ? and payload->>'date' = ? and coalesce(payload->>'boxTypeId', '') = ?
+           order by sent_at desc, id desc
+           limit 1)
+         select latest.id from latest
+         where not exists (
+           select 1 from outbox o
+           where o.user_id = ? and o.kind = 'slot_found' and o.id <> ? and o.sent_at >= latest.sent_at
+             and o.payload->>'taskId' = ?
+             and o.payload->>'warehouseId' = ? and o.payload->>'date' = ? and coalesce(o.payload->>'boxTypeId', '') = ?)`,
+        [
+          row.userId,
+          row.id,
+          `${RECENTLY_ANNOUNCED_MS} milliseconds`,
+          ...cell,
+          row.userId,
+          row.id,
+          String(row.payload.taskId ?? ''),
+          ...cell,
+        ],
       );
     return found !== undefined;
   }

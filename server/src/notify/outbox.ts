@@ -28,11 +28,29 @@ const DEDUPE_EXPIRES_MS: Partial<Record<OutboxKind, number>> = {
   slot_found: 5 * 60_000,
 };
 
+/**
+ * Keys given up sooner once their message is out. A slot alert's key (`slot_found:<task>:<warehouse>:<date>`) only has
+ * to stop the same opening being announced twice: an act re-run after a crash, before the task's snapshot remembered
+ * the alert, comes within a lease period. The engine asks again for a task and cell only after it saw the cell closed
+ * (issue 17), so past this guard a delivered alert's key yields to the reopening. Still undelivered, the key holds (up
+ * to the expiry above): the message on its way is about the same cell, open again.
+ */
+const DEDUPE_RELEASED_AFTER_DELIVERY_MS: Partial<Record<OutboxKind, number>> = {
+  slot_found: 30_000,
+};
+
 export async function enqueueNotification(
   em: EntityManager,
   message: { userId: number; kind: OutboxKind; payload: Record<string, unknown>; dedupeKey?: string },
 ): Promise<void> {
   const expiresMs = DEDUPE_EXPIRES_MS[message.kind];
+  const deliveredMs = DEDUPE_RELEASED_AFTER_DELIVERY_MS[message.kind];
+  if (message.dedupeKey && deliveredMs !== undefined)
+    await em.execute(
+      `update outbox set dedupe_key = null
+       where dedupe_key = ? and (sent_at is not null or failed_at is not null) and created_at < now() - ?::interval`,
+      [message.dedupeKey, `${deliveredMs} milliseconds`],
+    );
   if (message.dedupeKey && expiresMs !== undefined)
     // The older row keeps its history but gives its key up, so the insert below goes in.
     await em.execute('update outbox set dedupe_key = null where dedupe_key = ? and created_at < now() - ?::interval', [

@@ -121,6 +121,63 @@ describe('alerts a seller can act on', () => {
     expect(fake.callsOf('sendMessage', (p) => toChat(user)(p) && String(p.text).includes(dateLine))).toHaveLength(1);
   });
 
+  it('a reopened cell is announced again; one message per user, cell and opening', async () => {
+    const user = newUser('en');
+    await server.client(user).me.get.query();
+    const [a, b] = ['00000000-0000-4000-8000-0000000000f1', '00000000-0000-4000-8000-0000000000f2'];
+    const date = addDays(moscowToday(), 8);
+    const cell = { warehouseId: 117501, date, coefficient: 1, boxTypeId: 2 };
+    /** What the engine writes when a task finds the cell open (supply-act.ts: the same key per task and cell). */
+    const found = (...taskIds: string[]) =>
+      server.orm.em.fork().transactional(async (em) => {
+        for (const taskId of taskIds)
+          await enqueueNotification(em, {
+            userId: user.id,
+            kind: 'slot_found',
+            payload: { taskId, ...cell },
+            dedupeKey: `slot_found:${taskId}:${cell.warehouseId}:${date}`,
+          });
+      });
+    const rows = () => server.orm.em.fork().find(OutboxMessage, { user: user.id, kind: 'slot_found' }, { orderBy: { id: 'asc' } });
+    const settled = async (count: number) =>
+      expect.poll(async () => (await rows()).filter((r) => r.sentAt).length, { timeout: 15_000 }).toBe(count);
+    const messages = () => fake.callsOf('sendMessage', (p) => toChat(user)(p) && /Slot available/.test(String(p.text)));
+    /** Time passes: the alerts so far were found 40 s ago (past the repeat guard, inside the 2-minute fold window). */
+    const age = () =>
+      server.orm.em
+        .fork()
+        .getConnection()
+        .execute("update outbox set created_at = created_at - interval '40 seconds' where user_id = ? and kind = 'slot_found'", [user.id]);
+
+    // The first opening, found by both tasks: one message naming both.
+    await found(a, b);
+    await settled(2);
+    expect(messages()).toHaveLength(1);
+    expect(messages()[0]?.payload.text).toContain('Matches 2 of your tasks');
+    // The same opening again (an act re-run after a crash): nothing new.
+    await found(a);
+    expect(await rows()).toHaveLength(2);
+
+    // The cell closed and opened again; both tasks find it: one new message.
+    await age();
+    let after = fake.mark();
+    await found(a, b);
+    await settled(4);
+    expect(messages()).toHaveLength(2);
+    expect((await fake.waitFor('sendMessage', toChat(user), { after })).payload.text).toContain('Matches 2 of your tasks');
+
+    // It reopens once more; task a sees it first (its own message), task b's alert a moment later is folded into it.
+    await age();
+    after = fake.mark();
+    await found(a);
+    await fake.waitFor('sendMessage', toChat(user), { after });
+    await settled(5);
+    await found(b);
+    await settled(6);
+    expect((await rows()).at(-1)?.lastError).toMatch(/coalesced/);
+    expect(messages()).toHaveLength(3);
+  });
+
   it('an alert delivered minutes late says the slot may be gone instead of "book now"', async () => {
     const user = newUser('ru');
     const after = fake.mark();
