@@ -491,6 +491,10 @@ const ru = {
     'Бот не может вам написать: вы не разрешили ему или остановили его. Разрешите уведомления и отправьте снова.',
   'settings.test.failed': 'Telegram не принял сообщение. Попробуйте через минуту.',
   'settings.test.hint': 'Проверка: бот пришлёт одно сообщение. Можно раз в минуту.',
+
+  'new.preorder.requiredNotify': 'Выберите предзаказ или снимите галочку «Привязать предзаказ».',
+  'new.notify.preorder': 'Привязать предзаказ WB (необязательно)',
+  'new.notify.preorder.hint': 'Когда слот найдётся, кнопка «Забронировать в кабинете WB» откроет страницу выбора даты этого предзаказа.',
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -982,6 +986,10 @@ const en: Record<MessageKey, string> = {
   'settings.test.unreachable': 'The bot cannot message you: you have not allowed it, or you stopped it. Allow alerts and send again.',
   'settings.test.failed': 'Telegram did not accept the message. Try again in a minute.',
   'settings.test.hint': 'A check: the bot sends one message. Once a minute.',
+
+  'new.preorder.requiredNotify': 'Choose a preorder, or untick "Link a WB preorder".',
+  'new.notify.preorder': 'Link a WB preorder (optional)',
+  'new.notify.preorder.hint': 'When a slot is found, "Book in the WB portal" opens this preorder\'s choose-date page.',
 };
 
 export const MESSAGES: Record<Language, Record<MessageKey, string>> = { ru, en };

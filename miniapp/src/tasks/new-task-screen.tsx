@@ -46,6 +46,8 @@ export function NewTaskScreen() {
   const [mode, setMode] = useState<Mode>(draft?.mode ?? 'notify');
   const [keepWatching, setKeepWatching] = useState(draft?.keepWatching ?? false);
   const [preorderId, setPreorderId] = useState(draft?.preorderId ?? '');
+  // Notify tasks may name a preorder too: the slot-found sheet's "book in WB" then opens its date page.
+  const [linkPreorder, setLinkPreorder] = useState(draft?.mode === 'notify' && (draft?.preorderId ?? '') !== '');
   const [selection, setSelection] = useState<RangeSelection>(draft?.selection ?? EMPTY_SELECTION);
   const [submitted, setSubmitted] = useState(false);
 
@@ -77,28 +79,34 @@ export function NewTaskScreen() {
 
   const hasSession = keys.data?.some((k) => k.kind === 'portal_session' && k.valid) ?? true;
   // The same query as the picker's: the chosen preorder's warehouse and box type are checked against the form.
-  const preorders = usePreorders(mode === 'autobook' && hasSession);
+  const withPreorder = mode === 'autobook' || linkPreorder;
+  const preorders = usePreorders(withPreorder && hasSession);
   const chosenPreorder = preorders.data?.find((p) => p.preorderId === preorderId) ?? null;
   const name = useWarehouseName();
   const problems = {
     warehouses: warehouseIds.length === 0 ? ('new.warehouses.empty' as const) : null,
     range: validateRange(selection, bounds),
-    preorder:
-      mode !== 'autobook'
-        ? null
-        : preorderId === ''
+    preorder: !withPreorder
+      ? null
+      : preorderId === ''
+        ? mode === 'autobook'
           ? ('new.preorder.required' as const)
-          : chosenPreorder && (!warehouseIds.includes(chosenPreorder.warehouseId) || chosenPreorder.boxTypeId !== boxTypeId)
-            ? ('new.preorder.mismatch' as const)
-            : null,
+          : ('new.preorder.requiredNotify' as const)
+        : chosenPreorder && (!warehouseIds.includes(chosenPreorder.warehouseId) || chosenPreorder.boxTypeId !== boxTypeId)
+          ? ('new.preorder.mismatch' as const)
+          : null,
   };
   const invalid = Boolean(problems.warehouses || problems.range || problems.preorder);
 
-  /** A preorder belongs to one warehouse and box type: the task watches exactly those (the server insists). */
+  /**
+   * A preorder belongs to one warehouse and box type. Auto-booking watches exactly those (the server insists); a notify
+   * task keeps its other warehouses and adds the preorder's, first.
+   */
   function pickPreorder(preorder: PickedPreorder) {
     setPreorderId(preorder.preorderId);
-    setWarehouseIds([preorder.warehouseId]);
     setBoxTypeId(preorder.boxTypeId);
+    if (mode === 'autobook') setWarehouseIds([preorder.warehouseId]);
+    else setWarehouseIds((ids) => (ids.includes(preorder.warehouseId) ? ids : [preorder.warehouseId, ...ids].slice(0, 10)));
   }
 
   const create = useMutation({
@@ -136,7 +144,7 @@ export function NewTaskScreen() {
       skipDates: [...selection.skipped],
       maxCoefficient,
       keepWatching: mode === 'notify' && keepWatching,
-      ...(mode === 'autobook' ? { preorderId } : {}),
+      ...(withPreorder && preorderId ? { preorderId } : {}),
     });
   }
 
@@ -243,6 +251,30 @@ export function NewTaskScreen() {
               <input type="checkbox" checked={keepWatching} onChange={(e) => setKeepWatching(e.target.checked)} />
               <span>{t('new.keepWatching')}</span>
             </label>
+            {hasSession && (
+              <label className="toggle-row">
+                <input
+                  type="checkbox"
+                  checked={linkPreorder}
+                  onChange={(e) => setLinkPreorder(e.target.checked)}
+                  data-testid="notify-link-preorder"
+                />
+                <span>{t('new.notify.preorder')}</span>
+              </label>
+            )}
+            {hasSession && linkPreorder && (
+              <>
+                <p className="hint">{t('new.notify.preorder.hint')}</p>
+                <PreorderPicker value={preorderId} onPick={pickPreorder} warehouseIds={warehouseIds} boxTypeId={boxTypeId} />
+              </>
+            )}
+            {linkPreorder &&
+              showProblem(
+                problems.preorder,
+                chosenPreorder
+                  ? { id: chosenPreorder.preorderId, warehouse: chosenPreorder.warehouseName, box: t(`box.${chosenPreorder.boxTypeId}`) }
+                  : undefined,
+              )}
           </>
         ) : (
           <>

@@ -5,7 +5,6 @@ import type { CreateSupplyTaskInput } from '@slotpilot/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
-import type { Task } from '../api/api-types.ts';
 import { queryKeys, useWarehouseName } from '../api/queries.ts';
 import { useNow } from '../app/use-now.ts';
 import { formatDayWithWeekday, moscowToday } from '../calendar/moscow-date.ts';
@@ -22,14 +21,6 @@ import { useCoefficientText } from './slot-wording.ts';
 import { TaskBadge } from './task-card.tsx';
 import { useTaskCommand } from './task-controls.tsx';
 
-/** When the cell was found: the task's step into booking/notified/needs-action, else its last update. */
-function foundAt(task: Task, transitions: ReadonlyArray<{ at: number; to: string }> | undefined): number {
-  const step = [...(transitions ?? [])]
-    .reverse()
-    .find((tr) => tr.to.startsWith('booking') || tr.to === 'done.notified' || tr.to === 'done.needs-action' || tr.to === 'done.booked');
-  return step?.at ?? Date.parse(task.updatedAt);
-}
-
 export function SlotFoundScreen({ id }: { id: string }) {
   const api = useApi();
   const t = useT();
@@ -40,7 +31,6 @@ export function SlotFoundScreen({ id }: { id: string }) {
   const coefficient = useCoefficientText();
   const queryClient = useQueryClient();
   const task = useQuery({ queryKey: queryKeys.task(id), queryFn: () => api.tasks.get.query({ id }) });
-  const timeline = useQuery({ queryKey: queryKeys.timeline(id), queryFn: () => api.tasks.timeline.query({ id }) });
   const command = useTaskCommand(id);
   const restart = useMutation({
     mutationFn: (input: CreateSupplyTaskInput) => api.tasks.create.mutate(input),
@@ -91,13 +81,16 @@ export function SlotFoundScreen({ id }: { id: string }) {
       </section>
     );
   }
-  const seconds = Math.max(0, Math.floor((now - foundAt(view, timeline.data)) / 1000));
+  // When the engine matched the cell (the task view's foundAt); a task from before it was recorded says no age at all.
+  const seconds = view.foundAt === null ? null : Math.max(0, Math.floor((now - view.foundAt) / 1000));
   const age =
-    seconds < 60
-      ? tp('found.age.seconds', seconds)
-      : seconds < 3_600
-        ? tp('found.age.minutes', Math.floor(seconds / 60))
-        : tp('found.age.hours', Math.floor(seconds / 3_600));
+    seconds === null
+      ? ''
+      : seconds < 60
+        ? tp('found.age.seconds', seconds)
+        : seconds < 3_600
+          ? tp('found.age.minutes', Math.floor(seconds / 60))
+          : tp('found.age.hours', Math.floor(seconds / 3_600));
   const keep = keepWatchingChoice(view);
 
   return (
@@ -105,9 +98,11 @@ export function SlotFoundScreen({ id }: { id: string }) {
       <div className="detail-head">
         <TaskBadge task={view} />
         <h1 id="found-title">{t('found.title')}</h1>
-        <p className="hint" data-testid="found-age">
-          {age}
-        </p>
+        {age && (
+          <p className="hint" data-testid="found-age">
+            {age}
+          </p>
+        )}
       </div>
       <dl className="card facts found-cell" data-testid="found-cell">
         <dt>{t('detail.warehouses')}</dt>

@@ -14,6 +14,8 @@ describe('slot-found sheet choices', () => {
       kind: 'open-wb',
       url: chooseDateUrl('42'),
     });
+    // A notify task that names a preorder (optional at create) opens that preorder's date page too.
+    expect(foundPrimary({ ...notified, criteria: { preorderId: '77' } })).toEqual({ kind: 'open-wb', url: chooseDateUrl('77') });
     expect(foundPrimary({ ...notified, outcome: 'booked' })).toEqual({ kind: 'booked' });
     expect(foundPrimary(notified)).toEqual({ kind: 'no-preorder' });
     expect(chooseDateUrl('42')).toBe('https://seller.wildberries.ru/supplies-management/new-supply/choose-date?supplyID=42');
