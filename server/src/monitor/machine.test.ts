@@ -8,7 +8,6 @@ import {
   type BestSeen,
   createMonitorMachine,
   describeSnapshot,
-  MACHINE_STATES,
   type MonitorInput,
   type MonitorMachine,
   type MonitorSnapshot,
@@ -20,6 +19,7 @@ import {
   persistedSnapshotOf,
   slotKey,
 } from './machine.ts';
+import { MACHINE_STATES } from './machine-introspection.ts';
 
 const T0 = 1_700_000_000_000;
 const POLL_MS = 1000;
