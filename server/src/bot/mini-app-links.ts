@@ -45,6 +45,8 @@ export interface MiniAppLinks {
   /** The task's slot-found sheet (what was found, book it, keep watching): where a slot alert leads. */
   slotFound(taskId: string): string;
   credits(): string;
+  /** The redistribution screen (transfer routes and their limits). */
+  redistribution(): string;
 }
 
 /** `base` is read on every use: in development the server learns its port only once it listens. */
@@ -56,5 +58,6 @@ export function miniAppLinks(base: () => string): MiniAppLinks {
     task: (taskId) => at(`/tasks/${taskId}`),
     slotFound: (taskId) => at(`/tasks/${taskId}/found`),
     credits: () => at('/credits?paywall=1'),
+    redistribution: () => at('/redistribution'),
   };
 }

@@ -48,6 +48,16 @@ const Schemas = {
   credential_invalid: z.object({ credentialId: z.string(), name: z.string(), kind: z.string(), reason: z.string() }),
   credits_exhausted: z.object({ taskId: z.string() }),
   redistribution_done: z.object({ taskId: z.string(), from: z.number(), to: z.number(), units: z.number(), requestId: id }),
+  redistribution_quota_open: z.object({
+    taskId: z.string(),
+    nmId: z.number().int(),
+    sizeName: z.string().max(64).optional(),
+    fromWarehouseId: z.number().int(),
+    fromWarehouseName: z.string().max(200).default(''),
+    toWarehouseId: z.number().int(),
+    toWarehouseName: z.string().max(200).default(''),
+    availableUnits: z.number().int().nonnegative(),
+  }),
   source_disabled: z.object({}).passthrough(),
   payment_refunded: z.object({ chargeId: z.string(), stars: z.number(), removedCredits: z.number() }),
   payment_credited: z.object({ chargeId: z.string(), credits: z.number(), paid: z.number(), trial: z.number() }),
@@ -230,6 +240,35 @@ export function notificationRenderer(deps: NotificationRendererDeps): Notificati
           requestId,
         });
         return { text, replyMarkup: openTask(taskId) };
+      }
+      case 'redistribution_quota_open': {
+        const p = Schemas.redistribution_quota_open.safeParse(payload);
+        if (!p.success) return undefined;
+        // Every task of this user on the route whose limits opened (this row and the ones coalesced into it).
+        const alerts = [p.data, ...(notification.coalesced ?? []).map((c) => Schemas.redistribution_quota_open.safeParse(c.payload).data)]
+          .filter((a): a is NonNullable<typeof a> => a !== undefined)
+          .filter((a, i, all) => all.findIndex((b) => b.taskId === a.taskId) === i);
+        const named = async (name: string, warehouseId: number) => name || (await warehouseName(deps.warehouses, warehouseId));
+        const text = t.notify.quotaOpen({
+          from: await named(p.data.fromWarehouseName, p.data.fromWarehouseId),
+          to: await named(p.data.toWarehouseName, p.data.toWarehouseId),
+          items: alerts.map((a) => ({ nmId: a.nmId, sizeName: a.sizeName, units: a.availableUnits })),
+        });
+        const shown = alerts.slice(0, MAX_TASK_BUTTONS);
+        return {
+          text,
+          replyMarkup: keyboardOf(
+            ...shown.map((a) =>
+              appButton(shown.length > 1 ? `${t.notify.openTask}: ${a.nmId}`.slice(0, 64) : t.notify.openTask, {
+                screen: 'task',
+                taskId: a.taskId,
+              }),
+            ),
+            isWebAppUrl(deps.links.redistribution())
+              ? InlineKeyboard.webApp(t.notify.redistributionButton, deps.links.redistribution())
+              : undefined,
+          ),
+        };
       }
       case 'source_disabled':
         return { text: t.notify.sourceDisabled() };

@@ -21,8 +21,8 @@ export interface OutboxNotification {
   attempts: number;
   createdAt: Date;
   /**
-   * Slot alerts for the same user and cell (warehouse, date, box type) that were waiting too: they go out as this one
-   * message, which names every task they matched.
+   * Alerts of the same kind for the same user and place that were waiting too (slot alerts: the cell — warehouse, date,
+   * box type; transfer limits: the route): they go out as this one message, which names every task they concern.
    */
   coalesced?: Array<{ id: number; payload: Record<string, unknown> }>;
 }
@@ -225,17 +225,18 @@ export class OutboxDelivery {
   private async deliver(row: OutboxNotification, user: User | undefined): Promise<void> {
     const { logger } = this.options;
     if (!user?.active) return this.giveUp(row, 'the user is inactive (blocked the bot or never started it)', 'info');
-    if (row.kind === 'slot_found' && cellOf(row)[0] && cellOf(row)[1]) {
+    const place = placeOf(row);
+    if (place) {
       // The same opening announced to this user moments ago for another of their tasks: they know; one alert is enough.
-      if (await this.recentlyAnnounced(row)) {
+      if (await this.recentlyAnnounced(row, place)) {
         await this.execute(
-          "update outbox set sent_at = now(), last_error = 'coalesced: the cell was just announced' where id = ? and sent_at is null",
+          "update outbox set sent_at = now(), last_error = 'coalesced: the same opening was just announced' where id = ? and sent_at is null",
           [row.id],
         );
-        logger.info({ event: 'notify.coalesced', outboxId: row.id, userId: row.userId }, 'slot alert folded into one just sent');
+        logger.info({ event: 'notify.coalesced', outboxId: row.id, userId: row.userId, kind: row.kind }, 'alert folded into one just sent');
         return;
       }
-      row.coalesced = await this.sameCell(row);
+      row.coalesced = await this.samePlace(row, place);
     }
     const message = await this.options.render(row, user.language);
     if (!message) return this.giveUp(row, `cannot render an outbox message of kind ${row.kind}`, 'error');
@@ -269,53 +270,51 @@ export class OutboxDelivery {
     );
   }
 
-  /** Other unsent slot alerts of this user for the same cell (the oldest first, at most 20). */
-  private async sameCell(row: OutboxNotification): Promise<Array<{ id: number; payload: Record<string, unknown> }>> {
+  /** Other unsent alerts of this kind, user and place (the oldest first, at most 20). */
+  private async samePlace(row: OutboxNotification, place: Place): Promise<Array<{ id: number; payload: Record<string, unknown> }>> {
     const rows = await this.options.orm.em
       .fork()
       .getConnection()
       .execute<Array<{ id: string; payload: Record<string, unknown> }>>(
-        `select id, payload from outbox
-         where user_id = ? and kind = 'slot_found' and id <> ? and sent_at is null and failed_at is null
-           and payload->>'warehouseId' = ? and payload->>'date' = ? and coalesce(payload->>'boxTypeId', '') = ?
+        `select id, payload from outbox o
+         where user_id = ? and kind = ? and id <> ? and sent_at is null and failed_at is null and ${place.match}
          order by id limit 20`,
-        [row.userId, row.id, ...cellOf(row)],
+        [row.userId, row.kind, row.id, ...place.values],
       );
     return rows.map((r) => ({ id: Number(r.id), payload: r.payload }));
   }
 
   /**
-   * Whether this user was told about this opening of the cell moments ago: the latest alert for the cell (within a
-   * couple of minutes) did not cover this row's task yet. Had it covered the task, this row is the engine asking again
-   * after it saw the cell close: a reopening, which is news (one message per user, cell and opening).
+   * Whether this user was told about this opening of the place moments ago: the latest alert for it (within a couple
+   * of minutes) did not cover this row's task yet. Had it covered the task, this row is the engine asking again after
+   * it saw the place close: a reopening, which is news (one message per user, place and opening).
    */
-  private async recentlyAnnounced(row: OutboxNotification): Promise<boolean> {
-    const cell = cellOf(row);
+  private async recentlyAnnounced(row: OutboxNotification, place: Place): Promise<boolean> {
     const [found] = await this.options.orm.em
       .fork()
       .getConnection()
       .execute<Array<{ id: string }>>(
         `with latest as (
-           select id, sent_at from outbox
-           where user_id = ? and kind = 'slot_found' and id <> ? and sent_at > now() - ?::interval and last_error is null
-             and payload->>'warehouseId' = ? and payload->>'date' = ? and coalesce(payload->>'boxTypeId', '') = ?
+           select id, sent_at from outbox o
+           where user_id = ? and kind = ? and id <> ? and sent_at > now() - ?::interval and last_error is null and ${place.match}
            order by sent_at desc, id desc
            limit 1)
          select latest.id from latest
          where not exists (
            select 1 from outbox o
-           where o.user_id = ? and o.kind = 'slot_found' and o.id <> ? and o.sent_at >= latest.sent_at
-             and o.payload->>'taskId' = ?
-             and o.payload->>'warehouseId' = ? and o.payload->>'date' = ? and coalesce(o.payload->>'boxTypeId', '') = ?)`,
+           where o.user_id = ? and o.kind = ? and o.id <> ? and o.sent_at >= latest.sent_at
+             and o.payload->>'taskId' = ? and ${place.match})`,
         [
           row.userId,
+          row.kind,
           row.id,
           `${RECENTLY_ANNOUNCED_MS} milliseconds`,
-          ...cell,
+          ...place.values,
           row.userId,
+          row.kind,
           row.id,
           String(row.payload.taskId ?? ''),
-          ...cell,
+          ...place.values,
         ],
       );
     return found !== undefined;
@@ -378,13 +377,33 @@ export class OutboxDelivery {
   }
 }
 
-/** A slot alert for a cell this user heard about this recently is folded into that one. */
+/** An alert for a place this user heard about this recently, for another task, is folded into that one. */
 const RECENTLY_ANNOUNCED_MS = 2 * 60_000;
 
-/** warehouse, date, box type of a slot alert, as the SQL above compares them (text). */
-function cellOf(row: OutboxNotification): [string, string, string] {
-  const { warehouseId, date, boxTypeId } = row.payload;
-  return [String(warehouseId ?? ''), String(date ?? ''), boxTypeId === undefined || boxTypeId === null ? '' : String(boxTypeId)];
+/**
+ * The payload fields that name the place an alert is about, per kind of alert that is coalesced: the first two must be
+ * present. Constants (they are written into the SQL).
+ */
+const PLACE_FIELDS: Readonly<Record<string, readonly [string, string, ...string[]]>> = {
+  slot_found: ['warehouseId', 'date', 'boxTypeId'],
+  redistribution_quota_open: ['fromWarehouseId', 'toWarehouseId'],
+};
+
+/** Where an alert is: a condition on `o.payload` and its values (text, '' for a missing optional field). */
+interface Place {
+  match: string;
+  values: string[];
+}
+
+function placeOf(row: OutboxNotification): Place | undefined {
+  const fields = PLACE_FIELDS[row.kind];
+  if (!fields) return undefined;
+  const values = fields.map((field) => {
+    const value = row.payload[field];
+    return value === undefined || value === null ? '' : String(value);
+  });
+  if (!values[0] || !values[1]) return undefined;
+  return { match: fields.map((field) => `coalesce(o.payload->>'${field}', '') = ?`).join(' and '), values };
 }
 
 function classify(error: unknown): Failure {

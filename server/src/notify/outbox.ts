@@ -17,7 +17,9 @@ export type OutboxKind =
   | 'payment_refused'
   | 'task_ended'
   /** Asked for by the user (`me.sendTestAlert`): proves the bot can write to them. */
-  | 'test_alert';
+  | 'test_alert'
+  /** A watched transfer route went from "nothing can move" to "units can move now" (the redistribution probe). */
+  | 'redistribution_quota_open';
 
 /**
  * Dedupe keys that hold only for a while: a second "credits exhausted" for the same task (after the seller bought more
@@ -26,6 +28,8 @@ export type OutboxKind =
 const DEDUPE_EXPIRES_MS: Partial<Record<OutboxKind, number>> = {
   credits_exhausted: 60 * 60_000,
   slot_found: 5 * 60_000,
+  // A route whose limits close and reopen later is news; a flapping quota is not re-announced every poll.
+  redistribution_quota_open: 30 * 60_000,
 };
 
 /**

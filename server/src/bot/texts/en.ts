@@ -1,7 +1,14 @@
 // Every message the bot sends in English, in one place (the same shape as ru.ts).
 import { creditsLabel } from '@slotpilot/shared';
 import type { Texts } from './ru.ts';
-import { type Credits, escapeHtml as e, type NotificationDetails, type RefundSummary, type TaskLine } from './text-kit.ts';
+import {
+  type Credits,
+  escapeHtml as e,
+  type NotificationDetails,
+  type QuotaOpenDetails,
+  type RefundSummary,
+  type TaskLine,
+} from './text-kit.ts';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const WEEKDAYS = ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'];
@@ -323,6 +330,18 @@ export const en: Texts = {
       `${coefficient} · ${shortDate(from)}–${shortDate(to)} · ${mode === 'autobook' ? 'auto-book' : 'alert'}`,
     redistributionDone: (d: NotificationDetails) =>
       `✅ <b>Transfer placed</b>\n${e(d.from)} → ${e(d.to)}, ${d.units} units\nWB request: <code>${e(d.requestId)}</code>`,
+    quotaOpen: (q: QuotaOpenDetails) => {
+      const item = (i: QuotaOpenDetails['items'][number], word = 'article') =>
+        `${word} ${i.nmId}${i.sizeName ? `, size ${e(i.sizeName)}` : ''}: up to <b>${i.units}</b> units can move`;
+      const [only] = q.items;
+      return (
+        `📦 <b>Transfer limits are open</b>\n${e(q.from)} → ${e(q.to)}\n` +
+        (q.items.length === 1 && only
+          ? `${item(only, 'Article')}\nThe task places the transfer itself now; I will write when WB accepts it.`
+          : `Your tasks on this route:\n${q.items.map((i) => `• ${item(i)}`).join('\n')}\nThe tasks place the transfers themselves now; I will write when WB accepts them.`) +
+        '\nWB limits run out fast.'
+      );
+    },
     taskFailed: (d: NotificationDetails) => `⚠️ <b>Task stopped</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\n${reason(d.reason)}`,
     needsAction: (d: NotificationDetails) =>
       `✋ <b>Your action is needed</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\n${reason(d.reason)}`,
@@ -340,6 +359,7 @@ export const en: Texts = {
     actionButton: 'Open the WB portal',
     openTask: 'Open the task',
     keysButton: 'Open keys',
+    redistributionButton: 'Redistribution',
     paymentCredited: (bought: number, left: Credits, chargeId: string) =>
       `✅ Payment credited: ${creditsLabel(bought, 'en')}. Auto-bookings now: ${credits(left)}.\nPayment id: <code>${e(chargeId)}</code>`,
     paymentRefused: (stars: number, chargeId: string) =>

@@ -1,6 +1,13 @@
 // Every message the bot sends in Russian, in one place. en.ts has the same shape (the type is taken from this file).
 import { creditsLabel } from '@slotpilot/shared';
-import { type Credits, escapeHtml as e, type NotificationDetails, type RefundSummary, type TaskLine } from './text-kit.ts';
+import {
+  type Credits,
+  escapeHtml as e,
+  type NotificationDetails,
+  type QuotaOpenDetails,
+  type RefundSummary,
+  type TaskLine,
+} from './text-kit.ts';
 
 const MONTHS = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь'];
 const MONTHS_OF = ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря'];
@@ -326,6 +333,18 @@ export const ru = {
       `${coefficient} · ${shortDate(from)}–${shortDate(to)} · ${mode === 'autobook' ? 'автобронь' : 'уведомление'}`,
     redistributionDone: (d: NotificationDetails) =>
       `✅ <b>Перемещение оформлено</b>\n${e(d.from)} → ${e(d.to)}, ${d.units} шт.\nЗаявка WB: <code>${e(d.requestId)}</code>`,
+    quotaOpen: (q: QuotaOpenDetails) => {
+      const item = (i: QuotaOpenDetails['items'][number], word = 'артикул') =>
+        `${word} ${i.nmId}${i.sizeName ? `, размер ${e(i.sizeName)}` : ''} — можно переместить до <b>${i.units}</b> шт.`;
+      const [only] = q.items;
+      return (
+        `📦 <b>Открылись лимиты на перемещение</b>\n${e(q.from)} → ${e(q.to)}\n` +
+        (q.items.length === 1 && only
+          ? `${item(only, 'Артикул')}\nЗадача сама оформит перемещение сейчас; когда WB его примет, я напишу.`
+          : `Ваши задачи на этом маршруте:\n${q.items.map((i) => `• ${item(i)}`).join('\n')}\nЗадачи сами оформят перемещения сейчас; когда WB их примет, я напишу.`) +
+        '\nЛимиты WB быстро заканчиваются.'
+      );
+    },
     taskFailed: (d: NotificationDetails) => `⚠️ <b>Задача остановлена</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\n${reason(d.reason)}`,
     needsAction: (d: NotificationDetails) =>
       `✋ <b>Нужно ваше действие</b>${d.warehouse ? `: ${e(d.warehouse)}` : ''}\n${reason(d.reason)}`,
@@ -344,6 +363,7 @@ export const ru = {
     actionButton: 'Открыть кабинет WB',
     openTask: 'Открыть задачу',
     keysButton: 'Открыть ключи',
+    redistributionButton: 'Перераспределение',
     paymentCredited: (bought: number, left: Credits, chargeId: string) =>
       `✅ Оплата зачислена: ${creditsLabel(bought, 'ru')}. Теперь автобронирований: ${credits(left)}.\n` +
       `Номер платежа: <code>${e(chargeId)}</code>`,

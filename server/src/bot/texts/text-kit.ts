@@ -48,6 +48,13 @@ export interface NotificationDetails {
   closed?: boolean | undefined;
 }
 
+/** A "transfer limits appeared" alert: the route, and each task on it that can move units now. */
+export interface QuotaOpenDetails {
+  from: string;
+  to: string;
+  items: Array<{ nmId: number; sizeName?: string | undefined; units: number }>;
+}
+
 export interface RefundSummary {
   userId: number;
   stars: number;
