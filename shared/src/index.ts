@@ -2,6 +2,7 @@ export * from './billing.ts';
 export * from './calendar.ts';
 export * from './domain.ts';
 export * from './errors.ts';
+export * from './insight-words.ts';
 export * from './insights.ts';
 export * from './keys.ts';
 export * from './language.ts';
