@@ -1,8 +1,11 @@
 // The home screen: who you are, your balance, one health line, and the tasks — running ones first, finished ones below.
 import { useQuery } from '@tanstack/react-query';
+import { Suspense, useState } from 'react';
 import { useApi } from '../api/api-context.tsx';
 import type { Task } from '../api/api-types.ts';
 import { queryKeys, useMe } from '../api/queries.ts';
+import { lazyScreen } from '../app/lazy-screen.tsx';
+import { ScreenBoundary } from '../app/screen-boundary.tsx';
 import { useNow } from '../app/use-now.ts';
 import { useT } from '../i18n/i18n.tsx';
 import { navigate } from '../router/router.ts';
@@ -12,9 +15,13 @@ import { askWriteAccess, canAskWriteAccess, useWriteAccess } from '../telegram/w
 import { ErrorNotice } from '../ui/error-notice.tsx';
 import { OfflineBanner } from '../ui/offline-banner.tsx';
 import { alertsAtRisk, homeHealth } from './home-health.ts';
+import { recentWarehouses } from './recent-choices.ts';
 import { ageText } from './slot-source.ts';
 import { ToKeysButton } from './slot-source-line.tsx';
 import { TaskCard } from './task-card.tsx';
+
+// The radar is for returning sellers only: its code loads with their home screen, never in the first-visit bundle.
+const Radar = lazyScreen(() => import('./radar.tsx').then((m) => m.Radar));
 
 export function TasksScreen() {
   const api = useApi();
@@ -25,6 +32,9 @@ export function TasksScreen() {
   useMainButton({ text: t('tasks.new'), onClick: () => navigate('/tasks/new') });
   const active = tasks.data?.filter((task) => task.state !== 'done') ?? [];
   const finished = tasks.data?.filter((task) => task.state === 'done') ?? [];
+  // A returning seller (tasks, or warehouses chosen on this device) gets the radar; a first visit keeps the onboarding.
+  const [hasRecent] = useState(() => recentWarehouses.get().length > 0);
+  const returning = tasks.data !== undefined && (tasks.data.length > 0 || hasRecent);
 
   return (
     <>
@@ -55,6 +65,13 @@ export function TasksScreen() {
       </nav>
       <OfflineBanner query={tasks} />
       {tasks.data && <HomeHealth tasks={tasks.data} />}
+      {returning && tasks.data && (
+        <ScreenBoundary resetKey="radar">
+          <Suspense fallback={<div className="skeleton skeleton-card" aria-busy="true" />}>
+            <Radar tasks={tasks.data} />
+          </Suspense>
+        </ScreenBoundary>
+      )}
       {tasks.isPending ? (
         <div className="skeleton skeleton-card" aria-busy="true" />
       ) : tasks.data === undefined ? (
