@@ -259,6 +259,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       set({}, taskArchive.archivedTotal),
     );
 
+    // Slot insights: the API's insights.* and the bot's /new line read the same cached answers.
+    const insights = new InsightsService({
+      orm,
+      cache: shared.cache,
+      rateLimiter: shared.createRateLimiter({ keyPrefix: 'insights-rate', points: 60, durationS: 60, localFallback: true }),
+      retentionDays: config.historyRetentionDays,
+      logger,
+    });
+
     // The bot: on only with a real BOT_TOKEN (the generated development token merely signs init data).
     const users = new UserService(orm);
     const billing = new BillingService({ orm, logger });
@@ -282,6 +291,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           adminIds: config.adminIds,
           links,
           logger,
+          insights,
           // /new offers only the box types WB lists for the warehouse (waits a moment for a cold one).
           boxTypesOf: async (warehouseId, userId) => {
             const picture = (await feed.read([warehouseId], { waitMs: 1_500, userId })).get(warehouseId);
@@ -334,13 +344,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           durationS: 10,
           localFallback: true,
         }),
-        insights: new InsightsService({
-          orm,
-          cache: shared.cache,
-          rateLimiter: shared.createRateLimiter({ keyPrefix: 'insights-rate', points: 60, durationS: 60, localFallback: true }),
-          retentionDays: config.historyRetentionDays,
-          logger,
-        }),
+        insights,
         alerts: {
           enabled: telegram !== undefined,
           testLimiter: shared.createRateLimiter({ keyPrefix: 'test-alert', points: 1, durationS: 60, localFallback: true }),

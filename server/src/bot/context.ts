@@ -24,6 +24,11 @@ export interface NewTaskDraft {
   boxTypeId?: 2 | 5 | 6;
   maxCoefficient?: number;
   view?: { year: number; month: number };
+  /**
+   * What the slot history says about the first warehouse and the box type, in the user's language, worked out once when
+   * the box type is chosen: the line for each offered maximum (COEFFICIENTS order) and the threshold suggestion.
+   */
+  insight?: { lines: string[]; suggestion: string | null };
   start?: string;
   end?: string;
 }

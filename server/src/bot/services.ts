@@ -4,6 +4,7 @@ import type { BillingService } from '../accounts/billing-service.ts';
 import type { CredentialService } from '../accounts/credential-service.ts';
 import type { UserService } from '../accounts/user-service.ts';
 import type { WarehouseDirectory } from '../feed/warehouse-directory.ts';
+import type { InsightsService } from '../insights/insights-service.ts';
 import type { TaskService } from '../monitor/task-service.ts';
 import type { MiniAppLinks } from './mini-app-links.ts';
 import type { PaymentReceipts } from './payment-receipts.ts';
@@ -18,6 +19,8 @@ export interface BotServices {
   adminIds: ReadonlySet<number>;
   links: MiniAppLinks;
   logger: Logger;
+  /** Slot history figures: /new's one line about the chosen warehouse and box type (absent: no line). */
+  insights?: Pick<InsightsService, 'warehouse'>;
   /**
    * The box types a warehouse has in WB's latest picture of it (the slot feed), or undefined when there is none yet:
    * /new then offers only those.

@@ -1,9 +1,12 @@
 // /new end to end: warehouse search, box type, coefficient, then the inline calendar (month navigation, range with
 // end ≥ start) creates the notify task the user chose. The draft lives in the Redis session: a server restart in the
 // middle of the flow loses nothing.
+
+import type { WarehouseInsights } from '@slotpilot/shared';
 import { addDays, moscowToday } from '@slotpilot/shared';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { shiftMonth } from '../../src/bot/calendar-keyboard.ts';
+import { InsightsService } from '../../src/insights/insights-service.ts';
 import { createTestDatabase } from '../harness/database.ts';
 import type { TestServer } from '../harness/test-server.ts';
 import { buttons, newBotToken, press, roundTrip, startBotServer } from './bot-harness.ts';
@@ -101,5 +104,71 @@ describe('bot: /new with the inline calendar', () => {
     // The draft is gone: its buttons are now stale, and say so.
     step = await press(fake, user, pickData(end), messageId);
     expect(step.answer.payload.text).toBe('Создание задачи устарело. Начните заново: /new');
+  });
+
+  /** Through /new to the box type's answer (the coefficient step), in a fresh message. */
+  async function toCoefficientStep(user: { id: number; firstName: string; languageCode: string }) {
+    const found = await roundTrip(fake, fake.message(user, '/new'));
+    const messageId = found.result?.message_id as number;
+    await (await press(fake, user, 'wh:pick:507', messageId)).edited();
+    return { messageId, coefficientStep: await (await press(fake, user, 'box:2', messageId)).edited() };
+  }
+
+  it('says how little slot history there is yet, and no figure, below the minimum observation', async () => {
+    const user = { id: 7_200_002, firstName: 'Пётр', languageCode: 'ru' };
+    const { coefficientStep } = await toCoefficientStep(user);
+    expect(coefficientStep.error).toBeUndefined();
+    expect(coefficientStep.payload.text).toMatch(
+      /\n\n📊 <i>Статистики пока нет: склад наблюдается [\d,]+ (день|дня|дней) из 3 нужных\.<\/i>$/,
+    );
+  });
+
+  it('with enough history: the suggestion at the coefficient step, then the line for the chosen maximum, in English', async () => {
+    const none = { openings: 0, perDay: 0, medianOpenSeconds: null, stillOpen: 0, heatmap: [], daysAhead: [] };
+    const answer: WarehouseInsights = {
+      status: 'ok',
+      warehouseId: 507,
+      boxTypeId: 2,
+      days: 7,
+      observation: { days: 9, calendarDays: 9, minimumDays: 3, from: '2026-11-26', firstDay: '2026-11-24' },
+      thresholds: [
+        { threshold: 0, ...none, openings: 1, perDay: 0.11, medianOpenSeconds: 20, heatmap: [{ weekday: 2, hour: 9, openings: 1 }] },
+        {
+          threshold: 1,
+          ...none,
+          openings: 6,
+          perDay: 0.67,
+          medianOpenSeconds: 40,
+          heatmap: [
+            { weekday: 2, hour: 9, openings: 3 },
+            { weekday: 3, hour: 10, openings: 2 },
+            { weekday: 6, hour: 20, openings: 1 },
+          ],
+        },
+        { threshold: 2, ...none },
+        { threshold: 3, ...none },
+        { threshold: 5, ...none },
+      ],
+      suggestion: { threshold: 1, perDay: 0.67, timesX0: 5 },
+      computedAt: Date.now(),
+    };
+    // The figures themselves are the insights suites' (simulated week); here, what /new makes of a known answer.
+    const spy = vi.spyOn(InsightsService.prototype, 'warehouse').mockResolvedValue(answer);
+    try {
+      const user = { id: 7_200_003, firstName: 'Nina', languageCode: 'en' };
+      const { messageId, coefficientStep } = await toCoefficientStep(user);
+      expect(spy).toHaveBeenCalledWith(user.id, { warehouseId: 507, boxTypeId: 2, days: 7 });
+      expect(coefficientStep.payload.text).toContain('\n\n📊 <i>x1 catches 5× as often as x0 here.</i>');
+      const dates = await (await press(fake, user, 'coef:1', messageId)).edited();
+      expect(dates.error).toBeUndefined();
+      expect(dates.payload.text).toContain(
+        '📊 <i>In the last 7 days at ≤ x1 you would have had 6 slots here, mostly Tue–Wed 9:00–11:00 Moscow time, they lasted ~40 sec (from 9 days of observation).</i>',
+      );
+      // Worked out once per box type: calendar presses do not ask again.
+      await (await press(fake, user, pickData(addDays(moscowToday(), 2)), messageId)).edited();
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

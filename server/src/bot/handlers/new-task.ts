@@ -1,6 +1,6 @@
 // /new: a notify task without the Mini App. Warehouse(s) → box type → highest coefficient → dates on an inline calendar,
 // all in one message edited in place; "add a warehouse" at the box step makes one task watch several. The draft lives in the session (Redis), so it survives restarts and replicas.
-import { addDays, CreateSupplyTaskInput, MAX_TASK_WAREHOUSES, moscowToday } from '@slotpilot/shared';
+import { addDays, CreateSupplyTaskInput, insightLine, MAX_TASK_WAREHOUSES, moscowToday } from '@slotpilot/shared';
 import { Composer, InlineKeyboard } from 'grammy';
 import { MAX_DAYS_AHEAD } from '../../monitor/task-service.ts';
 import type { Warehouse } from '../../wb/official-schemas.ts';
@@ -77,13 +77,56 @@ export function newTaskHandlers(services: BotServices) {
       if (i === 3) keyboard.row();
     });
     keyboard.row().text(t.newTask.back, callbackData.newBack()).text(t.newTask.cancel, callbackData.newCancel());
-    return { text: t.newTask.chooseCoefficient(namesOf(draft), boxName(t, draft)), keyboard };
+    // The threshold suggestion helps choose; below the minimum observation, how little there is.
+    const hint = draft.insight
+      ? (draft.insight.suggestion ?? (draft.insight.lines.length === 1 ? draft.insight.lines[0] : undefined))
+      : undefined;
+    return { text: withInsight(t, t.newTask.chooseCoefficient(namesOf(draft), boxName(t, draft)), draft, hint), keyboard };
+  }
+
+  /** The view's text with the insight line under it (about the first warehouse, named when there are several). */
+  function withInsight(t: Texts, text: string, draft: NewTaskDraft, line: string | undefined): string {
+    if (!line) return text;
+    const names = namesList(draft);
+    return `${text}\n\n${t.newTask.insight(line, names.length > 1 ? names[0] : undefined)}`;
+  }
+
+  /** The line for the chosen maximum: the answer's own, or the one below-the-minimum line. */
+  function insightFor(draft: NewTaskDraft): string | undefined {
+    const lines = draft.insight?.lines;
+    if (!lines?.length) return undefined;
+    return lines.length === 1 ? lines[0] : lines[COEFFICIENTS.indexOf(draft.maxCoefficient ?? -1)];
+  }
+
+  /**
+   * What `insights.warehouse` (7 days) says about the first warehouse and the box type, as words for every maximum
+   * offered. Nothing when the history cannot answer now (the flow never waits on it or fails for it).
+   */
+  async function insightOf(ctx: BotContext, draft: NewTaskDraft): Promise<NewTaskDraft['insight']> {
+    const warehouseId = idsOf(draft)[0];
+    if (!services.insights || warehouseId === undefined || draft.boxTypeId === undefined) return undefined;
+    try {
+      const answer = await services.insights.warehouse(ctx.user.id, { warehouseId, boxTypeId: draft.boxTypeId, days: 7 });
+      if (answer.status === 'insufficient') return { lines: [insightLine(ctx.language, answer, 0).text], suggestion: null };
+      return {
+        lines: COEFFICIENTS.map((c) => insightLine(ctx.language, answer, c).text),
+        suggestion: insightLine(ctx.language, answer, 0).suggestion,
+      };
+    } catch (err) {
+      services.logger.info({ event: 'bot.insight_unavailable', warehouseId, err }, 'no slot history line for /new');
+      return undefined;
+    }
   }
 
   function datesView(t: Texts, draft: NewTaskDraft, bounds: DateBounds): View {
     const view = draft.view ?? monthOf(bounds.min);
     return {
-      text: t.newTask.chooseDates(namesOf(draft), boxName(t, draft), t.coefficient(draft.maxCoefficient ?? 0), draft.start, draft.end),
+      text: withInsight(
+        t,
+        t.newTask.chooseDates(namesOf(draft), boxName(t, draft), t.coefficient(draft.maxCoefficient ?? 0), draft.start, draft.end),
+        draft,
+        insightFor(draft),
+      ),
       keyboard: calendarKeyboard(view, { start: draft.start, end: draft.end }, bounds, t),
     };
   }
@@ -205,6 +248,7 @@ export function newTaskHandlers(services: BotServices) {
           break;
         }
         next = { ...draft, step: 'coefficient', boxTypeId: data.boxTypeId };
+        next.insight = await insightOf(ctx, next);
         view = coefficientView(t, next);
         break;
       case 'coefficient':

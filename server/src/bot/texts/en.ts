@@ -237,6 +237,8 @@ export const en: Texts = {
       'I will message you here as soon as a matching slot opens. Your tasks: /tasks\n' +
       'To have SlotPilot book the slot itself, create an auto-booking task in the app.',
     cancelled: 'Task creation cancelled.',
+    /** The slot history line (shared/insight-words.ts wording), for the first warehouse when there are several. */
+    insight: (line: string, warehouse?: string) => `📊 ${warehouse ? `${e(warehouse)}: ` : ''}<i>${e(line)}</i>`,
     cancel: 'Cancel',
     back: '« Back',
     clear: 'Clear',
