@@ -69,12 +69,15 @@ test('the calendar: colours by the best coefficient, a range by two taps, refusa
   await expect(page.getByTestId('calendar-problem')).toHaveText('Выберите последний день периода.');
   await tapDay(page, d3);
   await expect(page.getByTestId('calendar-problem')).toHaveCount(0);
-  // Tap-and-hold skips a day.
+  // Tap-and-hold opens the day's details, which skip a day inside the range.
   const held = page.getByTestId(`day-${d1}`);
   await held.dispatchEvent('pointerdown');
-  await expect(held).toHaveAttribute('data-skipped', 'true');
+  await expect(page.getByTestId('day-details')).toBeVisible();
   await held.dispatchEvent('pointerup');
+  await page.getByTestId('day-details-skip').click();
+  await expect(held).toHaveAttribute('data-skipped', 'true');
   await expect(page.getByTestId('calendar-summary')).toContainText('1 день пропущен');
+  await page.getByTestId('day-details-close').click();
   await saveScreenshot(page, testInfo, 'new-task-light');
 
   await newTaskWithColours(page, 'dark', days);

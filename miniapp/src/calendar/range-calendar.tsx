@@ -1,11 +1,14 @@
-// The month calendar of the New task screen: Moscow days, a range by two taps, skipped days by tap-and-hold (or the "skip
-// days" toggle), each day coloured by the best coefficient open now. The rules live in range-selection.ts.
+// The month calendar of the New task screen: Moscow days, a range by two taps, skipped days with the "skip days" toggle
+// (or from a day's details), each day coloured by the best coefficient open now. Tap-and-hold a day — or right-click it,
+// press the keyboard's context-menu key on it, or use "about this day" under the grid — for its details
+// (day-details.tsx). The rules live in range-selection.ts.
 import { useRef, useState } from 'react';
 import type { CalendarDay } from '../api/api-types.ts';
 import { useLanguage, useT, useTP } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { haptic } from '../telegram/haptics.ts';
 import { COEFFICIENT_TONES, coefficientTone } from './coefficient-scale.ts';
+import { DayDetails } from './day-details.tsx';
 import { addMonths, formatDay, formatMonth, formatMoscowTime, type IsoDate, monthGrid, monthOf, weekdayNames } from './moscow-date.ts';
 import {
   type CalendarBounds,
@@ -39,6 +42,8 @@ export interface RangeCalendarProps {
   stale?: boolean;
   /** Warehouse names for the day detail ("Коледино x1"). */
   warehouseName?: (id: number) => string;
+  /** The chosen warehouses and box type: a day's details list them and ask their history. Without them, no details. */
+  details?: { warehouseIds: readonly number[]; boxTypeId: 2 | 5 | 6 };
 }
 
 /** The bookable cells of a day, cheapest first: which warehouse is behind the day's colour. */
@@ -57,6 +62,7 @@ export function RangeCalendar({
   asOf = null,
   stale = false,
   warehouseName,
+  details,
 }: RangeCalendarProps) {
   const t = useT();
   const tp = useTP();
@@ -66,6 +72,8 @@ export function RangeCalendar({
   const [notice, setNotice] = useState<{ key: MessageKey; vars?: Record<string, string> } | null>(null);
   // The day last tapped or held: its detail line says which warehouse and coefficient are behind its colour.
   const [focus, setFocus] = useState<IsoDate | null>(null);
+  // The day whose details are open (a long press, a right click, the context-menu key, or "about this day").
+  const [detailed, setDetailed] = useState<IsoDate | null>(null);
   const coefficientLabel = (c: number) => (c <= 0 ? t('cal.free.short') : `x${c}`);
   const press = useRef<{ timer: ReturnType<typeof setTimeout> | undefined; fired: boolean }>({ timer: undefined, fired: false });
 
@@ -83,24 +91,32 @@ export function RangeCalendar({
     setNotice(result.notice ? { key: `cal.notice.${result.notice}`, vars: { date: formatDay(date, language) } } : null);
   }
 
-  function tap(date: IsoDate) {
+  /** `keyboard`: activated with Enter/Space (no pointer), so no long press can be ending with it. */
+  function tap(date: IsoDate, keyboard = false) {
     setFocus(date);
-    if (press.current.fired) {
-      // The click that ends a long press: the press already toggled the day.
+    if (press.current.fired && !keyboard) {
+      // The click that ends a long press: the press already opened the day's details.
       press.current.fired = false;
       return;
     }
+    press.current.fired = false;
     apply(skipMode && canSkip ? toggleSkip(selection, date, bounds) : tapDay(selection, date, bounds), date);
+  }
+
+  function openDetails(date: IsoDate) {
+    if (!details || !days) return;
+    setFocus(date);
+    setDetailed(date);
+    haptic.impact();
   }
 
   function startPress(date: IsoDate) {
     press.current.fired = false;
     clearTimeout(press.current.timer);
+    if (!details || !days) return;
     press.current.timer = setTimeout(() => {
       press.current.fired = true;
-      setFocus(date);
-      haptic.impact();
-      apply(toggleSkip(selection, date, bounds), date);
+      openDetails(date);
     }, LONG_PRESS_MS);
   }
 
@@ -170,12 +186,20 @@ export function RangeCalendar({
               data-tone={tone}
               data-position={state.position ?? ''}
               data-skipped={state.skipped}
-              onClick={() => tap(date)}
+              onClick={(e) => tap(date, e.detail === 0)}
               onPointerDown={() => startPress(date)}
               onPointerUp={endPress}
               onPointerLeave={endPress}
               onPointerCancel={endPress}
-              onContextMenu={(e) => e.preventDefault()}
+              onContextMenu={(e) => {
+                // A long press on a phone, a right click, or the keyboard's context-menu key: the day's details.
+                e.preventDefault();
+                clearTimeout(press.current.timer);
+                if (press.current.fired) return;
+                // The click that may follow (a touch's long press) must not also pick the day; pointerdown resets this.
+                press.current.fired = true;
+                openDetails(date);
+              }}
             >
               <span className="day-number">{Number(date.slice(8))}</span>
               <span className="day-coefficient">{day?.best ? coefficientLabel(day.best.coefficient) : ''}</span>
@@ -203,16 +227,41 @@ export function RangeCalendar({
         </p>
       )}
       {focus && days && (
-        <p className="calendar-line" data-testid="calendar-day-detail">
-          {t('cal.detail', {
-            date: formatDay(focus, language),
-            cells:
-              bookable(days.get(focus))
-                .slice(0, 3)
-                .map((c) => `${warehouseName ? warehouseName(c.warehouseId) : c.warehouseId} ${coefficientLabel(c.coefficient)}`)
-                .join(', ') || t('cal.detail.none'),
-          })}
-        </p>
+        <div className="calendar-day-line">
+          <p className="calendar-line" data-testid="calendar-day-detail">
+            {t('cal.detail', {
+              date: formatDay(focus, language),
+              cells:
+                bookable(days.get(focus))
+                  .slice(0, 3)
+                  .map((c) => `${warehouseName ? warehouseName(c.warehouseId) : c.warehouseId} ${coefficientLabel(c.coefficient)}`)
+                  .join(', ') || t('cal.detail.none'),
+            })}
+          </p>
+          {details && detailed !== focus && (
+            <button type="button" className="small-button" onClick={() => openDetails(focus)} data-testid="calendar-day-more">
+              {t('cal.day.more')}
+            </button>
+          )}
+        </div>
+      )}
+      {detailed && details && days && (
+        <DayDetails
+          key={detailed}
+          date={detailed}
+          day={days.get(detailed)}
+          warehouseIds={details.warehouseIds}
+          boxTypeId={details.boxTypeId}
+          maxCoefficient={maxCoefficient ?? 0}
+          asOf={asOf}
+          warehouseName={warehouseName ?? String}
+          skip={
+            canSkip && detailed >= (selection.start ?? '') && detailed <= (selection.end ?? '')
+              ? { skipped: selection.skipped.includes(detailed), toggle: () => apply(toggleSkip(selection, detailed, bounds), detailed) }
+              : null
+          }
+          onClose={() => setDetailed(null)}
+        />
       )}
       <label className="toggle-row">
         <input

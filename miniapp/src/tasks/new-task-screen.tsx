@@ -225,6 +225,7 @@ export function NewTaskScreen() {
               (calendar.data.source.updatedAt !== null && Date.now() - calendar.data.source.updatedAt > STALE_AFTER_MS))
           }
           warehouseName={name}
+          details={{ warehouseIds, boxTypeId }}
         />
         {/* While a warehouse has no picture yet the calendar says it is loading; "no source" would be premature. */}
         {warehouseIds.length > 0 && calendar.data && calendar.data.pendingWarehouses.length === 0 && (
