@@ -27,6 +27,7 @@ import { HistoryPartitions } from './insights/history-partitions.ts';
 import { HistoryRecorder } from './insights/history-recorder.ts';
 import { InsightDays } from './insights/insight-days.ts';
 import { InsightsService } from './insights/insights-service.ts';
+import { PreorderCostsService } from './insights/preorder-costs.ts';
 import { ActorHost } from './monitor/actor-host.ts';
 import { newInstanceId } from './monitor/instance-leases.ts';
 import { Redistribution } from './monitor/redistribution.ts';
@@ -345,6 +346,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           localFallback: true,
         }),
         insights,
+        preorderCosts: new PreorderCostsService({
+          portal: wb.portal,
+          credentials,
+          cache: shared.cache,
+          // Per seller account over every instance: a few cost reads a minute at most (the portal limiter spaces them).
+          accountLimiter: shared.createRateLimiter({ keyPrefix: 'preorder-costs', points: 4, durationS: 60, localFallback: true }),
+          logger,
+        }),
         alerts: {
           enabled: telegram !== undefined,
           testLimiter: shared.createRateLimiter({ keyPrefix: 'test-alert', points: 1, durationS: 60, localFallback: true }),

@@ -191,6 +191,10 @@ export const ERROR_MESSAGES = {
     ru: 'Статистику по слотам можно запрашивать не так часто. Подождите {seconds} с.',
     en: 'Slot statistics cannot be asked for that often. Wait {seconds} s.',
   },
+  PREORDER_COSTS_RATE_LIMITED: {
+    ru: 'Стоимость приёмки читаем из вашего кабинета WB лишь несколько раз в минуту, чтобы WB не ограничил кабинет. Подождите {seconds} с.',
+    en: 'Acceptance costs are read from your WB portal only a few times a minute, so that WB does not restrict your account. Wait {seconds} s.',
+  },
   INSIGHTS_DATE_OUT_OF_RANGE: {
     ru: 'По этой дате истории нет: мы храним её {days} дней, а дальше 14 дней вперёд WB даты не публикует.',
     en: 'There is no history for this date: we keep {days} days of it, and WB publishes no dates beyond 14 days ahead.',

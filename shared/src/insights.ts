@@ -2,7 +2,7 @@
 // The inputs are bounded here; the answers are what `insights.warehouse` and `insights.cell` return.
 import { z } from 'zod';
 import { BoxTypeId } from './domain.ts';
-import { InputDate } from './validation.ts';
+import { bilingual, InputDate } from './validation.ts';
 
 /** The coefficient thresholds every figure is given for: "≤ x0", "≤ x1", … as a seller sets them on a task. */
 export const INSIGHT_THRESHOLDS = [0, 1, 2, 3, 5] as const;
@@ -122,3 +122,37 @@ export interface CellInsights {
 }
 
 export const CELL_CHANGES_LIMIT = 500;
+
+/** A seller's preorder (its portal id) and the Moscow dates to estimate its acceptance cost for (at most 14 of them). */
+export const PreorderCostsInput = z
+  .object({
+    preorderId: z.string().regex(/^[1-9][0-9]{0,17}$/, bilingual('must be a WB preorder number', 'должен быть номером предзаказа WB')),
+    dateFrom: InputDate,
+    dateTo: InputDate,
+  })
+  .refine((v) => v.dateFrom <= v.dateTo, {
+    path: ['dateTo'],
+    ...bilingual('must not be before dateFrom', 'не может быть раньше dateFrom'),
+  })
+  .refine((v) => Date.parse(v.dateTo) - Date.parse(v.dateFrom) < 14 * 86_400_000, {
+    path: ['dateTo'],
+    ...bilingual('at most 14 days: WB publishes no more', 'не больше 14 дней: дальше WB не публикует'),
+  });
+export type PreorderCostsInput = z.infer<typeof PreorderCostsInput>;
+
+/** One Moscow date of a preorder's acceptance, as WB's portal estimates it for that preorder. */
+export interface PreorderCostDay {
+  date: string;
+  /** WB's acceptance coefficient for the preorder that day; null where closed (−1, no unloading) or WB gave no row. */
+  coefficient: number | null;
+  /** Estimated acceptance cost in ₽; null where closed or where WB gives no figure. */
+  cost: number | null;
+}
+
+export interface PreorderCosts {
+  preorderId: string;
+  /** Every date of the asked range, in order. */
+  days: PreorderCostDay[];
+  /** When WB was read (ms since epoch): answers are cached for 5 minutes per preorder. */
+  fetchedAt: number;
+}

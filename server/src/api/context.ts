@@ -12,6 +12,7 @@ import type { UserService } from '../accounts/user-service.ts';
 import type { SlotFeed } from '../feed/slot-feed.ts';
 import type { WarehouseDirectory } from '../feed/warehouse-directory.ts';
 import type { InsightsService } from '../insights/insights-service.ts';
+import type { PreorderCostsService } from '../insights/preorder-costs.ts';
 import type { TaskService } from '../monitor/task-service.ts';
 import type { TransitionLog } from '../monitor/transition-log.ts';
 import type { Bus } from '../platform/kv/types.ts';
@@ -38,6 +39,8 @@ export interface ApiServices {
   apiRateLimiter: RateLimiterAbstract;
   /** Slot history figures per warehouse and per cell (cached, with their own per-user limit). */
   insights: InsightsService;
+  /** A preorder's estimated acceptance cost per date, read from the seller's portal (cached, bounded per account). */
+  preorderCosts: PreorderCostsService;
   /** Notification delivery as the API sees it: whether the bot delivers at all, the test alert's limit, a wake-up. */
   alerts: {
     enabled: boolean;
