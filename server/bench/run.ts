@@ -9,7 +9,9 @@
 // BENCH_PORTAL_SECONDS sets each portal-feed run's length (default 240 s with 1 seller, 90 s with 10, 60 s with 60).
 // BENCH_CPU_PROF=<dir> runs the server with --cpu-prof (profiles are written when it stops gracefully).
 // A run with any BENCH_ variable set is an experiment: it writes to bench/results/experiments/ (not kept in git), so it
-// never overwrites the full run's figures that README quotes.
+// never overwrites the full run's figures that README quotes. BENCH_SCENARIOS alone is not: picking scenarios changes
+// no figure, so `BENCH_SCENARIOS=scale-out pnpm bench` writes bench/results/scale-out.json (its table goes to
+// summary-scale-out.md, leaving the full run's summary.md alone).
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,11 +36,12 @@ import { type PortalFeedResult, runPortalFeed } from './portal-feed.ts';
 import { flat, runScaleOut, type ScaleOutResult } from './scale-out.ts';
 import { loadAverage, machine, startStack } from './stack.ts';
 
-const experiment = Object.entries(process.env).filter(([name]) => name.startsWith('BENCH_'));
+const experiment = Object.entries(process.env).filter(([name]) => name.startsWith('BENCH_') && name !== 'BENCH_SCENARIOS');
 const resultsDir = fileURLToPath(new URL(experiment.length ? '../../bench/results/experiments/' : '../../bench/results/', import.meta.url));
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ALL = ['feed', 'portal', 'economy', 'scale', 'api', 'miniapp', 'recovery', 'attack', 'insights', 'scale-out'];
 const selected = new Set((process.env.BENCH_SCENARIOS ?? ALL.join(',')).split(',').map((s) => s.trim()));
+const partial = ALL.some((name) => !selected.has(name));
 const options: EngineOptions = {
   tasks: env('BENCH_TASKS', 10_000),
   sellers: env('BENCH_SELLERS', 10),
@@ -353,10 +356,17 @@ try {
         ],
         [
           'scale-out',
-          `WB coefficient calls per minute, 1 → ${out.instances} instances; Redis commands/s`,
-          `${out.wbCallsPerMinute.oneInstance} → ${out.wbCallsPerMinute.allInstances}; ${n(out.redisCommandsPerSecond)}/s`,
+          `WB coefficient calls per minute, 1 → ${out.instances} instances; Redis commands/s; bus messages/s published → delivered`,
+          `${out.wbCallsPerMinute.oneInstance} → ${out.wbCallsPerMinute.allInstances}; ${n(out.redisCommandsPerSecond)}/s; ${out.redisMessagesPerSecond.published} → ${out.redisMessagesPerSecond.delivered}/s`,
           'flat in instances',
           flat(out.wbCallsPerMinute.oneInstance, out.wbCallsPerMinute.allInstances, out.sellers),
+        ],
+        [
+          'scale-out',
+          'per 1,000 tasks: CPU (all instances), PostgreSQL statements/s, rows read/s, rows written/s, bus messages delivered/s',
+          `${out.per1000Tasks.cpuPercentOfOneCore} %, ${out.per1000Tasks.pgStatementsPerSecond ?? `${out.per1000Tasks.pgTransactionsPerSecond} transactions`}, ${n(out.per1000Tasks.pgRowsReadPerSecond)}, ${out.per1000Tasks.pgRowsWrittenPerSecond}, ${out.per1000Tasks.busMessagesDeliveredPerSecond}`,
+          'reported',
+          undefined,
         ],
         [
           'scale-out',
@@ -391,12 +401,15 @@ const cells = rows.map(([scenario, measure, result, target, ok]) => [scenario, m
 const widths = [0, 1, 2, 3].map((i) => Math.max(header[i]!.length, ...cells.map((r) => r[i]!.length)));
 const line = (c: string[]) => `| ${c.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
 const table = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n');
-const settings = experiment.map(([name, value]) => `${name}=${value}`).join(' ');
+const settings = Object.entries(process.env)
+  .filter(([name]) => name.startsWith('BENCH_'))
+  .map(([name, value]) => `${name}=${value}`)
+  .join(' ');
 const summary = `${table}\n\nmachine: ${machine()}; load average at the end ${loadAverage().join(' ')}\n${
-  settings ? `experiment: ${settings}\n` : ''
+  settings ? `${experiment.length ? 'experiment' : 'settings'}: ${settings}\n` : ''
 }`;
 console.log(`\n${summary}`);
-await writeFile(path.join(resultsDir, 'summary.md'), summary);
+await writeFile(path.join(resultsDir, partial && !experiment.length ? `summary-${[...selected].join('+')}.md` : 'summary.md'), summary);
 console.error(`results: ${path.relative(process.cwd(), resultsDir)}`);
 if (failures.length) console.error(`did not complete: ${failures.join(', ')}`);
 // Exit now: nothing the bench started may linger (and a missed target is a failed run).

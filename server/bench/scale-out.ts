@@ -5,7 +5,7 @@
 // again, and whether anything was lost or done twice (tasks, bookings, charges, commands sent meanwhile).
 import path from 'node:path';
 import { moscowToday } from '@slotpilot/shared';
-import { Redis } from 'ioredis';
+import { measurePostgres, measureRedis, type PgCosts, type RedisCosts } from './db-costs.ts';
 import { connectSeller, countRequests, resetSandbox } from './engine.ts';
 import {
   ACTIVE_WAREHOUSES,
@@ -55,6 +55,21 @@ export interface ScaleOutResult {
   latency: { samples: number; booked: number; p50Ms: number; p99Ms: number };
   wbCallsPerMinute: { oneInstance: number; allInstances: number };
   redisCommandsPerSecond: number;
+  /** Bus messages: PUBLISH calls a second, and messages handed to subscribers (each publish × its channel's subscribers). */
+  redisMessagesPerSecond: { published: number; delivered: number };
+  redis: RedisCosts;
+  /** PostgreSQL during the measured window (the bench database only). */
+  postgres: PgCosts;
+  /** The window's costs divided by the tasks running (docs/scaling.md extrapolates these). */
+  per1000Tasks: {
+    /** Every instance's CPU, its idle share included, over the tasks. */
+    cpuPercentOfOneCore: number;
+    pgTransactionsPerSecond: number;
+    pgStatementsPerSecond: number | null;
+    pgRowsReadPerSecond: number;
+    pgRowsWrittenPerSecond: number;
+    busMessagesDeliveredPerSecond: number;
+  };
   rollingRestart: { seconds: number; lost: number; lostCommands: number };
   takeoverSeconds: number;
   /** Tasks the killed instance held. */
@@ -127,7 +142,8 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
     await waitForPolling(databaseUrl, options.tasks + latency.length, 120_000);
 
     // Measure: per-instance figures while the latency cells open at random moments.
-    const redisBefore = await redisCommands(stack);
+    const redisWindow = await measureRedis(stack.redis.url);
+    const pgWindow = await measurePostgres(databaseUrl);
     for (const s of servers) await scrape(s.url); // the lag histogram restarts at each scrape
     const samples = new Map<number, ProcSample[]>(servers.map((s) => [s.pid, [procSample(s.pid)]]));
     const lag = new Map<number, number[]>(servers.map((s) => [s.pid, []]));
@@ -150,7 +166,8 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
       await sleep(1_000);
     }
     const seconds = (Date.now() - started) / 1000;
-    const redisCommandsPerSecond = Math.round(((await redisCommands(stack)) - redisBefore) / seconds);
+    const redis = await redisWindow();
+    const postgres = await pgWindow();
     const statsAfter = await stack.control.stats();
     const allInstances = Number(
       ((countRequests(statsAfter, 'coefficients') - countRequests(statsBefore, 'coefficients')) / (seconds / 60)).toFixed(1),
@@ -169,6 +186,16 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
         cpuPercentOfOneCore: Number(((100 * (last.cpuSeconds - first.cpuSeconds)) / ((last.at - first.at) / 1000)).toFixed(1)),
       };
     });
+    const running = options.tasks + latency.length;
+    const per1000 = (v: number) => Number(((v * 1000) / running).toFixed(2));
+    const per1000Tasks = {
+      cpuPercentOfOneCore: per1000(perInstance.reduce((sum, p) => sum + p.cpuPercentOfOneCore, 0)),
+      pgTransactionsPerSecond: per1000(postgres.transactionsPerSecond),
+      pgStatementsPerSecond: postgres.statementsPerSecond === null ? null : per1000(postgres.statementsPerSecond),
+      pgRowsReadPerSecond: per1000(postgres.rowsReadPerSecond),
+      pgRowsWrittenPerSecond: per1000(postgres.rowsWrittenPerSecond),
+      busMessagesDeliveredPerSecond: per1000(redis.deliveredPerSecond),
+    };
     const bookedAt = new Map(statsAfter.bookings.map((b) => [String(b.preorderId), Date.parse((b as { at?: string }).at ?? '')]));
     const latencies = latency
       .filter((c) => c.openedAt !== undefined && bookedAt.has(c.preorderId))
@@ -204,10 +231,12 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
     const victimTasks = held.get(victim.pid) ?? 0;
     const killedAt = Date.now();
     await stopServer(victim, 'SIGKILL');
+    // Owned by another live instance: right after the kill the victim's lease is still valid, so "no task without a
+    // live owner" alone held at once (the first small run reported a 0 s takeover of 2,000 tasks).
     await waitFor(
       "the killed instance's tasks owned by the others",
       options.leaseMs + 60_000,
-      async () => (await unowned(databaseUrl)) === 0,
+      async () => (await heldBy(databaseUrl, victim.pid)) === 0 && (await unowned(databaseUrl)) === 0,
       100,
     );
     const takeoverSeconds = Number(((Date.now() - killedAt) / 1000).toFixed(1));
@@ -237,7 +266,11 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
         p99Ms: Math.round(percentile(latencies, 99)),
       },
       wbCallsPerMinute: { oneInstance, allInstances },
-      redisCommandsPerSecond,
+      redisCommandsPerSecond: redis.commandsPerSecond,
+      redisMessagesPerSecond: { published: redis.publishedPerSecond, delivered: redis.deliveredPerSecond },
+      redis,
+      postgres,
+      per1000Tasks,
       rollingRestart: { seconds: Number(rollSeconds.toFixed(1)), lost: lostAfterRoll, lostCommands: lostCommandsRoll },
       takeoverSeconds,
       takeoverTasks: victimTasks,
@@ -310,6 +343,16 @@ async function ownership(databaseUrl: string): Promise<Map<number, number>> {
   return byPid;
 }
 
+/** Active tasks leased to the instance of this process (`host:pid:…`), whether or not its lease is still valid. */
+async function heldBy(databaseUrl: string, pid: number): Promise<number> {
+  const [{ n }] = (await sql<{ n: string }>(
+    databaseUrl,
+    `select count(*) as n from monitoring_tasks where state <> 'done' and split_part(lease_owner, ':', 2) = $1`,
+    [String(pid)],
+  )) as [{ n: string }];
+  return Number(n);
+}
+
 /** Active tasks that no live instance holds. */
 async function unowned(databaseUrl: string): Promise<number> {
   const [{ n }] = (await sql<{ n: string }>(
@@ -328,15 +371,4 @@ async function notPaused(databaseUrl: string, ids: string[]): Promise<number> {
     [ids],
   )) as [{ n: string }];
   return Number(n);
-}
-
-async function redisCommands(stack: Stack): Promise<number> {
-  const client = new Redis(stack.redis.url, { lazyConnect: true });
-  await client.connect();
-  try {
-    const info = await client.info('stats');
-    return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 0);
-  } finally {
-    client.disconnect();
-  }
 }

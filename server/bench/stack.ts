@@ -43,7 +43,14 @@ export async function startStack(): Promise<Stack> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'slotpilot-bench-'));
   const logger = pino({ level: 'warn' });
   const [postgres, redis, sandbox] = await Promise.all([
-    startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), password: 'bench', logger, ephemeral: true }),
+    // pg_stat_statements: statements per second per task for docs/scaling.md (bench/db-costs.ts).
+    startEmbeddedPostgres({
+      dataDir: path.join(dir, 'pg'),
+      password: 'bench',
+      logger,
+      ephemeral: true,
+      preloadLibraries: ['pg_stat_statements'],
+    }),
     startRedisServer(),
     startSandbox({ port: 0, host: '127.0.0.1', logger: false, scenario: { running: false } }),
   ]);
@@ -54,6 +61,7 @@ export async function startStack(): Promise<Stack> {
     redis,
     async database(name) {
       await ensureDatabase(postgres.url, name);
+      await sql(postgres.urlFor(name), 'create extension if not exists pg_stat_statements');
       return postgres.urlFor(name);
     },
     async flushRedis() {

@@ -20,6 +20,8 @@ export interface EmbeddedPostgresOptions {
   ephemeral?: boolean;
   /** A fixed port (default: any free one). */
   port?: number;
+  /** Server libraries to load at start (`shared_preload_libraries`), e.g. pg_stat_statements for the benchmarks. */
+  preloadLibraries?: string[];
 }
 
 const USER = 'slotpilot';
@@ -65,6 +67,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       '-c',
       'max_connections=200',
       ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+      ...(options.preloadLibraries?.length ? ['-c', `shared_preload_libraries=${options.preloadLibraries.join(',')}`] : []),
     ],
     onLog: (message: unknown) => {
       postgresLog.push(String(message));
