@@ -26,9 +26,10 @@ export interface NewTaskDraft {
   view?: { year: number; month: number };
   /**
    * What the slot history says about the first warehouse and the box type, in the user's language, worked out once when
-   * the box type is chosen: the line for each offered maximum (COEFFICIENTS order) and the threshold suggestion.
+   * the box type is chosen: the line for each offered maximum (COEFFICIENTS order) and the threshold suggestion, or,
+   * below the minimum observation, only how much there is.
    */
-  insight?: { lines: string[]; suggestion: string | null };
+  insight?: { lines: string[]; suggestion: string | null; insufficient?: string };
   start?: string;
   end?: string;
 }

@@ -78,9 +78,8 @@ export function newTaskHandlers(services: BotServices) {
     });
     keyboard.row().text(t.newTask.back, callbackData.newBack()).text(t.newTask.cancel, callbackData.newCancel());
     // The threshold suggestion helps choose; below the minimum observation, how little there is.
-    const hint = draft.insight
-      ? (draft.insight.suggestion ?? (draft.insight.lines.length === 1 ? draft.insight.lines[0] : undefined))
-      : undefined;
+    const insight = draft.insight;
+    const hint = insight?.insufficient ?? insight?.suggestion ?? undefined;
     return { text: withInsight(t, t.newTask.chooseCoefficient(namesOf(draft), boxName(t, draft)), draft, hint), keyboard };
   }
 
@@ -91,11 +90,10 @@ export function newTaskHandlers(services: BotServices) {
     return `${text}\n\n${t.newTask.insight(line, names.length > 1 ? names[0] : undefined)}`;
   }
 
-  /** The line for the chosen maximum: the answer's own, or the one below-the-minimum line. */
+  /** The line for the chosen maximum, or how little history there is. */
   function insightFor(draft: NewTaskDraft): string | undefined {
-    const lines = draft.insight?.lines;
-    if (!lines?.length) return undefined;
-    return lines.length === 1 ? lines[0] : lines[COEFFICIENTS.indexOf(draft.maxCoefficient ?? -1)];
+    const insight = draft.insight;
+    return insight?.insufficient ?? insight?.lines[COEFFICIENTS.indexOf(draft.maxCoefficient ?? -1)];
   }
 
   /**
@@ -107,7 +105,7 @@ export function newTaskHandlers(services: BotServices) {
     if (!services.insights || warehouseId === undefined || draft.boxTypeId === undefined) return undefined;
     try {
       const answer = await services.insights.warehouse(ctx.user.id, { warehouseId, boxTypeId: draft.boxTypeId, days: 7 });
-      if (answer.status === 'insufficient') return { lines: [insightLine(ctx.language, answer, 0).text], suggestion: null };
+      if (answer.status === 'insufficient') return { insufficient: insightLine(ctx.language, answer, 0).text, lines: [], suggestion: null };
       return {
         lines: COEFFICIENTS.map((c) => insightLine(ctx.language, answer, c).text),
         suggestion: insightLine(ctx.language, answer, 0).suggestion,
