@@ -124,13 +124,14 @@ export async function tapTargetProblems(page: Page, min = 44): Promise<TapProble
 
 /** Words of the machine, or English sentences, in a Russian screen. */
 export async function rawTextProblems(page: Page): Promise<string[]> {
-  // Visible texts, each on its own; masked key hints and code samples are the seller's data, not our words.
+  // Visible texts, each on its own; masked key hints, code samples and what the seller typed into a box are their data,
+  // not our words.
   const text = await page.evaluate(() => {
     const parts: string[] = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const el = node.parentElement;
-      if (!el || el.closest('.masked, code, script, style, [data-telegram-chrome]') || el.getClientRects().length === 0) continue;
+      if (!el || el.closest('.masked, code, script, style, textarea, [data-telegram-chrome]') || el.getClientRects().length === 0) continue;
       parts.push(node.textContent ?? '');
     }
     return parts.join(' ');
@@ -142,7 +143,7 @@ export async function rawTextProblems(page: Page): Promise<string[]> {
   }
   // English words of 4+ letters that are not names we show on purpose (WB, SlotPilot, API, cURL, Cookie…).
   const allowed =
-    /^(SlotPilot|Wildberries|Telegram|Stars|Cookie|cURL|Network|Headers|Request|Copy|bash|WBTokenV3|Dev|Night|English|Русский)$/;
+    /^(SlotPilot|Wildberries|Telegram|Stars|[Cc]ookie|cURL|Network|Headers|Request|Copy|bash|WBTokenV3|Dev|Night|English|Русский)$/;
   // Host names and header names the instructions quote (seller.wildberries.ru, wbx-validation-key) are identifiers.
   const prose = text.replace(/[\w]+(?:[.-][\w]+)+/g, ' ');
   for (const word of prose.match(/\b[A-Za-z]{4,}\b/g) ?? []) if (!allowed.test(word)) problems.push(word);

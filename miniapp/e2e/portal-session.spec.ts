@@ -53,9 +53,15 @@ test('ru: from the task form to Keys and back with the draft, a bad session name
   await expect(page).toHaveURL(/\/keys/);
 
   // Keys: where to copy the session, and sharing off unless chosen.
-  await expect(page.getByTestId('session-howto')).toContainText('F12');
-  await expect(page.getByTestId('session-howto')).toContainText('Copy as cURL (bash)');
-  await expect(page.getByTestId('session-howto')).toContainText('Request Headers → Cookie');
+  const wizard = page.getByTestId('session-wizard');
+  await expect(wizard).toContainText('seller.wildberries.ru');
+  await page.getByTestId('wizard-next').click();
+  await expect(wizard).toContainText('F12');
+  await page.getByTestId('wizard-next').click();
+  await page.getByTestId('wizard-next').click();
+  await expect(wizard).toContainText('Copy as cURL (bash)');
+  await page.getByTestId('segmented-session-method').getByText('Заголовок Cookie').click();
+  await expect(wizard).toContainText('Request Headers → Cookie');
   await expect(page.getByTestId('key-share-feed')).not.toBeChecked();
   await expect(page.getByTestId('key-share-feed').locator('..')).toContainText('Разрешить SlotPilot использовать этот ключ');
 
@@ -120,7 +126,9 @@ test('en: a bad session named, a good one added, the source line, the captcha no
   const day = addDays(moscowToday(), 6);
 
   await openApp(page, user, '/keys');
-  await expect(page.getByTestId('session-howto')).toContainText('Headers → Request Headers → Cookie: copy the whole value');
+  for (let i = 0; i < 3; i++) await page.getByTestId('wizard-next').click();
+  await page.getByTestId('segmented-session-method').getByText('Cookie header').click();
+  await expect(page.getByTestId('wizard-copy-text')).toHaveText('Headers → Request Headers → Cookie: select and copy the whole value.');
   // A token cut short while copying.
   await page.getByTestId('key-secret').fill(seller.portalSession.replace(/WBTokenV3=([^;]{12})[^;]*/, 'WBTokenV3=$1'));
   await expect(page.getByTestId('key-local-hint')).toHaveText(ERROR_MESSAGES.KEY_SESSION_BAD_TOKEN.en);

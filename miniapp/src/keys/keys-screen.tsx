@@ -1,5 +1,5 @@
-// WB credentials: add a portal session (where to copy it, step by step; read locally as it is pasted, so its problem is
-// named before anything is sent) or an API token (checked by WB at once: the seller's name, or exactly what is wrong),
+// WB credentials: add a portal session (a guided wizard: where to copy it, step by step, and a checklist read locally as
+// it is pasted, so its problem is named before anything is sent) or an API token (checked by WB at once: the seller's name, or exactly what is wrong),
 // see them masked, choose whether a key feeds the shared slot feed (off unless the seller says so), remove them.
 import { errorMessage } from '@slotpilot/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -9,7 +9,6 @@ import type { AddKeyInput, KeySummary } from '../api/api-types.ts';
 import { queryKeys } from '../api/queries.ts';
 import { formatMoscowDateTime } from '../calendar/moscow-date.ts';
 import { useLanguage, useT } from '../i18n/i18n.tsx';
-import type { MessageKey } from '../i18n/messages.ts';
 import { useMainButton } from '../telegram/buttons.ts';
 import { confirmDestructive } from '../telegram/confirm.ts';
 import { haptic } from '../telegram/haptics.ts';
@@ -17,6 +16,7 @@ import { ErrorNotice } from '../ui/error-notice.tsx';
 import { Segmented } from '../ui/segmented.tsx';
 import { LocalHint } from './local-hint.tsx';
 import { blockingProblem, secretHint } from './secret-hints.ts';
+import { SessionWizard } from './session-wizard.tsx';
 
 type Kind = AddKeyInput['kind'];
 
@@ -84,7 +84,7 @@ export function KeysScreen() {
             add.reset();
           }}
         />
-        {kind === 'portal_session' && <PortalSessionHowTo />}
+        {kind === 'portal_session' && <SessionWizard secret={secret} now={Date.now()} />}
         <label className="field">
           <span>{t('keys.name')}</span>
           <input
@@ -149,24 +149,6 @@ export function KeysScreen() {
         )}
       </section>
     </>
-  );
-}
-
-const HOWTO_STEPS = ['keys.howto.1', 'keys.howto.2', 'keys.howto.3', 'keys.howto.4', 'keys.howto.5'] as const satisfies MessageKey[];
-
-/** Where exactly a seller copies the session: a desktop browser's developer tools, one request's Cookie header or cURL. */
-export function PortalSessionHowTo() {
-  const t = useT();
-  return (
-    <details className="howto" open data-testid="session-howto">
-      <summary>{t('keys.howto.title')}</summary>
-      <ol>
-        {HOWTO_STEPS.map((key) => (
-          <li key={key}>{t(key)}</li>
-        ))}
-      </ol>
-      <p className="hint">{t('keys.howto.note')}</p>
-    </details>
   );
 }
 
