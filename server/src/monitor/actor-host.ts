@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { SlotFeed } from '../feed/slot-feed.ts';
 import type { SharedState, Unsubscribe } from '../platform/kv/types.ts';
 import type { Metrics } from '../platform/metrics.ts';
-import { ActorRuntime, persistedOf, snapshotOf } from './actor-runtime.ts';
+import { ActorRuntime, type Hosted, persistedOf, snapshotOf } from './actor-runtime.ts';
 import { CommandRouter } from './command-router.ts';
 import { FeedDetection } from './feed-detection.ts';
 import { LEASE_LOST } from './lease-fence.ts';
@@ -16,7 +16,7 @@ import { type ActInput, type ActResult, describeSnapshot, type MonitorDescriptio
 import type { Redistribution } from './redistribution.ts';
 import { SnapshotStore } from './snapshot-store.ts';
 import { upcastSnapshot } from './snapshot-versions.ts';
-import { type SupplyAct, SWEEP_AFTER_MS } from './supply-act.ts';
+import { ACT_CALL_TIMEOUT_MS, type SupplyAct, SWEEP_AFTER_MS } from './supply-act.ts';
 import type { SupplyProbe } from './supply-probe.ts';
 import { CHANNEL_TASK_TRANSITION, CHANNEL_TASKS_RELEASED, type TaskCommand } from './task-bus.ts';
 import type { TaskKind } from './task-kind.ts';
@@ -50,6 +50,8 @@ export interface ActorHostOptions {
   sweepEveryMs?: number;
   /** How old a pending operation must be before the sweeper looks at it (default SWEEP_AFTER_MS). */
   sweepAfterMs?: number;
+  /** Where process starts are recorded for predecessor detection (default: a folder in the temporary directory). */
+  bootDir?: string;
 }
 
 const SWEEP_EVERY_MS = 30_000;
@@ -61,6 +63,18 @@ const COMMAND_WRITE_WAIT_MS = 5_000;
 const LAPSE_MARGIN_MS = 100;
 /** Claim batches per heartbeat, at most. */
 const MAX_CLAIM_BATCHES = 20;
+/** Surplus tasks handed over per heartbeat, at most: a rebalance spreads over a few beats instead of one burst. */
+const MAX_SHED_PER_BEAT = 500;
+
+/**
+ * Lease left before an act may start: the act's limiter wait (3 s) and WB call deadline (`ACT_CALL_TIMEOUT_MS`) and a
+ * second of margin; capped at a share of the lease, so short leases (tests) still act right after a renewal.
+ */
+const ACT_LEASE_ROOM_MS = 3_000 + ACT_CALL_TIMEOUT_MS + 1_000;
+const ACT_LEASE_ROOM_SHARE = 0.6;
+/** How long an act waits for the renewal it asked for. */
+const ACT_RENEW_WAIT_MS = 2_000;
+const LEASE_TOO_SHORT: ProbeFailure = { kind: 'transient', reason: 'the lease ends too soon for a WB call' };
 
 const MOVING: ProbeFailure = { kind: 'transient', reason: 'the task is moving to another instance' };
 
@@ -96,6 +110,7 @@ export class ActorHost {
       instanceId: options.instanceId,
       leaseTtlMs: options.leaseTtlMs ?? 15_000,
       claimBatch: options.claimBatch ?? 1_000,
+      bootDir: options.bootDir,
     });
     this.runtime = new ActorRuntime({
       logger: options.logger,
@@ -173,6 +188,7 @@ export class ActorHost {
   async start(): Promise<void> {
     const { bus } = this.options.shared;
     this.stopped = false;
+    await this.leases.init();
     this.unsubscribes.push(
       ...(await this.commands.subscribe()),
       await bus.subscribe(CHANNEL_TASK_TRANSITION, (m) => this.options.transitions.add(m as TransitionRecord)),
@@ -210,6 +226,7 @@ export class ActorHost {
     while (Date.now() < deadline && booking()) await new Promise((resolve) => setTimeout(resolve, 50));
     await Promise.all(this.owned().map((id) => this.unhost(id, { persist: true })));
     await this.leases.releaseAll();
+    this.leases.close();
     await this.options.shared.bus.publish(CHANNEL_TASKS_RELEASED, { by: this.options.instanceId }).catch(() => undefined);
     for (const off of this.unsubscribes.splice(0)) await off();
   }
@@ -256,12 +273,22 @@ export class ActorHost {
       }
     }
 
-    // 2. Claim tasks nobody holds (new, released, or left by a dead instance), batch after batch while there are more.
+    // 2. Claim tasks nobody holds (new, released, or left by a dead instance), up to this instance's fair share, batch
+    // after batch while there are more; shed what is over the share so a newly started instance gets work.
+    const { even, slack, starved } = await this.leases.fairShare();
+    const share = even + slack;
+    const batchSize = this.options.claimBatch ?? 1_000;
     for (let batch = 0; batch < MAX_CLAIM_BATCHES && !this.stopped; batch++) {
-      const claimed = await this.leases.claimBatch();
+      const room = share - this.runtime.hosted.size;
+      if (room <= 0) break;
+      const limit = Math.min(batchSize, room);
+      const claimed = await this.leases.claimBatch(limit);
       for (const row of claimed) await this.hostSafely(row, row.snapshot === null);
-      if (claimed.length < (this.options.claimBatch ?? 1_000)) break;
+      if (claimed.length < limit) break;
     }
+    // Over the share, down to it; when another instance is starved (newly started), down to the even share.
+    const surplus = this.runtime.hosted.size - (starved ? even : share);
+    if (surplus > 0 && !this.stopped) await this.shed(Math.min(surplus, MAX_SHED_PER_BEAT));
 
     // 3. Reconcile operations no act will come back to (their task finished or is paused) with WB, now and then.
     // Off the heartbeat's chain: a sweep waits on WB and must never delay a lease renewal.
@@ -284,6 +311,34 @@ export class ActorHost {
       this.lapseTimer = setTimeout(() => this.beat(), Math.max(0, next - Date.now()) + LAPSE_MARGIN_MS);
       this.lapseTimer.unref();
     }
+  }
+
+  /**
+   * Give up to `count` tasks to the other instances, each at a safe point: parked at rest (nothing invoked, no act in
+   * flight) with every state change written. They stop here first (nothing can wake them meanwhile), then are released
+   * with their latest snapshot; one the release did not take (it moved or finished meanwhile) is claimed back if still
+   * ours. The others are told at once.
+   */
+  private async shed(count: number): Promise<void> {
+    const leaving: Hosted[] = [];
+    for (const hosted of this.runtime.hosted.values()) {
+      if (leaving.length >= count) break;
+      if (hosted.parked && hosted.unwritten === 0 && hosted.actor === undefined) leaving.push(hosted);
+    }
+    if (leaving.length === 0) return;
+    for (const hosted of leaving) this.forget(hosted);
+    const tasks = leaving.map((h) => ({ id: h.row.id, epoch: h.row.epoch, snapshot: persistedOf(h) }));
+    let released: string[] = [];
+    try {
+      released = await this.leases.release(tasks);
+    } catch (err) {
+      this.options.logger.warn({ event: 'host.shed_failed', err }, 'could not hand surplus tasks over: keeping them');
+    }
+    const gone = new Set(released);
+    for (const task of tasks) if (!gone.has(task.id)) await this.claimOne(task.id);
+    if (released.length === 0) return;
+    this.options.logger.info({ event: 'host.shed', tasks: released.length }, 'handed surplus tasks to other instances');
+    await this.options.shared.bus.publish(CHANNEL_TASKS_RELEASED, { by: this.options.instanceId }).catch(() => undefined);
   }
 
   /** Take one task here if no live instance holds it. */
@@ -334,8 +389,26 @@ export class ActorHost {
       await hosted.writes.catch(() => undefined);
       await this.store.persist(hosted.row, persistedOf(hosted), describeSnapshot(snapshotOf(hosted))).catch(() => false);
     }
+    this.forget(hosted);
+  }
+
+  /** Stop hosting the task here, without writing anything. */
+  private forget(hosted: Hosted): void {
     this.runtime.remove(hosted);
-    if (hosted.task.feedWatch) this.detection.remove(taskId, hosted.task.feedWatch);
+    if (hosted.task.feedWatch) this.detection.remove(hosted.row.id, hosted.task.feedWatch);
+  }
+
+  /**
+   * An act starts only while this instance's lease surely lasts through its WB call (the limiter's wait, the call's
+   * deadline and a margin): else another instance could claim the task and act too while ours is still on the wire.
+   * A lease too short for it is renewed first (one heartbeat); one that still is not long enough fails this turn.
+   */
+  private async leaseRoomForAct(): Promise<void> {
+    const room = Math.min(ACT_LEASE_ROOM_MS, Math.round((this.options.leaseTtlMs ?? 15_000) * ACT_LEASE_ROOM_SHARE));
+    if (this.leases.remainingMs() >= room) return;
+    this.beat();
+    await Promise.race([this.cycle, new Promise((resolve) => setTimeout(resolve, ACT_RENEW_WAIT_MS).unref())]);
+    if (this.leases.remainingMs() < room) throw LEASE_TOO_SHORT;
   }
 
   /** One sweep of pending operations per kind; a failure is logged and the next sweep tries again. */
@@ -377,6 +450,7 @@ export class ActorHost {
     }
     // The write found the task claimed by another instance (and let it go): nothing reaches WB from here.
     if (this.runtime.get(input.taskId) !== hosted) throw LEASE_LOST;
+    await this.leaseRoomForAct();
     // An act started with a PAUSE or CANCEL already deferred is one restored after a crash or a lease move: the seller
     // asked to stop before it finished, so it only settles what the earlier run may have started (reconciled with WB)
     // and starts nothing new; the deferred command then takes effect.

@@ -1,26 +1,53 @@
-import { describe, expect, it } from 'vitest';
-import { isDeadPredecessor, newInstanceId } from './instance-leases.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { endBoot, isDeadPredecessor, newBootId, recordBoot } from './instance-leases.ts';
 
 describe('isDeadPredecessor', () => {
-  const self = newInstanceId('box-1', 4242, 'aaaaaa');
+  const self = { bootId: 'self-boot', pid: 1 };
   const alive = (pids: number[]) => (pid: number) => pids.includes(pid);
+  const recorded = new Set(['earlier-boot']);
 
-  it('recognises an earlier process on this host that is gone', () => {
-    expect(isDeadPredecessor(newInstanceId('box-1', 100, 'bbbbbb'), self, alive([4242]))).toBe(true);
+  it('recognises an earlier start recorded here whose process is gone, or whose pid is ours again (pid 1)', () => {
+    expect(isDeadPredecessor({ bootId: 'earlier-boot', pid: 100 }, self, recorded, alive([1]))).toBe(true);
+    expect(isDeadPredecessor({ bootId: 'earlier-boot', pid: 1 }, self, recorded, alive([1]))).toBe(true);
   });
 
-  it('recognises an earlier incarnation with our own pid (a restarted container is pid 1 again)', () => {
-    expect(isDeadPredecessor(newInstanceId('box-1', 4242, 'cccccc'), self, alive([4242]))).toBe(true);
+  it('never trusts a pid alone: a sibling container with pid 1 and a boot id not recorded here is alive', () => {
+    expect(isDeadPredecessor({ bootId: 'sibling-boot', pid: 1 }, self, recorded, alive([1]))).toBe(false);
+    expect(isDeadPredecessor({ bootId: null, pid: 1 }, self, recorded, alive([1]))).toBe(false);
   });
 
-  it('leaves alone a live process on this host, any instance on another host, itself and ids it cannot read', () => {
-    expect(isDeadPredecessor(newInstanceId('box-1', 100, 'bbbbbb'), self, alive([100, 4242]))).toBe(false);
-    expect(isDeadPredecessor(newInstanceId('box-2', 100, 'bbbbbb'), self, alive([4242]))).toBe(false);
-    expect(isDeadPredecessor(self, self, alive([]))).toBe(false);
-    expect(isDeadPredecessor('other-instance', self, alive([]))).toBe(false);
+  it('leaves alone a live process recorded here, itself, and rows without a pid', () => {
+    expect(isDeadPredecessor({ bootId: 'earlier-boot', pid: 100 }, self, recorded, alive([1, 100]))).toBe(false);
+    expect(isDeadPredecessor({ bootId: 'self-boot', pid: 1 }, self, new Set(['self-boot']), alive([]))).toBe(false);
+    expect(isDeadPredecessor({ bootId: 'earlier-boot', pid: null }, self, recorded, alive([]))).toBe(false);
   });
 
-  it('reads host names that contain colons', () => {
-    expect(isDeadPredecessor(newInstanceId('fe80::1', 100, 'bbbbbb'), newInstanceId('fe80::1', 7, 'x'), alive([7]))).toBe(true);
+  it('never takes over another host running in this same process (same pid)', () => {
+    const other = newBootId();
+    try {
+      expect(isDeadPredecessor({ bootId: other, pid: 1 }, self, new Set([other]), alive([1]))).toBe(false);
+    } finally {
+      endBoot(other);
+    }
+  });
+});
+
+describe('recordBoot', () => {
+  let dir = '';
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('returns the boot ids recorded by earlier starts, not its own', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'boots-'));
+    const first = newBootId();
+    const second = newBootId();
+    expect(await recordBoot(dir, first)).toEqual(new Set());
+    expect(await recordBoot(dir, second)).toEqual(new Set([first]));
+    endBoot(first);
+    endBoot(second);
   });
 });

@@ -3,8 +3,9 @@
 // Claims take rows with SKIP LOCKED and give a task a new lease epoch whenever its owner changes (fencing).
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { RedistributionCriteria, SupplyCriteria, TaskMode } from '@slotpilot/shared';
-import { isDeadPredecessor, processAlive } from './instance-leases.ts';
+import { defaultBootDir, endBoot, isDeadPredecessor, newBootId, processAlive, recordBoot } from './instance-leases.ts';
 import type { MonitorSnapshot } from './machine.ts';
+import { toStored } from './snapshot-versions.ts';
 
 export type TaskKindName = 'supply' | 'redistribution';
 
@@ -30,28 +31,102 @@ interface ClaimedRow {
   lease_epoch: number;
 }
 
-/** A task (aliased `t`) whose owner, if any, has no live lease. */
-const UNHELD = `(t.lease_owner is null or not exists (
-  select 1 from monitor_instances i where i.id = t.lease_owner and i.lease_until > now()))`;
+/**
+ * Claimable tasks (aliased `t`): nobody's, or an owner whose row is gone, or an owner in `lapsed` — the lapsed instance
+ * rows this claim holds locked (see `claim`).
+ */
+const UNHELD = `(t.lease_owner is null or t.lease_owner in (select id from lapsed)
+  or not exists (select 1 from monitor_instances i where i.id = t.lease_owner))`;
+
+/** Slack above the even share: a share of it, and at least this many tasks (small fleets, rounding). */
+const FAIR_SHARE_SLACK = 0.05;
+const FAIR_SHARE_MIN_SLACK = 2;
+
+export interface FairShare {
+  even: number;
+  slack: number;
+  starved: boolean;
+  live: number;
+  active: number;
+}
+
+export interface LeaseManagerOptions {
+  orm: MikroORM;
+  instanceId: string;
+  leaseTtlMs: number;
+  claimBatch: number;
+  /** Where boot ids of process starts on this filesystem are recorded (default: the temporary directory). */
+  bootDir?: string | undefined;
+  /** Test seam: runs while a renewal holds its instance row locked, after its liveness check, before its write. */
+  onRenewalLocked?: (() => Promise<void>) | undefined;
+}
 
 export class LeaseManager {
   private readonly ttl: string;
+  readonly bootId = newBootId();
+  private recorded: ReadonlySet<string> = new Set();
+  /** Until when (local clock) this instance surely holds its lease: measured from before the renewal was sent. */
+  private localDeadline = 0;
 
-  constructor(private readonly options: { orm: MikroORM; instanceId: string; leaseTtlMs: number; claimBatch: number }) {
+  constructor(private readonly options: LeaseManagerOptions) {
     this.ttl = `${Math.round(options.leaseTtlMs)} milliseconds`;
+  }
+
+  /** Record this process start on the filesystem (and learn the earlier ones: predecessor detection). */
+  async init(): Promise<void> {
+    this.recorded = await recordBoot(this.options.bootDir ?? defaultBootDir(), this.bootId);
+  }
+
+  /** This host stopped: its boot id is no longer one of this process's live ones. */
+  close(): void {
+    endBoot(this.bootId);
+  }
+
+  /** How long the lease surely lasts from now (local clock; 0 when it may have lapsed). */
+  remainingMs(): number {
+    return Math.max(0, this.localDeadline - Date.now());
   }
 
   private conn() {
     return this.options.orm.em.fork().getConnection();
   }
 
-  /** Extend this instance's live lease; false when it has lapsed (or never existed): call `register` then. */
+  /**
+   * Extend this instance's live lease; false when it has lapsed (or never existed): call `register` then.
+   * Serialised with claims on the instance row: the row is locked first and liveness judged after (by the clock at
+   * that moment, not the transaction's start), so a renewal that began before `lease_until` but was held up cannot
+   * commit after another instance claimed our tasks — the claim holds the lapsed row locked until it commits.
+   */
   async renew(): Promise<boolean> {
-    const renewed = await this.conn().execute<{ id: string }[]>(
-      'update monitor_instances set lease_until = now() + ?::interval where id = ? and lease_until > now() returning id',
-      [this.ttl, this.options.instanceId],
-    );
-    return renewed.length === 1;
+    const sentAt = Date.now();
+    const renewed = await this.options.orm.em.fork().transactional(async (em) => {
+      const conn = em.getConnection();
+      const tx = em.getTransactionContext();
+      const [row] = await conn.execute<{ id: string }[]>(
+        'select id from monitor_instances where id = ? for update',
+        [this.options.instanceId],
+        'all',
+        tx,
+      );
+      if (!row) return false;
+      const [live] = await conn.execute<{ live: boolean }[]>(
+        'select lease_until > clock_timestamp() as live from monitor_instances where id = ?',
+        [this.options.instanceId],
+        'all',
+        tx,
+      );
+      if (!live?.live) return false;
+      await this.options.onRenewalLocked?.();
+      await conn.execute(
+        'update monitor_instances set lease_until = clock_timestamp() + ?::interval where id = ?',
+        [this.ttl, this.options.instanceId],
+        'all',
+        tx,
+      );
+      return true;
+    });
+    if (renewed) this.localDeadline = sentAt + this.options.leaseTtlMs;
+    return renewed;
   }
 
   /**
@@ -62,15 +137,26 @@ export class LeaseManager {
   async register(): Promise<string[]> {
     const conn = this.conn();
     const me = this.options.instanceId;
+    const sentAt = Date.now();
     await conn.execute(
-      `insert into monitor_instances (id, lease_until) values (?, now() + ?::interval)
+      `insert into monitor_instances (id, lease_until, boot_id, pid) values (?, clock_timestamp() + ?::interval, ?, ?)
        on conflict (id) do update set lease_until = excluded.lease_until`,
-      [me, this.ttl],
+      [me, this.ttl, this.bootId, process.pid],
     );
-    const others = await conn.execute<{ id: string }[]>('select id from monitor_instances where id <> ? and lease_until > now()', [me]);
-    const dead = others.map((r) => r.id).filter((id) => isDeadPredecessor(id, me, processAlive));
+    this.localDeadline = sentAt + this.options.leaseTtlMs;
+    const others = await conn.execute<{ id: string; boot_id: string | null; pid: number | null }[]>(
+      'select id, boot_id, pid from monitor_instances where id <> ? and lease_until > clock_timestamp()',
+      [me],
+    );
+    const self = { bootId: this.bootId, pid: process.pid };
+    const dead = others
+      .filter((r) => isDeadPredecessor({ bootId: r.boot_id, pid: r.pid }, self, this.recorded, processAlive))
+      .map((r) => r.id);
     if (dead.length) {
-      await conn.execute(`update monitor_instances set lease_until = now() where id in (${dead.map(() => '?').join(', ')})`, dead);
+      await conn.execute(
+        `update monitor_instances set lease_until = clock_timestamp() where id in (${dead.map(() => '?').join(', ')})`,
+        dead,
+      );
     }
     // Every process start adds a row.
     await conn.execute(
@@ -111,19 +197,64 @@ export class LeaseManager {
   private async claim(where: string, params: unknown[]): Promise<TaskRow[]> {
     const me = this.options.instanceId;
     const rows = await this.conn().execute<ClaimedRow[]>(
-      // A new owner gets a new epoch; re-claiming what this instance already holds keeps its epoch (and its writes).
-      `update monitoring_tasks
+      // The lapsed owners' rows are locked for the claim's duration (a renewal waits, then finds its lease lapsed); one
+      // being renewed right now is skipped: its renewal wins. A new owner gets a new epoch; re-claiming what this
+      // instance already holds keeps its epoch (and its writes).
+      `with lapsed as (
+         select id from monitor_instances where id <> ? and lease_until <= clock_timestamp() for update skip locked)
+       update monitoring_tasks
        set lease_epoch = case when lease_owner is distinct from ? then lease_epoch + 1 else lease_epoch end, lease_owner = ?
        where ${where}
        returning id, user_id, kind, mode, criteria, snapshot, lease_epoch`,
-      [me, me, ...params],
+      [me, me, me, ...params],
     );
     return rows.map(toRow);
+  }
+
+  /**
+   * This instance's fair share of the unfinished tasks (issue 19): `even` = ceil(tasks / live instances); claims go up
+   * to `even + slack`, so they spread over the instances instead of the first to look taking everything. `starved`:
+   * some live instance holds fewer than `even - slack` (a newly started one) — the others then shed down to `even`.
+   */
+  async fairShare(): Promise<FairShare> {
+    const rows = await this.conn().execute<{ id: string; held: string; active: string }[]>(
+      `select i.id,
+              (select count(*) from monitoring_tasks t where t.lease_owner = i.id and t.state <> 'done') as held,
+              (select count(*) from monitoring_tasks where state <> 'done') as active
+       from monitor_instances i where i.lease_until > clock_timestamp()`,
+    );
+    // This instance counts even if its renewal raced the count.
+    const live = Math.max(1, rows.length + (rows.some((r) => r.id === this.options.instanceId) ? 0 : 1));
+    const active = Number(rows[0]?.active ?? 0);
+    const even = Math.ceil(active / live);
+    const slack = Math.max(FAIR_SHARE_MIN_SLACK, Math.ceil(even * FAIR_SHARE_SLACK));
+    const starved = rows.some((r) => r.id !== this.options.instanceId && Number(r.held) < even - slack);
+    return { even, slack, starved, live, active };
+  }
+
+  /**
+   * Give tasks up (their latest snapshots written with them), for another instance to claim: fenced by owner and epoch.
+   * Returns the ids released.
+   */
+  async release(tasks: ReadonlyArray<{ id: string; epoch: number; snapshot: MonitorSnapshot }>): Promise<string[]> {
+    if (tasks.length === 0) return [];
+    const rows = await this.conn().execute<{ id: string }[]>(
+      `update monitoring_tasks t set snapshot = v.snapshot, lease_owner = null
+       from (select * from jsonb_to_recordset(?::jsonb) as x(id uuid, epoch int, snapshot jsonb)) v
+       where t.id = v.id and t.lease_owner = ? and t.lease_epoch = v.epoch and t.state <> 'done'
+       returning t.id`,
+      [
+        JSON.stringify(tasks.map((task) => ({ id: task.id, epoch: task.epoch, snapshot: toStored(task.snapshot) }))),
+        this.options.instanceId,
+      ],
+    );
+    return rows.map((r) => r.id);
   }
 
   /** Let every task go and end this instance's lease (a graceful stop). */
   async releaseAll(): Promise<void> {
     const conn = this.conn();
+    this.localDeadline = 0;
     await conn.execute('update monitoring_tasks set lease_owner = null where lease_owner = ?', [this.options.instanceId]);
     await conn.execute('delete from monitor_instances where id = ?', [this.options.instanceId]);
   }

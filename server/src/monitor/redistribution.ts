@@ -18,6 +18,7 @@ import type { WbPortalClient } from '../wb/portal-client.ts';
 import type { TransferQuota, TransferStock } from '../wb/portal-schemas.ts';
 import { checkFence } from './lease-fence.ts';
 import type { ActResult, ProbeFailure, ProbeResult } from './machine.ts';
+import { ACT_CALL_TIMEOUT_MS } from './supply-act.ts';
 
 /**
  * Where a seller orders a transfer themselves in the portal. A guess: no public source shows the redistribution page's
@@ -205,7 +206,7 @@ export class Redistribution {
           chrtId: task.criteria.chrtId,
           count: units,
         },
-        wait,
+        { ...wait, timeoutMs: ACT_CALL_TIMEOUT_MS },
       );
       await this.place(task, orderId, requestId, note);
       this.deps.logger.info({ event: 'transfer.placed', taskId: task.taskId, units, requestId }, 'transfer order placed');

@@ -59,6 +59,11 @@ type Session = { credentialId: string; session: string };
 
 /** How long the act waits for the seller's portal limiter before a call: a slot does not wait for long. */
 const ACT_LIMITER_WAIT_MS = 3_000;
+/**
+ * The deadline of the act's side-effecting WB call (plan/add, transfer/order): shorter than the portal's default 15 s,
+ * so the call ends within the lease the host checked before starting the act (fencing; see actor-host.ts).
+ */
+export const ACT_CALL_TIMEOUT_MS = 6_000;
 
 /**
  * A cell the preorder's own view showed closed (or WB called taken) is passed over for this long by the task's probe
@@ -288,7 +293,7 @@ export class SupplyAct {
         const supplyId = await this.deps.portal.planAdd(
           session,
           { preorderId, date: slot.date },
-          { maxLimiterWaitMs: ACT_LIMITER_WAIT_MS },
+          { maxLimiterWaitMs: ACT_LIMITER_WAIT_MS, timeoutMs: ACT_CALL_TIMEOUT_MS },
         );
         return this.confirm(task, slot, prepared.bookingId, supplyId, credentialId, note);
       } catch (error) {

@@ -10,6 +10,9 @@ const MonitorInstanceSchema = defineEntity({
     /** `host:pid:random`, new for every process, so a restarted process never inherits a dead one's tasks by name. */
     id: p.string().length(128).primary(),
     leaseUntil: p.datetime(),
+    /** Random per process start (see instance-leases.ts): how a restarted process recognises its dead predecessor. */
+    bootId: p.string().length(64).nullable(),
+    pid: p.integer().nullable(),
     startedAt: p
       .datetime()
       .defaultRaw('now()')
