@@ -284,13 +284,17 @@ export class TelegramBot {
     const every = this.options.reconcileMs ?? RECONCILE_EVERY_MS;
     await this.pause(Math.min(every, 60_000));
     while (!this.stopping.signal.aborted) {
-      if (this.delivery.isLeader && this.bot.isInited())
-        await this.reconcileStars().catch((err: unknown) =>
-          this.options.logger.warn(
-            { event: 'billing.reconciliation_failed', err },
-            'Star transactions could not be reconciled; retrying later',
-          ),
-        );
+      const failed = (err: unknown) =>
+        this.options.logger.warn({ event: 'billing.reconciliation_failed', err }, 'payments could not be reconciled; retrying later');
+      if (this.delivery.isLeader && this.bot.isInited()) await this.reconcileStars().catch(failed);
+      // Telegram unreachable: the stored receipts need nothing from it, so paid Stars still become credits now.
+      else if (this.delivery.isLeader)
+        await this.receipts
+          .settle({ minAgeMs: RECONCILE_MIN_AGE_MS })
+          .then((settled) => {
+            if (settled.credited + settled.refunded + settled.refused > 0) this.delivery.nudge();
+          })
+          .catch(failed);
       await this.pause(every);
     }
   }
