@@ -42,7 +42,7 @@ export function openSince(
   coefficient: number,
 ): number | null {
   const last = changes[changes.length - 1];
-  return last && last.allowUnload && last.coefficient === coefficient ? last.at : null;
+  return last?.allowUnload && last.coefficient === coefficient ? last.at : null;
 }
 
 /** The days-ahead bucket with the most openings at the threshold that speaks for `maxCoefficient`, or null. */
@@ -166,7 +166,7 @@ function DaysAhead({ warehouseId, boxTypeId, maxCoefficient }: { warehouseId: nu
   const tp = useTP();
   const insights = useWarehouseInsights(warehouseId, boxTypeId, 7);
   const data = insights.data;
-  if (!data || data.status !== 'ok') return null;
+  if (data?.status !== 'ok') return null;
   const days = usualDaysAhead(data.thresholds, maxCoefficient);
   if (days === null) return null;
   return <p data-testid="day-days-ahead">{days === 0 ? t('cal.day.aheadSameDay') : tp('cal.day.ahead', days)}</p>;

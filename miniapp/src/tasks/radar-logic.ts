@@ -29,7 +29,7 @@ function supplyCriteria(task: RadarTask): { warehouseIds: number[]; boxTypeId: n
 
 /**
  * The seller's warehouses, best first: pinned ones in pin order, then by how many of their tasks watch them (the newest
- * task breaking ties), then recent choices on this device. Pins count even beyond `limit`' s fair share: they come first.
+ * task breaking ties), then recent choices on this device; at most `limit` of them.
  */
 export function favouriteWarehouses(
   input: { pins: readonly number[]; tasks: readonly RadarTask[]; recent: readonly number[] },
