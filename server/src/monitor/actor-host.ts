@@ -8,6 +8,7 @@ import type { SlotFeed } from '../feed/slot-feed.ts';
 import type { SharedState, Unsubscribe } from '../platform/kv/types.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import { ActorRuntime, type Hosted, persistedOf, snapshotOf } from './actor-runtime.ts';
+import { CallBudget } from './call-budget.ts';
 import { CommandRouter } from './command-router.ts';
 import { FeedDetection } from './feed-detection.ts';
 import { LEASE_LOST } from './lease-fence.ts';
@@ -85,6 +86,7 @@ export class ActorHost {
   private readonly store: SnapshotStore;
   private readonly detection: FeedDetection;
   private readonly commands: CommandRouter;
+  private readonly budget = new CallBudget();
   private readonly unsubscribes: Array<Unsubscribe | (() => void)> = [];
   private nextSweepAt = 0;
   private sweeping: Promise<void> | undefined;
@@ -395,6 +397,7 @@ export class ActorHost {
   /** Stop hosting the task here, without writing anything. */
   private forget(hosted: Hosted): void {
     this.runtime.remove(hosted);
+    this.budget.forget(hosted.row.id);
     if (hosted.task.feedWatch) this.detection.remove(hosted.row.id, hosted.task.feedWatch);
   }
 
@@ -436,6 +439,7 @@ export class ActorHost {
   private async probe(input: ProbeInput) {
     const hosted = this.runtime.get(input.taskId);
     if (!hosted) throw MOVING;
+    await this.budget.spend(input.taskId, hosted.task.wbCallsPerProbe);
     return hosted.task.probe(input.notified);
   }
 
@@ -455,6 +459,7 @@ export class ActorHost {
     // asked to stop before it finished, so it only settles what the earlier run may have started (reconciled with WB)
     // and starts nothing new; the deferred command then takes effect.
     const settleOnly = hosted.actor?.getSnapshot().context.pendingCommand != null;
+    await this.budget.spend(input.taskId, hosted.task.wbCallsPerAct);
     return hosted.task.act(input, settleOnly);
   }
 }

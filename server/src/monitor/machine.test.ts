@@ -235,6 +235,27 @@ describe('polling.probing', () => {
     expect(h.context().bestSeen).toBeNull();
   });
 
+  it('a blind probe (no fresh picture: stale) is no check: lastCheckAt and the best cell stay as they were', async () => {
+    const h = harness();
+    await h.toWaiting(BEST);
+    const checkedAt = h.context().lastCheckAt;
+    h.clock.increment(POLL_MS * 2);
+    await h.probeResolves({ type: 'none', best: null, stale: true });
+    expect(h.value()).toEqual({ polling: 'waiting' });
+    expect(h.context()).toMatchObject({ lastCheckAt: checkedAt, bestSeen: BEST });
+  });
+
+  it('alerted cells the probe saw closed are forgotten, so their reopening is announced again (keep-watching)', async () => {
+    const h = harness({ input: { keepWatching: true } });
+    await h.toBooking(SLOT);
+    await h.actResolves({ type: 'notified' });
+    const key = `${SLOT.warehouseId}:${SLOT.date}`;
+    expect(h.context().notified).toEqual([key]);
+    h.clock.increment(POLL_MS * 2);
+    await h.probeResolves({ type: 'none', best: BEST, closed: [key] });
+    expect(h.context().notified).toEqual([]);
+  });
+
   it('expired → done.expired', async () => {
     const h = harness();
     h.send('START');

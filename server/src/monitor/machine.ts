@@ -85,8 +85,13 @@ export interface ProbeInput {
 }
 
 export type ProbeResult =
-  | { type: 'match'; slot: FoundSlot; best: BestSeen | null }
-  | { type: 'none'; best: BestSeen | null }
+  | { type: 'match'; slot: FoundSlot; best: BestSeen | null; closed?: string[] }
+  /**
+   * `stale`: no fresh picture of any of the task's warehouses — the task looked at nothing, so it was not checked (its
+   * `lastCheckAt` and best-so-far stay as they were: a blind task must not look healthy, finding 10).
+   * `closed`: alerted cells (slot keys) a fresh picture shows closed: forgotten, so a reopening is announced again.
+   */
+  | { type: 'none'; best: BestSeen | null; stale?: boolean; closed?: string[] }
   /** The task's dates are all in the past. */
   | { type: 'expired' };
 
@@ -289,9 +294,12 @@ export function createMonitorMachine(env: MonitorEnvironment = REAL_ENVIRONMENT)
       /** Any successful probe: the source answered, so the failure streak is over. */
       recordCheck: assign(({ context, event }) => {
         const result = probeResultOf(event);
+        const blind = result?.type === 'none' && result.stale === true;
+        const closed = result && result.type !== 'expired' ? (result.closed ?? []) : [];
         return {
-          lastCheckAt: env.now(),
-          bestSeen: result && result.type !== 'expired' ? (result.best ?? null) : context.bestSeen,
+          lastCheckAt: blind ? context.lastCheckAt : env.now(),
+          bestSeen: result && result.type !== 'expired' && !blind ? (result.best ?? null) : context.bestSeen,
+          notified: closed.length > 0 ? context.notified.filter((key) => !closed.includes(key)) : context.notified,
           backoffAttempt: 0,
           reason: null,
           actionUrl: null,

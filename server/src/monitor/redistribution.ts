@@ -19,6 +19,7 @@ import type { TransferQuota, TransferStock } from '../wb/portal-schemas.ts';
 import { checkFence } from './lease-fence.ts';
 import type { ActResult, ProbeFailure, ProbeResult } from './machine.ts';
 import { ACT_CALL_TIMEOUT_MS } from './supply-act.ts';
+import { TransferReads } from './transfer-reads.ts';
 
 /**
  * Where a seller orders a transfer themselves in the portal. A guess: no public source shows the redistribution page's
@@ -91,8 +92,24 @@ function toFailure(error: unknown): ProbeFailure {
   return { kind: 'transient', reason: error instanceof WbError ? error.message : 'unexpected failure' };
 }
 
+export interface RedistributionDeps {
+  orm: MikroORM;
+  portal: WbPortalClient;
+  credentials: CredentialService;
+  logger: Logger;
+  /** How long one portal read answers for every task of a seller account (default TRANSFER_READ_INTERVAL_MS). */
+  readIntervalMs?: number;
+}
+
 export class Redistribution {
-  constructor(private readonly deps: { orm: MikroORM; portal: WbPortalClient; credentials: CredentialService; logger: Logger }) {}
+  /** The probes' reads, coalesced per seller account (and article); the act reads for itself, fresh. */
+  private readonly reads: TransferReads;
+  /** Tasks whose route was open at their last probe here: only an opening is announced. */
+  private readonly open = new Set<string>();
+
+  constructor(private readonly deps: RedistributionDeps) {
+    this.reads = new TransferReads(deps.portal, deps.readIntervalMs);
+  }
 
   async probe(task: RedistributionTaskRef): Promise<ProbeResult> {
     const sessions = await this.deps.credentials.portalSessions(task.userId);
@@ -100,9 +117,12 @@ export class Redistribution {
     for (const session of sessions) {
       try {
         // One after the other: the portal limiter never lets two calls of one seller run at once anyway.
-        const stock = await this.deps.portal.transferStock(session.session, [task.criteria.nmId]);
-        const quotas = await this.deps.portal.transferLimits(session.session);
+        const stock = await this.reads.stock(session.credentialId, session.session, task.criteria.nmId);
+        const quotas = await this.reads.limits(session.credentialId, session.session);
         const units = transferableUnits(task.criteria, stock, quotas);
+        if (units > 0 && !this.open.has(task.taskId)) await this.announceOpening(task, stock, quotas, units);
+        if (units > 0) this.open.add(task.taskId);
+        else this.open.delete(task.taskId);
         const dstQuota = quotas.find((q) => q.officeID === task.criteria.dstWarehouseId)?.dstQuota ?? 0;
         const best = { warehouseId: task.criteria.dstWarehouseId, date: moscowToday(), coefficient: dstQuota };
         // For a transfer, the "slot" is the destination warehouse today; its coefficient field carries the units.
@@ -116,6 +136,44 @@ export class Redistribution {
       }
     }
     throw { kind: 'needs_action', reason: TRANSFER_REASONS.sessionsRejected } satisfies ProbeFailure;
+  }
+
+  /**
+   * Tell the seller the route's limits appeared (issue 17: `redistribution_quota_open`, rendered by the bot), once per
+   * task: the task orders the transfer itself right after. A failure to enqueue is logged; the probe goes on.
+   */
+  private async announceOpening(task: RedistributionTaskRef, stock: TransferStock, quotas: readonly TransferQuota[], units: number) {
+    const { criteria } = task;
+    const src = quotas.find((q) => q.officeID === criteria.srcWarehouseId);
+    const dst = quotas.find((q) => q.officeID === criteria.dstWarehouseId);
+    const sourceName = stock
+      .find((t) => t.nmID === criteria.nmId)
+      ?.chrts.find((c) => c.warehouseID === criteria.srcWarehouseId && c.warehouseName)?.warehouseName;
+    const payload: Record<string, unknown> = {
+      taskId: task.taskId,
+      nmId: criteria.nmId,
+      chrtId: criteria.chrtId,
+      ...(criteria.sizeName ? { sizeName: criteria.sizeName } : {}),
+      fromWarehouseId: criteria.srcWarehouseId,
+      fromWarehouseName: src?.officeName || sourceName || '',
+      toWarehouseId: criteria.dstWarehouseId,
+      toWarehouseName: dst?.officeName ?? '',
+      availableUnits: units,
+      srcQuota: src?.srcQuota ?? 0,
+      dstQuota: dst?.dstQuota ?? 0,
+    };
+    try {
+      await this.deps.orm.em.fork().transactional((em) =>
+        enqueueNotification(em, {
+          userId: task.userId,
+          kind: 'redistribution_quota_open',
+          payload,
+          dedupeKey: `redistribution_quota_open:${task.taskId}`,
+        }),
+      );
+    } catch (err) {
+      this.deps.logger.warn({ event: 'transfer.quota_open_not_queued', taskId: task.taskId, err }, 'could not queue the limits alert');
+    }
   }
 
   /**

@@ -59,6 +59,34 @@ describe('evaluateSupply', () => {
     expect(result).toEqual({ type: 'none', best: { warehouseId: 507, date: '2026-11-28', coefficient: 1 } });
   });
 
+  it('says when it looked at no fresh picture at all (stale): the task was not checked', () => {
+    expect(evaluateSupply(criteria, new Map(), [], today)).toEqual({ type: 'none', best: null, stale: true });
+    const pictures = new Map([[507, picture(507, [['2026-11-25', 4]])]]);
+    expect(evaluateSupply(criteria, pictures, [], today)).toEqual({
+      type: 'none',
+      best: { warehouseId: 507, date: '2026-11-25', coefficient: 4 },
+    });
+  });
+
+  it('names the alerted cells a fresh picture shows closed (gone, or above the threshold); unknown ones are kept', () => {
+    const pictures = new Map([
+      [
+        507,
+        picture(507, [
+          ['2026-11-24', 0],
+          ['2026-11-25', 3],
+          ['2026-11-26', -1],
+        ]),
+      ],
+    ]);
+    const alerted = ['507:2026-11-24', '507:2026-11-25', '507:2026-11-26', '507:2026-11-27', '117501:2026-11-24'];
+    expect(evaluateSupply(criteria, pictures, alerted, today, alerted)).toEqual({
+      type: 'none',
+      best: { warehouseId: 507, date: '2026-11-24', coefficient: 0 },
+      closed: ['507:2026-11-25', '507:2026-11-26', '507:2026-11-27'],
+    });
+  });
+
   it('is expired once the whole range is in the past', () => {
     expect(evaluateSupply(criteria, new Map(), [], '2026-12-01')).toEqual({ type: 'expired' });
   });
@@ -115,8 +143,11 @@ describe("SupplyProbe.wouldWake (the host's 1 Hz pass)", () => {
           keepWatching: true,
         };
         const notified = random() < 0.5 ? [`${warehouses[Math.floor(random() * 5)]}:${day(Math.floor(random() * 14))}`] : [];
-        const expected = evaluateSupply(task, fresh, notified, today).type !== 'none';
-        expect(probe.wouldWake(task, notified, 1, today, Date.now())).toBe(expected);
+        // Half the tasks also ask about alerted cells that closed (keep-watching tasks: a reopening is news again).
+        const alerted = random() < 0.5 ? notified : [];
+        const result = evaluateSupply(task, fresh, notified, today, alerted);
+        const expected = result.type !== 'none' || (result.closed?.length ?? 0) > 0;
+        expect(probe.wouldWake(task, notified, 1, today, Date.now(), alerted)).toBe(expected);
         if (expected) wakes++;
       }
     }

@@ -52,6 +52,7 @@ export function evaluateSupply(
   pictures: ReadonlyMap<number, WarehouseSlots>,
   notified: readonly string[],
   today: string,
+  alerted: readonly string[] = [],
 ): ProbeResult {
   if (criteria.dateTo < today) return { type: 'expired' };
   const from = criteria.dateFrom > today ? criteria.dateFrom : today;
@@ -70,7 +71,37 @@ export function evaluateSupply(
       }
     }
   }
-  return match ? { type: 'match', slot: match, best } : { type: 'none', best };
+  const closed = closedAlerts(criteria, pictures, alerted);
+  const extra = closed.length > 0 ? { closed } : {};
+  if (match) return { type: 'match', slot: match, best, ...extra };
+  return { type: 'none', best, ...(pictures.size === 0 ? { stale: true } : {}), ...extra };
+}
+
+/** Whether a picture shows the cell bookable at or under `max`. */
+function openUnder(slots: WarehouseSlots, boxTypeId: number, date: string, max: number): boolean {
+  for (const cell of bookableCells(slots, boxTypeId)) {
+    if (cell.date === date) return cell.coefficient <= max;
+    if (cell.date > date) return false;
+  }
+  return false;
+}
+
+/**
+ * Alerted cells (slot keys) that a fresh picture shows closed — not bookable at or under the threshold — so that their
+ * reopening is news again for a keep-watching task (issue 17). A cell whose warehouse has no fresh picture is unknown.
+ */
+export function closedAlerts(
+  criteria: Pick<SupplyCriteria, 'boxTypeId' | 'maxCoefficient'>,
+  pictures: ReadonlyMap<number, WarehouseSlots>,
+  alerted: readonly string[],
+): string[] {
+  const closed: string[] = [];
+  for (const key of alerted) {
+    const at = key.indexOf(':');
+    const picture = pictures.get(Number(key.slice(0, at)));
+    if (picture && !openUnder(picture, criteria.boxTypeId, key.slice(at + 1), criteria.maxCoefficient)) closed.push(key);
+  }
+  return closed;
 }
 
 /**
@@ -96,8 +127,21 @@ export class SupplyProbe {
    * what the host asks of every waiting task every second. It builds no result and allocates nothing, and a warehouse
    * whose cheapest bookable cell is above the task's threshold — nearly always — costs one lookup.
    */
-  wouldWake(criteria: SupplyCriteria, notified: readonly string[], userId: number, today: string, now: number): boolean {
+  wouldWake(
+    criteria: SupplyCriteria,
+    notified: readonly string[],
+    userId: number,
+    today: string,
+    now: number,
+    alerted: readonly string[] = [],
+  ): boolean {
     if (criteria.dateTo < today) return true;
+    // An alerted cell that closed: the probe forgets it, so its reopening is announced (keep-watching tasks only).
+    for (const key of alerted) {
+      const at = key.indexOf(':');
+      const slots = this.feed.peek(Number(key.slice(0, at)), userId);
+      if (slots && slots.freshUntil > now && !openUnder(slots, criteria.boxTypeId, key.slice(at + 1), criteria.maxCoefficient)) return true;
+    }
     const from = criteria.dateFrom > today ? criteria.dateFrom : today;
     const skip: readonly string[] = criteria.skipDates ?? [];
     for (const warehouseId of criteria.warehouseIds) {
@@ -115,7 +159,7 @@ export class SupplyProbe {
     return false;
   }
 
-  async run(criteria: SupplyCriteria, notified: readonly string[], userId: number): Promise<ProbeResult> {
+  async run(criteria: SupplyCriteria, notified: readonly string[], userId: number, alerted: readonly string[] = []): Promise<ProbeResult> {
     const today = moscowToday();
     if (criteria.dateTo < today) return { type: 'expired' };
     const pictures = new Map<number, WarehouseSlots>();
@@ -124,6 +168,6 @@ export class SupplyProbe {
       const slots = await this.feed.get(id, userId);
       if (slots && slots.freshUntil > now) pictures.set(id, slots);
     }
-    return evaluateSupply(criteria, pictures, notified, today);
+    return evaluateSupply(criteria, pictures, notified, today, alerted);
   }
 }

@@ -29,6 +29,9 @@ export interface KindTask {
   /** Wake test of the detection pass: would probing now find something? Called 10,000 times a second: no allocation. */
   wouldWake(notified: readonly string[], today: string, now: number): boolean;
   probe(notified: readonly string[]): Promise<ProbeResult>;
+  /** At most how many WB calls one probe and one act make: what the per-task budget (`CallBudget`) is charged. */
+  readonly wbCallsPerProbe: number;
+  readonly wbCallsPerAct: number;
   /** `settleOnly`: a PAUSE/CANCEL was deferred during the act; only reconcile what an earlier run may have started. */
   act(input: ActInput, settleOnly: boolean): Promise<ActResult>;
   /** When the task was last really checked, given the latest detection pass (feed kinds are checked by the pass). */

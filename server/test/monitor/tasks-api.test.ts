@@ -265,6 +265,53 @@ describe('monitoring tasks', () => {
     subscription.unsubscribe();
   });
 
+  it('keep-watching: a cell alerted, closed and reopened is acted on again (issue 17); one still open is not', async () => {
+    const user = newUser();
+    const admin = { id: ADMIN, firstName: 'Admin' };
+    const { id } = await server
+      .client(user)
+      .tasks.create.mutate(supply({ warehouseIds: [507], boxTypeId: 5, maxCoefficient: 1, keepWatching: true }));
+    await waitForTask(user, id, 'polling');
+    const acts = async () =>
+      ((await server.client(admin).inspector.actor.query({ id }))?.transitions ?? []).filter((t) => t.to === 'booking').length;
+    const cell = { warehouseId: 507, date: addDays(day, 2), boxTypeId: 5 };
+    await wb.setCell({ ...cell, coefficient: 0, allowUnload: true });
+    await vi.waitFor(async () => expect(await acts()).toBe(1), { timeout: 30_000, interval: 100 });
+    await vi.waitFor(async () => expect((await server.client(user).tasks.get.query({ id })).state).toBe('polling'), {
+      timeout: 10_000,
+    });
+    // Still open: once is enough, whatever the task probes meanwhile.
+    const { lastCheckAt } = await server.client(user).tasks.get.query({ id });
+    await vi.waitFor(
+      async () => expect((await server.client(user).tasks.get.query({ id })).lastCheckAt).toBeGreaterThan(lastCheckAt ?? 0),
+      {
+        timeout: 10_000,
+        interval: 100,
+      },
+    );
+    expect(await acts()).toBe(1);
+    // Closed (the task forgets it once the feed shows it closed), then open again: news again.
+    const feedShows = (coefficient: number) =>
+      vi.waitFor(
+        () =>
+          expect(
+            server.feed.peek(507, user.id)?.cells.find((c) => c.date === cell.date && c.boxTypeId === cell.boxTypeId)?.coefficient,
+          ).toBe(coefficient),
+        { timeout: 30_000, interval: 50 },
+      );
+    await wb.setCell({ ...cell, coefficient: -1, allowUnload: false });
+    await feedShows(-1);
+    const closedAt = Date.now();
+    await vi.waitFor(async () => expect((await server.client(user).tasks.get.query({ id })).lastCheckAt).toBeGreaterThan(closedAt), {
+      timeout: 10_000,
+      interval: 100,
+    });
+    await wb.setCell({ ...cell, coefficient: 1, allowUnload: true });
+    await vi.waitFor(async () => expect(await acts()).toBe(2), { timeout: 30_000, interval: 100 });
+    await server.client(user).tasks.cancel.mutate({ id });
+    await wb.setCell({ ...cell, coefficient: -1, allowUnload: false });
+  }, 120_000);
+
   it('shows every actor to admins only', async () => {
     const user = newUser();
     const { id } = await server.client(user).tasks.create.mutate(supply({ warehouseIds: [117501] }));
@@ -306,5 +353,26 @@ describe('monitoring tasks', () => {
     expect(transfers).toEqual([
       expect.objectContaining({ nmID: item.nmId, chrtID: item.chrtID, srcOfficeID: item.warehouseID, dstOfficeID: dst, count: 2 }),
     ]);
+    // The limits appearing were announced once (issue 17: the bot renders `redistribution_quota_open`).
+    const announced = await server.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ payload: Record<string, unknown> }[]>(
+        `select payload from outbox where user_id = ? and kind = 'redistribution_quota_open'`,
+        [user.id],
+      );
+    expect(announced.map((row) => row.payload)).toEqual([
+      expect.objectContaining({
+        taskId: id,
+        nmId: item.nmId,
+        chrtId: item.chrtID,
+        fromWarehouseId: item.warehouseID,
+        toWarehouseId: dst,
+        availableUnits: 2,
+        dstQuota: 2,
+      }),
+    ]);
+    expect(announced[0]?.payload.fromWarehouseName).toEqual(expect.any(String));
+    expect(announced[0]?.payload.toWarehouseName).toEqual(expect.any(String));
   });
 });

@@ -21,6 +21,9 @@ export class RedistributionKind implements TaskKind<'redistribution'> {
       keepWatching: false,
       pollIntervalMs: this.options.pollIntervalMs ?? REDISTRIBUTION_POLL_MS,
       wouldWake: () => false,
+      // Stock and limits (coalesced per seller account, so often fewer); the act: both again and the order.
+      wbCallsPerProbe: 2,
+      wbCallsPerAct: 3,
       probe: () => redistribution.probe(task),
       act: (_input, settleOnly) => redistribution.act(task, { settleOnly }),
       lastCheckAt: (description) => description.lastCheckAt,

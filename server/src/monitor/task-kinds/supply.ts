@@ -13,6 +13,9 @@ import { type KindTask, type TaskIdentity, type TaskKind, UnreadableCriteriaErro
  */
 export const SUPPLY_HOUSEKEEPING_MS = 120_000;
 
+/** WB calls one supply act may make, at most: the cell's cost check, up to three plan/add, a supply look-up. */
+const SUPPLY_ACT_WB_CALLS = 5;
+
 export interface SupplyKindOptions {
   feed: SlotFeed;
   supplyProbe: SupplyProbe;
@@ -46,10 +49,13 @@ export class SupplyKind implements TaskKind<'supply'> {
       feedWatch: { warehouseIds: criteria.warehouseIds, boxTypeId: criteria.boxTypeId, maxCoefficient: criteria.maxCoefficient },
       keepWatching: criteria.keepWatching === true,
       pollIntervalMs: this.options.pollIntervalMs ?? SUPPLY_HOUSEKEEPING_MS,
-      wouldWake: (notified, today, now) => supplyProbe.wouldWake(criteria, skipped(notified), userId, today, now),
+      // `notified` is the machine's alerted cells; the closed-cell test looks at those only (not at refuted ones).
+      wouldWake: (notified, today, now) => supplyProbe.wouldWake(criteria, skipped(notified), userId, today, now, notified),
+      wbCallsPerProbe: 0,
+      wbCallsPerAct: SUPPLY_ACT_WB_CALLS,
       probe: async (notified) => {
         // Autobook books the preorder's own warehouse; the other warehouses are for notify mode.
-        const result = await supplyProbe.run(criteria, skipped(notified), userId);
+        const result = await supplyProbe.run(criteria, skipped(notified), userId, notified);
         if (identity.mode !== 'autobook' || result.type === 'expired') return result;
         // A booking operation left pending (a transient or hanging plan/add, a crash) is reconciled with WB now,
         // whatever the feed shows: the act asks WB about it first and settles its credit.
