@@ -7,17 +7,17 @@ import type { Logger } from 'pino';
 import type { SlotFeed } from '../feed/slot-feed.ts';
 import type { SharedState, Unsubscribe } from '../platform/kv/types.ts';
 import type { Metrics } from '../platform/metrics.ts';
+import { ActGate } from './act-gate.ts';
 import { ActorRuntime, type Hosted, persistedOf, snapshotOf } from './actor-runtime.ts';
-import { CallBudget } from './call-budget.ts';
 import { CommandRouter } from './command-router.ts';
+import { FairShare } from './fair-share.ts';
 import { FeedDetection } from './feed-detection.ts';
-import { LEASE_LOST } from './lease-fence.ts';
 import { LeaseManager, type TaskRow } from './lease-manager.ts';
-import { type ActInput, type ActResult, describeSnapshot, type MonitorDescription, type ProbeFailure, type ProbeInput } from './machine.ts';
+import { describeSnapshot, type MonitorDescription } from './machine.ts';
 import type { Redistribution } from './redistribution.ts';
 import { SnapshotStore } from './snapshot-store.ts';
 import { upcastSnapshot } from './snapshot-versions.ts';
-import { ACT_CALL_TIMEOUT_MS, type SupplyAct, SWEEP_AFTER_MS } from './supply-act.ts';
+import { type SupplyAct, SWEEP_AFTER_MS } from './supply-act.ts';
 import type { SupplyProbe } from './supply-probe.ts';
 import { CHANNEL_TASK_TRANSITION, CHANNEL_TASKS_RELEASED, type TaskCommand } from './task-bus.ts';
 import type { TaskKind } from './task-kind.ts';
@@ -56,29 +56,10 @@ export interface ActorHostOptions {
 }
 
 const SWEEP_EVERY_MS = 30_000;
-/** How long an act waits for its task's state to be written before it gives up this turn (transient). */
-const ACT_WRITE_WAIT_MS = 10_000;
 /** How long a command waits for its write before answering (the write goes on being retried). */
 const COMMAND_WRITE_WAIT_MS = 5_000;
 /** Past another instance's lease end before looking: its clock (Postgres's `now()`) is the same, the timer is not exact. */
 const LAPSE_MARGIN_MS = 100;
-/** Claim batches per heartbeat, at most. */
-const MAX_CLAIM_BATCHES = 20;
-/** Surplus tasks handed over per heartbeat, at most: a rebalance spreads over a few beats instead of one burst. */
-const MAX_SHED_PER_BEAT = 500;
-
-/**
- * Lease left before an act may start: the act's limiter wait (3 s) and WB call deadline (`ACT_CALL_TIMEOUT_MS`) and a
- * second of margin; capped at a share of the lease, so short leases (tests) still act right after a renewal.
- */
-const ACT_LEASE_ROOM_MS = 3_000 + ACT_CALL_TIMEOUT_MS + 1_000;
-const ACT_LEASE_ROOM_SHARE = 0.6;
-/** How long an act waits for the renewal it asked for. */
-const ACT_RENEW_WAIT_MS = 2_000;
-const LEASE_TOO_SHORT: ProbeFailure = { kind: 'transient', reason: 'the lease ends too soon for a WB call' };
-
-const MOVING: ProbeFailure = { kind: 'transient', reason: 'the task is moving to another instance' };
-
 export class ActorHost {
   private readonly kinds: ReadonlyMap<string, TaskKind>;
   private readonly leases: LeaseManager;
@@ -86,7 +67,8 @@ export class ActorHost {
   private readonly store: SnapshotStore;
   private readonly detection: FeedDetection;
   private readonly commands: CommandRouter;
-  private readonly budget = new CallBudget();
+  private readonly gate: ActGate;
+  private readonly fairShare: FairShare;
   private readonly unsubscribes: Array<Unsubscribe | (() => void)> = [];
   private nextSweepAt = 0;
   private sweeping: Promise<void> | undefined;
@@ -116,13 +98,8 @@ export class ActorHost {
     });
     this.runtime = new ActorRuntime({
       logger: options.logger,
-      probe: (input) => this.logFailure('probe', input.taskId, this.probe(input)),
-      act: async (input) => {
-        const result = await this.logFailure('act', input.taskId, this.act(input));
-        const kind = this.runtime.get(input.taskId)?.row.kind ?? 'supply';
-        this.options.metrics?.bookings.inc({ kind, outcome: result.type });
-        return result;
-      },
+      probe: (input) => this.gate.probe(input),
+      act: (input) => this.gate.act(input),
       onSnapshot: (hosted, snapshot, event) => this.store.record(hosted, snapshot, event),
     });
     this.store = new SnapshotStore({
@@ -141,6 +118,30 @@ export class ActorHost {
       runs: (taskId) => this.runs(taskId),
       claim: (taskId) => this.claimOne(taskId),
       apply: (taskId, command) => this.applyLocally(taskId, command),
+    });
+    this.gate = new ActGate({
+      runtime: this.runtime,
+      store: this.store,
+      leases: this.leases,
+      leaseTtlMs: options.leaseTtlMs ?? 15_000,
+      logger: options.logger,
+      metrics: options.metrics,
+      renewNow: async (maxMs) => {
+        this.beat();
+        await Promise.race([this.cycle, new Promise((resolve) => setTimeout(resolve, maxMs).unref())]);
+      },
+    });
+    this.fairShare = new FairShare({
+      leases: this.leases,
+      runtime: this.runtime,
+      logger: options.logger,
+      claimBatch: options.claimBatch ?? 1_000,
+      isStopped: () => this.stopped,
+      host: (row) => this.hostSafely(row, row.snapshot === null),
+      forget: (hosted) => this.forget(hosted),
+      claimOne: (taskId) => this.claimOne(taskId),
+      announceReleased: () =>
+        this.options.shared.bus.publish(CHANNEL_TASKS_RELEASED, { by: this.options.instanceId }).catch(() => undefined),
     });
   }
 
@@ -277,20 +278,7 @@ export class ActorHost {
 
     // 2. Claim tasks nobody holds (new, released, or left by a dead instance), up to this instance's fair share, batch
     // after batch while there are more; shed what is over the share so a newly started instance gets work.
-    const { even, slack, starved } = await this.leases.fairShare();
-    const share = even + slack;
-    const batchSize = this.options.claimBatch ?? 1_000;
-    for (let batch = 0; batch < MAX_CLAIM_BATCHES && !this.stopped; batch++) {
-      const room = share - this.runtime.hosted.size;
-      if (room <= 0) break;
-      const limit = Math.min(batchSize, room);
-      const claimed = await this.leases.claimBatch(limit);
-      for (const row of claimed) await this.hostSafely(row, row.snapshot === null);
-      if (claimed.length < limit) break;
-    }
-    // Over the share, down to it; when another instance is starved (newly started), down to the even share.
-    const surplus = this.runtime.hosted.size - (starved ? even : share);
-    if (surplus > 0 && !this.stopped) await this.shed(Math.min(surplus, MAX_SHED_PER_BEAT));
+    await this.fairShare.balance();
 
     // 3. Reconcile operations no act will come back to (their task finished or is paused) with WB, now and then.
     // Off the heartbeat's chain: a sweep waits on WB and must never delay a lease renewal.
@@ -313,34 +301,6 @@ export class ActorHost {
       this.lapseTimer = setTimeout(() => this.beat(), Math.max(0, next - Date.now()) + LAPSE_MARGIN_MS);
       this.lapseTimer.unref();
     }
-  }
-
-  /**
-   * Give up to `count` tasks to the other instances, each at a safe point: parked at rest (nothing invoked, no act in
-   * flight) with every state change written. They stop here first (nothing can wake them meanwhile), then are released
-   * with their latest snapshot; one the release did not take (it moved or finished meanwhile) is claimed back if still
-   * ours. The others are told at once.
-   */
-  private async shed(count: number): Promise<void> {
-    const leaving: Hosted[] = [];
-    for (const hosted of this.runtime.hosted.values()) {
-      if (leaving.length >= count) break;
-      if (hosted.parked && hosted.unwritten === 0 && hosted.actor === undefined) leaving.push(hosted);
-    }
-    if (leaving.length === 0) return;
-    for (const hosted of leaving) this.forget(hosted);
-    const tasks = leaving.map((h) => ({ id: h.row.id, epoch: h.row.epoch, snapshot: persistedOf(h) }));
-    let released: string[] = [];
-    try {
-      released = await this.leases.release(tasks);
-    } catch (err) {
-      this.options.logger.warn({ event: 'host.shed_failed', err }, 'could not hand surplus tasks over: keeping them');
-    }
-    const gone = new Set(released);
-    for (const task of tasks) if (!gone.has(task.id)) await this.claimOne(task.id);
-    if (released.length === 0) return;
-    this.options.logger.info({ event: 'host.shed', tasks: released.length }, 'handed surplus tasks to other instances');
-    await this.options.shared.bus.publish(CHANNEL_TASKS_RELEASED, { by: this.options.instanceId }).catch(() => undefined);
   }
 
   /** Take one task here if no live instance holds it. */
@@ -397,21 +357,8 @@ export class ActorHost {
   /** Stop hosting the task here, without writing anything. */
   private forget(hosted: Hosted): void {
     this.runtime.remove(hosted);
-    this.budget.forget(hosted.row.id);
+    this.gate.budget.forget(hosted.row.id);
     if (hosted.task.feedWatch) this.detection.remove(hosted.row.id, hosted.task.feedWatch);
-  }
-
-  /**
-   * An act starts only while this instance's lease surely lasts through its WB call (the limiter's wait, the call's
-   * deadline and a margin): else another instance could claim the task and act too while ours is still on the wire.
-   * A lease too short for it is renewed first (one heartbeat); one that still is not long enough fails this turn.
-   */
-  private async leaseRoomForAct(): Promise<void> {
-    const room = Math.min(ACT_LEASE_ROOM_MS, Math.round((this.options.leaseTtlMs ?? 15_000) * ACT_LEASE_ROOM_SHARE));
-    if (this.leases.remainingMs() >= room) return;
-    this.beat();
-    await Promise.race([this.cycle, new Promise((resolve) => setTimeout(resolve, ACT_RENEW_WAIT_MS).unref())]);
-    if (this.leases.remainingMs() < room) throw LEASE_TOO_SHORT;
   }
 
   /** One sweep of pending operations per kind; a failure is logged and the next sweep tries again. */
@@ -422,44 +369,5 @@ export class ActorHost {
     } catch (err) {
       this.options.logger.warn({ event: 'host.sweep_failed', err }, 'could not reconcile pending operations');
     }
-  }
-
-  /** Expected failures arrive as ProbeFailure objects; anything else is a bug worth a log line with its stack. */
-  private async logFailure<T>(step: 'probe' | 'act', taskId: string, work: Promise<T>): Promise<T> {
-    try {
-      return await work;
-    } catch (error) {
-      if (error instanceof Error)
-        this.options.logger.error({ event: `actor.${step}_crashed`, taskId, err: error }, `${step} failed unexpectedly`);
-      else this.options.logger.warn({ event: `actor.${step}_failed`, taskId, failure: error }, `${step} failed`);
-      throw error;
-    }
-  }
-
-  private async probe(input: ProbeInput) {
-    const hosted = this.runtime.get(input.taskId);
-    if (!hosted) throw MOVING;
-    await this.budget.spend(input.taskId, hosted.task.wbCallsPerProbe);
-    return hosted.task.probe(input.notified);
-  }
-
-  private async act(input: ActInput): Promise<ActResult> {
-    const hosted = this.runtime.get(input.taskId);
-    if (!hosted) throw MOVING;
-    // Nothing reaches WB before `booking` (and any command deferred in it) is written: an act whose state PostgreSQL
-    // refuses to store would be invisible to a restart or to the instance that takes the task over.
-    await new Promise((resolve) => setImmediate(resolve));
-    if (!(await this.store.written(hosted, ACT_WRITE_WAIT_MS))) {
-      throw { kind: 'transient', reason: 'the task state could not be written yet' } satisfies ProbeFailure;
-    }
-    // The write found the task claimed by another instance (and let it go): nothing reaches WB from here.
-    if (this.runtime.get(input.taskId) !== hosted) throw LEASE_LOST;
-    await this.leaseRoomForAct();
-    // An act started with a PAUSE or CANCEL already deferred is one restored after a crash or a lease move: the seller
-    // asked to stop before it finished, so it only settles what the earlier run may have started (reconciled with WB)
-    // and starts nothing new; the deferred command then takes effect.
-    const settleOnly = hosted.actor?.getSnapshot().context.pendingCommand != null;
-    await this.budget.spend(input.taskId, hosted.task.wbCallsPerAct);
-    return hosted.task.act(input, settleOnly);
   }
 }

@@ -4,8 +4,8 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ProbeFailure } from './machine.ts';
 
-/** WB calls one task may make in a minute: a redistribution task polling every 5 s with two reads uses 24. */
-export const WB_CALLS_PER_TASK_PER_MINUTE = 30;
+/** WB calls one task may make in a minute: a redistribution task polling every 5 s with two reads uses 24, its act 3 more. */
+export const WB_CALLS_PER_TASK_PER_MINUTE = 40;
 
 export class CallBudget {
   private readonly limiter: RateLimiterMemory;

@@ -1,0 +1,78 @@
+// Claims up to this instance's fair share of the tasks, and hands surplus over (issue 19): without it the first instance
+// to look takes everything and a newly started one idles. The share itself is measured in `LeaseManager.fairShare`.
+import type { Logger } from 'pino';
+import { type ActorRuntime, type Hosted, persistedOf } from './actor-runtime.ts';
+import type { LeaseManager, TaskRow } from './lease-manager.ts';
+
+/** Claim batches per heartbeat, at most. */
+const MAX_CLAIM_BATCHES = 20;
+/** Surplus tasks handed over per heartbeat, at most: a rebalance spreads over a few beats instead of one burst. */
+const MAX_SHED_PER_BEAT = 500;
+
+export interface FairShareOptions {
+  leases: LeaseManager;
+  runtime: ActorRuntime;
+  logger: Logger;
+  claimBatch: number;
+  isStopped(): boolean;
+  /** Host a claimed task (false: it was quarantined). */
+  host(row: TaskRow): Promise<boolean>;
+  /** Stop hosting a task here without writing. */
+  forget(hosted: Hosted): void;
+  /** Take one task back if it is still ours. */
+  claimOne(taskId: string): Promise<boolean>;
+  /** Tell the other instances tasks were released. */
+  announceReleased(): Promise<void>;
+}
+
+export class FairShare {
+  constructor(private readonly options: FairShareOptions) {}
+
+  /**
+   * Claim tasks nobody holds (new, released, or left by a dead instance) up to `even + slack`, batch after batch while
+   * there are more; then shed what is over the share — down to the even share while another live instance is starved.
+   */
+  async balance(): Promise<void> {
+    const { leases, runtime } = this.options;
+    const { even, slack, starved } = await leases.fairShare();
+    const share = even + slack;
+    for (let batch = 0; batch < MAX_CLAIM_BATCHES && !this.options.isStopped(); batch++) {
+      const room = share - runtime.hosted.size;
+      if (room <= 0) break;
+      const limit = Math.min(this.options.claimBatch, room);
+      const claimed = await leases.claimBatch(limit);
+      for (const row of claimed) await this.options.host(row);
+      if (claimed.length < limit) break;
+    }
+    const surplus = runtime.hosted.size - (starved ? even : share);
+    if (surplus > 0 && !this.options.isStopped()) await this.shed(Math.min(surplus, MAX_SHED_PER_BEAT));
+  }
+
+  /**
+   * Give up to `count` tasks to the other instances, each at a safe point: parked at rest (nothing invoked, no act in
+   * flight) with every state change written. They stop here first (nothing can wake them meanwhile), then are released
+   * with their latest snapshot; one the release did not take (it moved or finished meanwhile) is claimed back if still
+   * ours. The others are told at once.
+   */
+  private async shed(count: number): Promise<void> {
+    const leaving: Hosted[] = [];
+    for (const hosted of this.options.runtime.hosted.values()) {
+      if (leaving.length >= count) break;
+      if (hosted.parked && hosted.unwritten === 0 && hosted.actor === undefined) leaving.push(hosted);
+    }
+    if (leaving.length === 0) return;
+    for (const hosted of leaving) this.options.forget(hosted);
+    const tasks = leaving.map((h) => ({ id: h.row.id, epoch: h.row.epoch, snapshot: persistedOf(h) }));
+    let released: string[] = [];
+    try {
+      released = await this.options.leases.release(tasks);
+    } catch (err) {
+      this.options.logger.warn({ event: 'host.shed_failed', err }, 'could not hand surplus tasks over: keeping them');
+    }
+    const gone = new Set(released);
+    for (const task of tasks) if (!gone.has(task.id)) await this.options.claimOne(task.id);
+    if (released.length === 0) return;
+    this.options.logger.info({ event: 'host.shed', tasks: released.length }, 'handed surplus tasks to other instances');
+    await this.options.announceReleased();
+  }
+}
