@@ -265,10 +265,10 @@ export class ActorHost {
   private async heartbeat(): Promise<void> {
     if (this.stopped) return;
     // 1. Renew this instance's lease: one row, however many tasks it runs.
-    if (!(await this.leases.renew())) {
+    if (!(await this.leases.renew(this.runtime.hosted.size))) {
       // The first beat, or the lease lapsed (a long pause) and others may have claimed some of our tasks: register
       // again first (nothing can be claimed from us after that), then stop whatever is no longer ours, without writing.
-      const dead = await this.leases.register();
+      const dead = await this.leases.register(this.runtime.hosted.size);
       if (dead.length) this.options.logger.info({ event: 'host.predecessor_gone', instances: dead }, 'taking over from a stopped instance');
       if (this.runtime.hosted.size > 0) {
         const stillOurs = await this.leases.owned();

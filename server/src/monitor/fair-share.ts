@@ -34,7 +34,7 @@ export class FairShare {
    */
   async balance(): Promise<void> {
     const { leases, runtime } = this.options;
-    const { even, slack, starved } = await leases.fairShare();
+    const { even, slack, starved } = await leases.fairShare(runtime.hosted.size);
     const share = even + slack;
     for (let batch = 0; batch < MAX_CLAIM_BATCHES && !this.options.isStopped(); batch++) {
       const room = share - runtime.hosted.size;

@@ -97,7 +97,7 @@ export class LeaseManager {
    * that moment, not the transaction's start), so a renewal that began before `lease_until` but was held up cannot
    * commit after another instance claimed our tasks — the claim holds the lapsed row locked until it commits.
    */
-  async renew(): Promise<boolean> {
+  async renew(held: number): Promise<boolean> {
     const sentAt = Date.now();
     const renewed = await this.options.orm.em.fork().transactional(async (em) => {
       const conn = em.getConnection();
@@ -118,8 +118,8 @@ export class LeaseManager {
       if (!live?.live) return false;
       await this.options.onRenewalLocked?.();
       await conn.execute(
-        'update monitor_instances set lease_until = clock_timestamp() + ?::interval where id = ?',
-        [this.ttl, this.options.instanceId],
+        'update monitor_instances set lease_until = clock_timestamp() + ?::interval, held = ? where id = ?',
+        [this.ttl, held, this.options.instanceId],
         'all',
         tx,
       );
@@ -134,14 +134,14 @@ export class LeaseManager {
    * tasks are taken over at once, not when its lease lapses) and forgets rows of instances long gone that own nothing.
    * Returns the ids of the predecessors it ended.
    */
-  async register(): Promise<string[]> {
+  async register(held: number): Promise<string[]> {
     const conn = this.conn();
     const me = this.options.instanceId;
     const sentAt = Date.now();
     await conn.execute(
-      `insert into monitor_instances (id, lease_until, boot_id, pid) values (?, clock_timestamp() + ?::interval, ?, ?)
-       on conflict (id) do update set lease_until = excluded.lease_until`,
-      [me, this.ttl, this.bootId, process.pid],
+      `insert into monitor_instances (id, lease_until, boot_id, pid, held) values (?, clock_timestamp() + ?::interval, ?, ?, ?)
+       on conflict (id) do update set lease_until = excluded.lease_until, held = excluded.held`,
+      [me, this.ttl, this.bootId, process.pid, held],
     );
     this.localDeadline = sentAt + this.options.leaseTtlMs;
     const others = await conn.execute<{ id: string; boot_id: string | null; pid: number | null }[]>(
@@ -174,39 +174,65 @@ export class LeaseManager {
     return new Set(rows.map((r) => r.id));
   }
 
-  /** One batch of tasks nobody holds (never leased, released, or owned by an instance whose lease lapsed), now ours. */
+  /**
+   * One batch of tasks nobody holds, now ours: free ones (never leased, or released) first, then those of instances
+   * whose lease lapsed. Two index-friendly steps (the partial index of free live rows; the owner index for the named
+   * lapsed owners) instead of one OR that walked every live row (docs/scaling.md: ~100 ms a claim at 100,000 live tasks).
+   */
   async claimBatch(limit = this.options.claimBatch): Promise<TaskRow[]> {
-    return this.claim(
-      `id in (select t.id from monitoring_tasks t
-              where t.state <> 'done' and ${UNHELD}
-              order by t.updated_at limit ? for update skip locked)`,
+    const free = await this.claim(
+      `id = any(array(select t.id from monitoring_tasks t
+              where t.state <> 'done' and t.lease_owner is null
+              order by t.updated_at limit ? for update skip locked))`,
       [limit],
+      [],
     );
+    if (free.length >= limit) return free;
+    // The lapsed owners named in the query itself, so the planner walks their index entries only.
+    const lapsed = await this.conn().execute<{ id: string }[]>(
+      'select id from monitor_instances where id <> ? and lease_until <= clock_timestamp()',
+      [this.options.instanceId],
+    );
+    if (lapsed.length === 0) return free;
+    const ids = lapsed.map((r) => r.id);
+    const orphaned = await this.claim(
+      `id = any(array(select t.id from monitoring_tasks t
+              where t.state <> 'done' and t.lease_owner in (${ids.map(() => '?').join(', ')})
+                and t.lease_owner in (select id from lapsed)
+              order by t.updated_at limit ? for update skip locked))`,
+      [...ids, limit - free.length],
+      ids,
+    );
+    return [...free, ...orphaned];
   }
 
   /** Take one task here if no live instance holds it (or this one already does). */
   async claimOne(taskId: string): Promise<TaskRow | undefined> {
     const [row] = await this.claim(
-      `id in (select t.id from monitoring_tasks t
-              where t.id = ? and t.state <> 'done' and (t.lease_owner = ? or ${UNHELD}) for update)`,
+      `id = any(array(select t.id from monitoring_tasks t
+              where t.id = ? and t.state <> 'done' and (t.lease_owner = ? or ${UNHELD}) for update))`,
       [taskId, this.options.instanceId],
     );
     return row;
   }
 
-  private async claim(where: string, params: unknown[]): Promise<TaskRow[]> {
+  /**
+   * `lapsedAmong`: which lapsed owners the claim may lock (an empty list: none, for free rows); all of them when absent.
+   * The lapsed owners' rows are locked for the claim's duration (a renewal waits, then finds its lease lapsed); one being
+   * renewed right now is skipped: its renewal wins. A new owner gets a new epoch; re-claiming what this instance already
+   * holds keeps its epoch (and its writes).
+   */
+  private async claim(where: string, params: unknown[], lapsedAmong?: readonly string[]): Promise<TaskRow[]> {
     const me = this.options.instanceId;
+    const among = lapsedAmong === undefined ? '' : `and id in (${lapsedAmong.length > 0 ? lapsedAmong.map(() => '?').join(', ') : 'null'})`;
     const rows = await this.conn().execute<ClaimedRow[]>(
-      // The lapsed owners' rows are locked for the claim's duration (a renewal waits, then finds its lease lapsed); one
-      // being renewed right now is skipped: its renewal wins. A new owner gets a new epoch; re-claiming what this
-      // instance already holds keeps its epoch (and its writes).
       `with lapsed as (
-         select id from monitor_instances where id <> ? and lease_until <= clock_timestamp() for update skip locked)
+         select id from monitor_instances where id <> ? and lease_until <= clock_timestamp() ${among} for update skip locked)
        update monitoring_tasks
        set lease_epoch = case when lease_owner is distinct from ? then lease_epoch + 1 else lease_epoch end, lease_owner = ?
        where ${where}
        returning id, user_id, kind, mode, criteria, snapshot, lease_epoch`,
-      [me, me, me, ...params],
+      [me, ...(lapsedAmong ?? []), me, me, ...params],
     );
     return rows.map(toRow);
   }
@@ -216,19 +242,27 @@ export class LeaseManager {
    * to `even + slack`, so they spread over the instances instead of the first to look taking everything. `starved`:
    * some live instance holds fewer than `even - slack` (a newly started one) — the others then shed down to `even`.
    */
-  async fairShare(): Promise<FairShare> {
-    const rows = await this.conn().execute<{ id: string; held: string; active: string }[]>(
-      `select i.id,
-              (select count(*) from monitoring_tasks t where t.lease_owner = i.id and t.state <> 'done') as held,
-              (select count(*) from monitoring_tasks where state <> 'done') as active
-       from monitor_instances i where i.lease_until > clock_timestamp()`,
+  async fairShare(held: number): Promise<FairShare> {
+    // O(instances): each instance's count as of its latest renewal (ours: `held`, now), plus the free live tasks (their
+    // own partial index) and those of lapsed instances (by owner).
+    const conn = this.conn();
+    const me = this.options.instanceId;
+    const instances = await conn.execute<{ id: string; held: number; live: boolean }[]>(
+      'select id, held, lease_until > clock_timestamp() as live from monitor_instances',
     );
-    // This instance counts even if its renewal raced the count.
-    const live = Math.max(1, rows.length + (rows.some((r) => r.id === this.options.instanceId) ? 0 : 1));
-    const active = Number(rows[0]?.active ?? 0);
+    const lapsed = instances.filter((i) => !i.live).map((i) => i.id);
+    const [counts] = await conn.execute<{ free: string; orphaned: string }[]>(
+      `select (select count(*) from monitoring_tasks where state <> 'done' and lease_owner is null) as free,
+              (select count(*) from monitoring_tasks where state <> 'done'
+                 and lease_owner in (${lapsed.length > 0 ? lapsed.map(() => '?').join(', ') : 'null'})) as orphaned`,
+      lapsed,
+    );
+    const others = instances.filter((i) => i.live && i.id !== me);
+    const live = others.length + 1;
+    const active = held + others.reduce((sum, i) => sum + Number(i.held), 0) + Number(counts?.free ?? 0) + Number(counts?.orphaned ?? 0);
     const even = Math.ceil(active / live);
     const slack = Math.max(FAIR_SHARE_MIN_SLACK, Math.ceil(even * FAIR_SHARE_SLACK));
-    const starved = rows.some((r) => r.id !== this.options.instanceId && Number(r.held) < even - slack);
+    const starved = others.some((i) => Number(i.held) < even - slack);
     return { even, slack, starved, live, active };
   }
 

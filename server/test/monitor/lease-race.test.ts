@@ -78,11 +78,11 @@ describe('lease renewal racing a claim', () => {
     const b = manager('race-b1');
     await a.init();
     await b.init();
-    await a.register();
-    await b.register();
+    await a.register(0);
+    await b.register(0);
     const ids = await tasksOf('race-a1', 5);
     // A renewal starts while the lease is live and stops between its check and its write, holding the row …
-    const renewal = a.renew();
+    const renewal = a.renew(5);
     await holding;
     // … until the lease has lapsed by the database's clock; a claim now must not take A's tasks.
     await lapsed('race-a1');
@@ -98,8 +98,8 @@ describe('lease renewal racing a claim', () => {
     const b = manager('race-b2');
     await a.init();
     await b.init();
-    await a.register();
-    await b.register();
+    await a.register(0);
+    await b.register(0);
     const ids = await tasksOf('race-a2', 5);
     await lapsed('race-a2');
     // The claim's lock on the lapsed instance row, held open in a transaction of its own while A renews.
@@ -107,7 +107,7 @@ describe('lease renewal racing a claim', () => {
     await em.begin();
     const conn = em.getConnection();
     await conn.execute('select id from monitor_instances where id = ? for update', ['race-a2'], 'all', em.getTransactionContext());
-    const renewal = a.renew();
+    const renewal = a.renew(5);
     const claimed = await b.claimBatch();
     await em.commit();
     expect(await renewal).toBe(false);
@@ -115,7 +115,7 @@ describe('lease renewal racing a claim', () => {
     expect(claimed.filter((row) => ids.includes(row.id))).toEqual([]);
     const again = await b.claimBatch();
     expect(again.map((row) => row.id).sort()).toEqual([...ids].sort());
-    expect(await a.renew()).toBe(false);
+    expect(await a.renew(5)).toBe(false);
     expect(await owners(ids)).toEqual(ids.map(() => ({ lease_owner: 'race-b2', lease_epoch: 2 })));
   });
 
@@ -125,8 +125,8 @@ describe('lease renewal racing a claim', () => {
       const b = manager(`race-b3-${round}`);
       await a.init();
       await b.init();
-      await a.register();
-      await b.register();
+      await a.register(0);
+      await b.register(0);
       const ids = await tasksOf(`race-a3-${round}`, 3);
       // Renew and claim at once, near the end of the lease.
       await vi.waitFor(
@@ -139,7 +139,7 @@ describe('lease renewal racing a claim', () => {
         },
         { timeout: 5_000, interval: 1 },
       );
-      const [renewed, claimed] = await Promise.all([a.renew(), b.claimBatch()]);
+      const [renewed, claimed] = await Promise.all([a.renew(5), b.claimBatch()]);
       const stolen = claimed.filter((row) => ids.includes(row.id)).length;
       expect(renewed && stolen > 0).toBe(false);
       if (renewed) expect((await owners(ids)).every((row) => row.lease_owner === `race-a3-${round}`)).toBe(true);

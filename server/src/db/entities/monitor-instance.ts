@@ -13,6 +13,8 @@ const MonitorInstanceSchema = defineEntity({
     /** Random per process start (see instance-leases.ts): how a restarted process recognises its dead predecessor. */
     bootId: p.string().length(64).nullable(),
     pid: p.integer().nullable(),
+    /** How many tasks the instance held at its latest renewal: the fair share is counted from these (issue 19). */
+    held: p.integer().default(0),
     startedAt: p
       .datetime()
       .defaultRaw('now()')

@@ -12,6 +12,8 @@ const MonitoringTaskSchema = defineEntity({
     { properties: ['leaseOwner'] },
     // The claim query (`state <> 'done' … order by updated_at`): live rows only, however many finished ones pile up.
     { name: 'monitoring_tasks_live_updated_index', properties: ['updatedAt'], where: "state <> 'done'" },
+    // The claim's first step and the fair-share count (monitor/lease-manager.ts): live tasks nobody holds, oldest first.
+    { name: 'monitoring_tasks_free_updated_index', properties: ['updatedAt'], where: "state <> 'done' and lease_owner is null" },
     // The archiver's query (db/task-archive.ts): finished tasks, oldest ending first.
     { name: 'monitoring_tasks_done_finished_index', properties: ['finishedAt'], where: "state = 'done'" },
   ],
