@@ -37,6 +37,8 @@ export interface Hosted {
   lastEvent: string;
   lastKey: string;
   lastBest: string;
+  /** The alerted cells as last written: durable context, written when they change even without a change of state. */
+  lastNotified: readonly string[];
   seq: number;
   /** Snapshot writes of one task happen in order. */
   writes: Promise<void>;
@@ -90,6 +92,7 @@ export class ActorRuntime {
       // A new task starts in `idle`, with no outcome.
       lastKey: stored ? changeKey(stored) : 'idle||',
       lastBest: '',
+      lastNotified: stored?.context.notified ?? [],
       seq: 0,
       writes: Promise.resolve(),
       unwritten: 0,

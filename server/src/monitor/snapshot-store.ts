@@ -38,12 +38,16 @@ export class SnapshotStore {
     const key = changeKey(snapshot);
     const best = JSON.stringify(description.bestSeen);
     const { row } = hosted;
+    const notifiedChanged = !sameKeys(hosted.lastNotified, snapshot.context.notified);
+    if (notifiedChanged) hosted.lastNotified = snapshot.context.notified;
     if (key === hosted.lastKey) {
-      // Not a state change: nothing to persist; tell watchers only when the best coefficient moved.
+      // Not a state change: tell watchers only when the best coefficient moved; write only when the alerted cells
+      // changed (a closed cell forgotten: a restart must not forget that its reopening is news).
       if (best !== hosted.lastBest) {
         hosted.lastBest = best;
         void this.publishChange(hosted, description);
       }
+      if (notifiedChanged) this.write(hosted, description, undefined);
       return;
     }
     const from = hosted.lastKey.split('|')[0] ?? '';
@@ -60,6 +64,12 @@ export class SnapshotStore {
       instanceId: this.options.instanceId,
     };
     this.options.metrics?.transitions.inc({ from: from || 'none', to: description.state });
+    this.write(hosted, description, record);
+  }
+
+  /** Queue the task's current snapshot for writing; then publish its transition (if it is one) and the change. */
+  private write(hosted: Hosted, description: MonitorDescription, record: TransitionRecord | undefined): void {
+    const { row } = hosted;
     const persisted = persistedOf(hosted);
     hosted.unwritten += 1;
     hosted.writes = hosted.writes
@@ -71,6 +81,7 @@ export class SnapshotStore {
           await this.options.release(row.id);
           return;
         }
+        if (!record) return;
         await this.options.shared.bus.publish(CHANNEL_TASK_TRANSITION, record);
         await this.publishChange(hosted, description);
         if (description.state === 'done') await this.options.release(row.id);
@@ -186,6 +197,14 @@ export class SnapshotStore {
       });
     });
   }
+}
+
+/** Same cells in the same order (a new array with the same keys is no change: restores and assigns copy them). */
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function summarize(d: MonitorDescription): string {

@@ -301,11 +301,17 @@ describe('monitoring tasks', () => {
       );
     await wb.setCell({ ...cell, coefficient: -1, allowUnload: false });
     await feedShows(-1);
-    const closedAt = Date.now();
-    await vi.waitFor(async () => expect((await server.client(user).tasks.get.query({ id })).lastCheckAt).toBeGreaterThan(closedAt), {
-      timeout: 10_000,
-      interval: 100,
-    });
+    // Forgotten, and written (durable context: a restart must not bring the alert back).
+    await vi.waitFor(
+      async () => {
+        const [row] = await server.orm.em
+          .fork()
+          .getConnection()
+          .execute<{ notified: string[] }[]>(`select snapshot->'context'->'notified' as notified from monitoring_tasks where id = ?`, [id]);
+        expect(row?.notified).toEqual([]);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     await wb.setCell({ ...cell, coefficient: 1, allowUnload: true });
     await vi.waitFor(async () => expect(await acts()).toBe(2), { timeout: 30_000, interval: 100 });
     await server.client(user).tasks.cancel.mutate({ id });
