@@ -14,6 +14,7 @@ import { FairShare } from './fair-share.ts';
 import { FeedDetection } from './feed-detection.ts';
 import { LeaseManager, type TaskRow } from './lease-manager.ts';
 import { describeSnapshot, type MonitorDescription } from './machine.ts';
+import { OperationSweeper } from './operation-sweeper.ts';
 import type { Redistribution } from './redistribution.ts';
 import { SnapshotStore } from './snapshot-store.ts';
 import { upcastSnapshot } from './snapshot-versions.ts';
@@ -70,8 +71,7 @@ export class ActorHost {
   private readonly gate: ActGate;
   private readonly fairShare: FairShare;
   private readonly unsubscribes: Array<Unsubscribe | (() => void)> = [];
-  private nextSweepAt = 0;
-  private sweeping: Promise<void> | undefined;
+  private readonly sweeper: OperationSweeper;
   private timer: NodeJS.Timeout | undefined;
   private evaluator: NodeJS.Timeout | undefined;
   private lapseTimer: NodeJS.Timeout | undefined;
@@ -89,6 +89,12 @@ export class ActorHost {
       new RedistributionKind({ redistribution: options.redistribution, pollIntervalMs: options.redistributionPollMs }),
     ];
     this.kinds = new Map(kinds.map((kind) => [kind.name, kind]));
+    this.sweeper = new OperationSweeper({
+      kinds,
+      everyMs: options.sweepEveryMs ?? SWEEP_EVERY_MS,
+      olderThanMs: options.sweepAfterMs ?? SWEEP_AFTER_MS,
+      logger: options.logger,
+    });
     this.leases = new LeaseManager({
       orm: options.orm,
       instanceId: options.instanceId,
@@ -222,8 +228,7 @@ export class ActorHost {
     clearInterval(this.evaluator);
     clearTimeout(this.lapseTimer);
     await this.cycle.catch(() => undefined);
-    // A sweep settles each operation in its own transaction: leaving one half-way loses nothing, so it gets 2 s at most.
-    if (this.sweeping) await Promise.race([this.sweeping, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    await this.sweeper.stop();
     const deadline = Date.now() + actGraceMs;
     const booking = () => [...this.runtime.hosted.values()].some((h) => describeSnapshot(snapshotOf(h)).state === 'booking');
     while (Date.now() < deadline && booking()) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -281,13 +286,7 @@ export class ActorHost {
     await this.fairShare.balance();
 
     // 3. Reconcile operations no act will come back to (their task finished or is paused) with WB, now and then.
-    // Off the heartbeat's chain: a sweep waits on WB and must never delay a lease renewal.
-    if (Date.now() >= this.nextSweepAt && !this.sweeping) {
-      this.nextSweepAt = Date.now() + (this.options.sweepEveryMs ?? SWEEP_EVERY_MS);
-      this.sweeping = this.sweep().finally(() => {
-        this.sweeping = undefined;
-      });
-    }
+    this.sweeper.maybeStart();
 
     // 4. Keep the feed watching every warehouse our tasks need.
     const warehouses = this.detection.warehouses();
@@ -359,15 +358,5 @@ export class ActorHost {
     this.runtime.remove(hosted);
     this.gate.budget.forget(hosted.row.id);
     if (hosted.task.feedWatch) this.detection.remove(hosted.row.id, hosted.task.feedWatch);
-  }
-
-  /** One sweep of pending operations per kind; a failure is logged and the next sweep tries again. */
-  private async sweep(): Promise<void> {
-    try {
-      const olderThanMs = this.options.sweepAfterMs ?? SWEEP_AFTER_MS;
-      for (const kind of this.kinds.values()) await kind.sweep({ olderThanMs });
-    } catch (err) {
-      this.options.logger.warn({ event: 'host.sweep_failed', err }, 'could not reconcile pending operations');
-    }
   }
 }
