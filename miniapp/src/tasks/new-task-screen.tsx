@@ -12,6 +12,7 @@ import { boundsAt, EMPTY_SELECTION, type RangeSelection, validateRange } from '.
 import { useT } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { InsightLine } from '../insights/insight-line.tsx';
+import { PreorderCostsLine } from '../insights/preorder-costs-line.tsx';
 import { goBack, navigate } from '../router/router.ts';
 import { useMainButton } from '../telegram/buttons.ts';
 import { haptic } from '../telegram/haptics.ts';
@@ -309,6 +310,15 @@ export function NewTaskScreen() {
                 : undefined,
             )}
           </>
+        )}
+        {/* Once the preorder and the dates are known: what WB's portal says its acceptance would cost on them. */}
+        {withPreorder && hasSession && chosenPreorder && selection.start && selection.end && !problems.range && (
+          <PreorderCostsLine
+            preorderId={chosenPreorder.preorderId}
+            dateFrom={selection.start}
+            dateTo={selection.end}
+            skipped={selection.skipped}
+          />
         )}
       </section>
 
