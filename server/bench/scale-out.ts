@@ -55,6 +55,8 @@ export interface ScaleOutResult {
   latency: { samples: number; booked: number; p50Ms: number; p99Ms: number };
   wbCallsPerMinute: { oneInstance: number; allInstances: number };
   redisCommandsPerSecond: number;
+  /** Commands the server refused with TASK_BUSY (a task moving between instances) before accepting them on a retry. */
+  busyRefusals: number;
   /** Bus messages: PUBLISH calls a second, and messages handed to subscribers (each publish × its channel's subscribers). */
   redisMessagesPerSecond: { published: number; delivered: number };
   redis: RedisCosts;
@@ -203,6 +205,7 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
 
     // Rolling restart: one instance at a time, SIGTERM then a new process; commands sent to the others meanwhile.
     const paused: string[] = [];
+    let busyRefusals = 0;
     const sample = await sql<{ id: string; user_id: string }>(
       databaseUrl,
       `select id, user_id from monitoring_tasks where state <> 'done' and user_id >= $1 order by id limit 12`,
@@ -213,7 +216,8 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
       await stopServer(servers[i]!, 'SIGTERM');
       const other = servers[(i + 1) % servers.length]!;
       for (const task of sample.slice(i * 4, i * 4 + 4)) {
-        await other.api(Number(task.user_id)).tasks.pause.mutate({ id: task.id });
+        // TASK_BUSY is the server's explicit "moving, try again" (nothing accepted, nothing lost): a client retries it.
+        busyRefusals += await pauseWhenAccepted(() => other.api(Number(task.user_id)).tasks.pause.mutate({ id: task.id }));
         paused.push(task.id);
       }
       servers[i] = await startServer(stack, serverEnv(i));
@@ -267,6 +271,7 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
       },
       wbCallsPerMinute: { oneInstance, allInstances },
       redisCommandsPerSecond: redis.commandsPerSecond,
+      busyRefusals,
       redisMessagesPerSecond: { published: redis.publishedPerSecond, delivered: redis.deliveredPerSecond },
       redis,
       postgres,
@@ -371,4 +376,18 @@ async function notPaused(databaseUrl: string, ids: string[]): Promise<number> {
     [ids],
   )) as [{ n: string }];
   return Number(n);
+}
+
+/** Sends a command until the server accepts it; returns how many TASK_BUSY refusals it met (bounded: 60 tries, 0.5 s apart). */
+async function pauseWhenAccepted(send: () => Promise<unknown>): Promise<number> {
+  for (let refusals = 0; ; refusals++) {
+    try {
+      await send();
+      return refusals;
+    } catch (error) {
+      const busy = (error as { data?: { appCode?: string } }).data?.appCode === 'TASK_BUSY';
+      if (!busy || refusals >= 60) throw error;
+      await sleep(500);
+    }
+  }
 }
