@@ -100,10 +100,16 @@ async function feedReady(server: Server, sellers: number): Promise<void> {
 
 async function waitForActors(server: Server, polling: number, timeoutMs: number): Promise<number> {
   const started = Date.now();
-  await waitFor(`${polling} actors polling`, timeoutMs, async () => {
-    const m = await scrape(server.url);
-    return metric(m, 'slotpilot_actors', 'state="polling"') >= polling;
-  });
+  let last = new Map<string, number>();
+  try {
+    await waitFor(`${polling} actors polling`, timeoutMs, async () => {
+      last = await scrape(server.url);
+      return metric(last, 'slotpilot_actors', 'state="polling"') >= polling;
+    });
+  } catch (error) {
+    const states = [...last].filter(([key]) => key.startsWith('slotpilot_actors{')).map(([key, n]) => `${key} ${n}`);
+    throw new Error(`${(error as Error).message}; the server counts ${states.join(', ')}`);
+  }
   return Date.now() - started;
 }
 

@@ -8,6 +8,7 @@
 // BENCH_SCALEOUT_TASKS / BENCH_SCALEOUT_INSTANCES / BENCH_SCALEOUT_SECONDS size the scale-out run (30,000 tasks, 3, 90 s).
 // BENCH_PORTAL_SECONDS sets each portal-feed run's length (default 240 s with 1 seller, 90 s with 10, 60 s with 60).
 // BENCH_CPU_PROF=<dir> runs the server with --cpu-prof (profiles are written when it stops gracefully).
+// BENCH_SERVER_LOG_DIR=<dir> keeps every server's log (server-<pid>.log), at BENCH_SERVER_LOG_LEVEL (default warn).
 // A run with any BENCH_ variable set is an experiment: it writes to bench/results/experiments/ (not kept in git), so it
 // never overwrites the full run's figures that README quotes. BENCH_SCENARIOS alone is not: picking scenarios changes
 // no figure, so `BENCH_SCENARIOS=scale-out pnpm bench` writes bench/results/scale-out.json (its table goes to
@@ -356,6 +357,13 @@ try {
         ],
         [
           'scale-out',
+          `fair share: every instance within ±${n(out.balance.slack)} of ${n(out.balance.even)} tasks, from all instances up`,
+          out.balance.balancedAfterSeconds === null ? 'never within the run' : `after ${out.balance.balancedAfterSeconds} s`,
+          'balanced within the run',
+          out.balance.balancedAfterSeconds !== null,
+        ],
+        [
+          'scale-out',
           `WB coefficient calls per minute, 1 → ${out.instances} instances; Redis commands/s; bus messages/s published → delivered`,
           `${out.wbCallsPerMinute.oneInstance} → ${out.wbCallsPerMinute.allInstances}; ${n(out.redisCommandsPerSecond)}/s; ${out.redisMessagesPerSecond.published} → ${out.redisMessagesPerSecond.delivered}/s`,
           'flat in instances',
@@ -378,7 +386,7 @@ try {
         [
           'scale-out',
           'rolling restart (SIGTERM one at a time), then SIGKILL of one under load',
-          `every task running again ${out.rollingRestart.seconds} s after the roll began; the killed instance's ${n(out.takeoverTasks)} tasks owned again ${out.takeoverSeconds} s after SIGKILL`,
+          `every task running again ${out.rollingRestart.seconds} s after the roll began; the killed instance's ${n(out.takeoverTasks)} tasks owned again ${out.takeoverSeconds} s after SIGKILL (its lease ran ${out.takeoverLeaseLeftSeconds} s more; claimed ${out.takeoverAfterLapseSeconds} s after it lapsed)`,
           `takeover ≤ lease + 2 s (${out.leaseMs / 1000 + 2} s)`,
           out.takeoverSeconds <= out.leaseMs / 1000 + 2,
         ],

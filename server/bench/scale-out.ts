@@ -76,6 +76,14 @@ export interface ScaleOutResult {
   takeoverSeconds: number;
   /** Tasks the killed instance held. */
   takeoverTasks: number;
+  /** Of the takeover: how long the killed instance's lease still ran at the kill, and the claiming after it lapsed. */
+  takeoverLeaseLeftSeconds: number;
+  takeoverAfterLapseSeconds: number;
+  /**
+   * Tasks owned per instance from the moment all instances were up: `even` = ceil(tasks / instances), balanced = every
+   * instance within the servers' slack (5 %, at least 2) of it; `balancedAfterSeconds` null when it never was.
+   */
+  balance: { even: number; slack: number; balancedAfterSeconds: number | null; timeline: Array<{ atSeconds: number; owned: number[] }> };
   lost: number;
   doubleBookings: number;
   doubleCharges: number;
@@ -118,7 +126,21 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
     // All instances: the first one releases its tasks on a graceful stop, and every instance claims from the pool.
     await stopServer(servers.pop()!, 'SIGTERM');
     for (let i = 0; i < options.instances; i++) servers.push(await startServer(stack, serverEnv(i)));
-    await waitForPolling(databaseUrl, options.tasks, 240_000);
+    const allUpAt = Date.now();
+    const timeline: ScaleOutResult['balance']['timeline'] = [];
+    const sampleBalance = async () => {
+      const owned = await ownership(databaseUrl);
+      timeline.push({ atSeconds: Number(((Date.now() - allUpAt) / 1000).toFixed(1)), owned: servers.map((s) => owned.get(s.pid) ?? 0) });
+    };
+    await waitFor(
+      `${options.tasks} tasks polling`,
+      240_000,
+      async () => {
+        await sampleBalance();
+        return (await polling(databaseUrl)) >= options.tasks;
+      },
+      2_000,
+    );
 
     // Autobook tasks on their own cells, created through any instance.
     const latency: Array<{ taskId: string; preorderId: string; date: string; openedAt?: number }> = [];
@@ -163,6 +185,7 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
       for (const s of servers) samples.get(s.pid)!.push(procSample(s.pid));
       if (Date.now() >= nextScrape) {
         for (const s of servers) lag.get(s.pid)!.push(metric(await scrape(s.url), 'nodejs_eventloop_lag_p99_seconds') * 1000);
+        await sampleBalance();
         nextScrape += 10_000;
       }
       await sleep(1_000);
@@ -233,6 +256,11 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
     servers.sort((a, b) => (held.get(a.pid) ?? 0) - (held.get(b.pid) ?? 0));
     const victim = servers.pop()!;
     const victimTasks = held.get(victim.pid) ?? 0;
+    const [{ left }] = (await sql<{ left: string }>(
+      databaseUrl,
+      `select extract(epoch from max(lease_until) - clock_timestamp()) as left from monitor_instances where split_part(id, ':', 2) = $1`,
+      [String(victim.pid)],
+    )) as [{ left: string }];
     const killedAt = Date.now();
     await stopServer(victim, 'SIGKILL');
     // Owned by another live instance: right after the kill the victim's lease is still valid, so "no task without a
@@ -244,6 +272,7 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
       100,
     );
     const takeoverSeconds = Number(((Date.now() - killedAt) / 1000).toFixed(1));
+    const leaseLeft = Math.max(0, Number(left));
 
     const final = await stack.control.stats();
     const byPreorder = new Map<string, number>();
@@ -279,6 +308,9 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
       rollingRestart: { seconds: Number(rollSeconds.toFixed(1)), lost: lostAfterRoll, lostCommands: lostCommandsRoll },
       takeoverSeconds,
       takeoverTasks: victimTasks,
+      takeoverLeaseLeftSeconds: Number(leaseLeft.toFixed(1)),
+      takeoverAfterLapseSeconds: Number(Math.max(0, takeoverSeconds - leaseLeft).toFixed(1)),
+      balance: balanceOf(timeline, options.tasks, options.instances),
       lost,
       doubleBookings,
       doubleCharges: Number(twice),
@@ -288,6 +320,7 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
     };
     result.pass =
       perInstance.every((p) => p.eventLoopLagP99Ms < 50) &&
+      result.balance.balancedAfterSeconds !== null &&
       takeoverSeconds <= options.leaseMs / 1000 + 2 &&
       lost === 0 &&
       doubleBookings === 0 &&
@@ -310,21 +343,26 @@ export function flat(oneInstance: number, allInstances: number, sellers: number)
   return oneInstance <= budget && allInstances <= budget && allInstances <= Math.max(oneInstance, budget * 0.9) * 1.1;
 }
 
+/** When ownership first was even (each instance within the servers' slack of ceil(tasks / instances)), and the samples. */
+export function balanceOf(timeline: ScaleOutResult['balance']['timeline'], tasks: number, instances: number): ScaleOutResult['balance'] {
+  const even = Math.ceil(tasks / instances);
+  const slack = Math.max(2, Math.ceil(even * 0.05));
+  const first = timeline.find((t) => t.owned.every((n) => Math.abs(n - even) <= slack));
+  return { even, slack, balancedAfterSeconds: first?.atSeconds ?? null, timeline };
+}
+
 /** Every active task (optionally: every one not paused) leased by a live instance and at rest in `polling`/`idle`. */
 async function waitForPolling(databaseUrl: string, count: number, timeoutMs: number, includePaused = false): Promise<void> {
-  await waitFor(
-    `${count} tasks polling`,
-    timeoutMs,
-    async () => {
-      const [{ n }] = (await sql<{ n: string }>(
-        databaseUrl,
-        `select count(*) as n from monitoring_tasks t join monitor_instances i on i.id = t.lease_owner
-       where i.lease_until > now() and t.state ${includePaused ? "in ('polling', 'idle')" : "= 'polling'"}`,
-      )) as [{ n: string }];
-      return Number(n) >= count;
-    },
-    500,
-  );
+  await waitFor(`${count} tasks polling`, timeoutMs, async () => (await polling(databaseUrl, includePaused)) >= count, 500);
+}
+
+async function polling(databaseUrl: string, includePaused = false): Promise<number> {
+  const [{ n }] = (await sql<{ n: string }>(
+    databaseUrl,
+    `select count(*) as n from monitoring_tasks t join monitor_instances i on i.id = t.lease_owner
+     where i.lease_until > now() and t.state ${includePaused ? "in ('polling', 'idle')" : "= 'polling'"}`,
+  )) as [{ n: string }];
+  return Number(n);
 }
 
 async function wbCallsPerMinute(stack: Stack, seconds: number): Promise<number> {

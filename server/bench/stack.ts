@@ -3,7 +3,7 @@
 // child process started from src/main.ts exactly as users run it. Plus the probes the scenarios read the child with:
 // /proc (CPU, RSS), /metrics (event-loop lag, actors, leases) and the sandbox's control API (requests, bookings).
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -136,7 +136,7 @@ export async function startServer(stack: Stack, env: ServerEnv): Promise<Server>
     WB_PORTAL_URL: stack.sandbox.url,
     WB_PORTAL_AUTH_URL: stack.sandbox.url,
     MONITOR_LEASE_MS: String(env.leaseMs),
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'warn',
     // The scrapes below authenticate as Prometheus would; the API load (one user at 200 calls/s) is not an attack.
     METRICS_TOKEN: BENCH_METRICS_TOKEN,
     API_RATE_LIMIT: '1000000',
@@ -144,6 +144,11 @@ export async function startServer(stack: Stack, env: ServerEnv): Promise<Server>
   });
   running.add(child);
   void child.exited.then(() => running.delete(child));
+  // BENCH_SERVER_LOG_DIR: each server's log lines also go to <dir>/server-<pid>.log (at BENCH_SERVER_LOG_LEVEL, default warn).
+  if (process.env.BENCH_SERVER_LOG_DIR) {
+    await mkdir(process.env.BENCH_SERVER_LOG_DIR, { recursive: true });
+    child.process.stdout?.pipe(createWriteStream(path.join(process.env.BENCH_SERVER_LOG_DIR, `server-${child.process.pid}.log`)));
+  }
   const url = `http://127.0.0.1:${port}`;
   // At LOG_LEVEL=warn there is no "listening" line to wait for: ask /healthz instead.
   const deadline = Date.now() + 120_000;

@@ -61,6 +61,10 @@ const SWEEP_EVERY_MS = 30_000;
 const COMMAND_WRITE_WAIT_MS = 5_000;
 /** Past another instance's lease end before looking: its clock (Postgres's `now()`) is the same, the timer is not exact. */
 const LAPSE_MARGIN_MS = 100;
+/** A rebalance still under way (surplus to hand over, unheld tasks to claim) goes on this soon, not a heartbeat later… */
+const REBALANCE_AGAIN_MS = 1_000;
+/** …for this many rounds in a row at most: tasks that stay unclaimable cost a heartbeat's queries, not one a second. */
+const MAX_QUICK_ROUNDS = 30;
 export class ActorHost {
   private readonly kinds: ReadonlyMap<string, TaskKind>;
   private readonly leases: LeaseManager;
@@ -75,6 +79,8 @@ export class ActorHost {
   private timer: NodeJS.Timeout | undefined;
   private evaluator: NodeJS.Timeout | undefined;
   private lapseTimer: NodeJS.Timeout | undefined;
+  private rebalanceTimer: NodeJS.Timeout | undefined;
+  private quickRounds = 0;
   private cycle: Promise<void> = Promise.resolve();
   private stopped = true;
 
@@ -227,6 +233,7 @@ export class ActorHost {
     clearInterval(this.timer);
     clearInterval(this.evaluator);
     clearTimeout(this.lapseTimer);
+    clearTimeout(this.rebalanceTimer);
     await this.cycle.catch(() => undefined);
     await this.sweeper.stop();
     const deadline = Date.now() + actGraceMs;
@@ -282,8 +289,15 @@ export class ActorHost {
     }
 
     // 2. Claim tasks nobody holds (new, released, or left by a dead instance), up to this instance's fair share, batch
-    // after batch while there are more; shed what is over the share so a newly started instance gets work.
-    await this.fairShare.balance();
+    // after batch while there are more; shed what is over the share so a newly started instance gets work. While that
+    // is still under way, the next round comes in a second.
+    const unsettled = await this.fairShare.balance();
+    clearTimeout(this.rebalanceTimer);
+    this.quickRounds = unsettled ? this.quickRounds + 1 : 0;
+    if (unsettled && this.quickRounds <= MAX_QUICK_ROUNDS && !this.stopped) {
+      this.rebalanceTimer = setTimeout(() => this.beat(), REBALANCE_AGAIN_MS);
+      this.rebalanceTimer.unref();
+    }
 
     // 3. Reconcile operations no act will come back to (their task finished or is paused) with WB, now and then.
     this.sweeper.maybeStart();

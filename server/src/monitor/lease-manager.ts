@@ -48,6 +48,8 @@ export interface FairShare {
   starved: boolean;
   live: number;
   active: number;
+  /** Unfinished tasks no live instance holds: free, or left by a lapsed instance. */
+  unheld: number;
 }
 
 export interface LeaseManagerOptions {
@@ -218,8 +220,10 @@ export class LeaseManager {
 
   /**
    * `lapsedAmong`: which lapsed owners the claim may lock (an empty list: none, for free rows); all of them when absent.
-   * The lapsed owners' rows are locked for the claim's duration (a renewal waits, then finds its lease lapsed); one being
-   * renewed right now is skipped: its renewal wins. A new owner gets a new epoch; re-claiming what this instance already
+   * The lapsed owners' rows are share-locked for the claim's duration (a renewal, which locks its row for update, waits,
+   * then finds its lease lapsed); one being renewed right now is skipped: its renewal wins. A share lock, so the
+   * survivors of a dead instance claim its tasks side by side (the task rows themselves are taken SKIP LOCKED) instead
+   * of all but one finding its row locked and waiting for their next heartbeat. A new owner gets a new epoch; re-claiming what this instance already
    * holds keeps its epoch (and its writes).
    */
   private async claim(where: string, params: unknown[], lapsedAmong?: readonly string[]): Promise<TaskRow[]> {
@@ -227,7 +231,7 @@ export class LeaseManager {
     const among = lapsedAmong === undefined ? '' : `and id in (${lapsedAmong.length > 0 ? lapsedAmong.map(() => '?').join(', ') : 'null'})`;
     const rows = await this.conn().execute<ClaimedRow[]>(
       `with lapsed as (
-         select id from monitor_instances where id <> ? and lease_until <= clock_timestamp() ${among} for update skip locked)
+         select id from monitor_instances where id <> ? and lease_until <= clock_timestamp() ${among} for share skip locked)
        update monitoring_tasks
        set lease_epoch = case when lease_owner is distinct from ? then lease_epoch + 1 else lease_epoch end, lease_owner = ?
        where ${where}
@@ -263,7 +267,7 @@ export class LeaseManager {
     const even = Math.ceil(active / live);
     const slack = Math.max(FAIR_SHARE_MIN_SLACK, Math.ceil(even * FAIR_SHARE_SLACK));
     const starved = others.some((i) => Number(i.held) < even - slack);
-    return { even, slack, starved, live, active };
+    return { even, slack, starved, live, active, unheld: Number(counts?.free ?? 0) + Number(counts?.orphaned ?? 0) };
   }
 
   /**

@@ -1,7 +1,7 @@
 // The act's last check, driven directly (real Postgres, the sandbox over HTTP, the real portal client and credential
 // service): a cell the feed still shows open but the preorder's own view shows closed or too dear is `gone`, with
-// nothing reserved, booked or sent; the check is one call, remembered for a while; a check that fails holds back a
-// booking but not an alert.
+// nothing reserved, booked or sent; the check is one call, remembered for a while; a check that fails at WB holds back a
+// booking but not an alert; a check our own limiter has no turn for does not hold a booking back.
 import { randomBytes } from 'node:crypto';
 import { addDays, type FoundSlot, moscowToday, type SupplyCriteria } from '@slotpilot/shared';
 import pino from 'pino';
@@ -73,7 +73,7 @@ describe('check before acting', () => {
   });
 
   /** A seller with a portal session and a stored (finished, so no actor runs it) autobook task on its 507 preorder. */
-  async function sellerTask(date: string): Promise<{ task: SupplyTaskRef; sid: string }> {
+  async function sellerTask(date: string): Promise<{ task: SupplyTaskRef; sid: string; session: string }> {
     const user = { id: ++nextUser, firstName: `U${nextUser}`, languageCode: 'en' };
     await server.client(user).me.get.query();
     const seller = await wb.createSeller({ captcha: false });
@@ -99,7 +99,7 @@ describe('check before acting', () => {
       outcome: 'cancelled',
     });
     await em.flush();
-    return { task: { taskId: row.id, userId: user.id, criteria }, sid: seller.sid };
+    return { task: { taskId: row.id, userId: user.id, criteria }, sid: seller.sid, session: seller.portalSession };
   }
 
   const costsCalls = async (sid: string) => (await wb.stats()).requests[sid]?.acceptanceCosts ?? 0;
@@ -166,6 +166,31 @@ describe('check before acting', () => {
     ]);
     expect(await costsCalls(sid)).toBe(2);
     await wb.clearFaults();
+  });
+
+  it('a check our own limiter has no turn for does not hold the booking back: booked at once, the check never sent', async () => {
+    const date = addDays(today, 5);
+    await wb.setCell({ warehouseId: WAREHOUSE, date, boxTypeId: 2, coefficient: 0, allowUnload: true });
+    const { task, sid, session } = await sellerTask(date);
+    // The production spacing (one acceptance-costs read per seller every 10 s), its turn just spent elsewhere (the Mini
+    // App's cost line, another task's act): waiting for the next one would let the slot go.
+    const portal = new WbPortalClient({
+      portalUrl: server.sandboxUrl,
+      authUrl: server.sandboxUrl,
+      transport,
+      limiter: new PortalLimiter(createMemorySharedState()),
+      logger,
+    });
+    const spacedAct = new SupplyAct({ orm: server.orm, portal, credentials, logger, publicUrl: undefined, now: () => clock });
+    await portal.acceptanceCosts(session, task.criteria.preorderId!, date, date);
+    expect(await costsCalls(sid)).toBe(1);
+
+    expect(await spacedAct.book(task, { warehouseId: WAREHOUSE, date, coefficient: 0 })).toEqual({ type: 'booked' });
+    expect(await costsCalls(sid)).toBe(1);
+    const stats = await wb.stats();
+    expect(stats.requests[sid]?.planAdd).toBe(1);
+    expect(stats.bookings.filter((b) => b.sid === sid)).toEqual([expect.objectContaining({ warehouseId: WAREHOUSE, date })]);
+    expect(stats.violations).toBe(0);
   });
 
   it('fenced: an act run under a lease epoch the task no longer has reserves nothing and sends no plan/add', async () => {

@@ -119,6 +119,32 @@ describe('lease renewal racing a claim', () => {
     expect(await owners(ids)).toEqual(ids.map(() => ({ lease_owner: 'race-b2', lease_epoch: 2 })));
   });
 
+  it('the survivors of a dead instance claim its tasks side by side: one claim in flight does not turn another away', async () => {
+    await sql("update monitoring_tasks set state = 'done'"); // the earlier tests' lapsed owners left tasks to claim
+    const [dead, b, c] = [manager('race-dead'), manager('race-b4'), manager('race-c4')];
+    for (const lease of [dead, b, c]) await lease.init();
+    for (const lease of [dead, b, c]) await lease.register(0);
+    const ids = await tasksOf('race-dead', 6);
+    await lapsed('race-dead');
+    // B's claim in flight: it holds the lapsed instance row (as a claim does) in a transaction of its own.
+    const em = orm.em.fork();
+    await em.begin();
+    await em
+      .getConnection()
+      .execute('select id from monitor_instances where id = ? for share', ['race-dead'], 'all', em.getTransactionContext());
+    const byC = await c.claimBatch(3);
+    await em.commit();
+    const byB = await b.claimBatch(3);
+    expect(byC.map((row) => row.id).filter((id) => ids.includes(id))).toHaveLength(3);
+    expect(byB.map((row) => row.id).filter((id) => ids.includes(id))).toHaveLength(3);
+    const rows = await owners(ids);
+    expect(rows.filter((row) => row.lease_owner === 'race-b4')).toHaveLength(3);
+    expect(rows.filter((row) => row.lease_owner === 'race-c4')).toHaveLength(3);
+    expect(rows.every((row) => row.lease_epoch === 2)).toBe(true);
+    // The dead instance's renewal, should it come back, finds its lease lapsed.
+    expect(await dead.renew(6)).toBe(false);
+  });
+
   it('many renewals racing claims around the lapse: never a renewed lease with its tasks claimed', async () => {
     for (let round = 0; round < 8; round++) {
       const a = manager(`race-a3-${round}`);
