@@ -26,6 +26,17 @@ describe('Moscow calendar dates', () => {
     expect(isIsoDate('2028-02-29')).toBe(true);
     expect(isIsoDate('2026-1-5')).toBe(false);
     expect(IsoDate.safeParse('2026-13-01').success).toBe(false);
+    for (const bad of ['2026-00-10', '2026-04-31', '2026-12-00', '2026-12-32', ' 2026-12-01', '2026-12-01T00:00'])
+      expect(isIsoDate(bad)).toBe(false);
+    for (const good of ['2026-04-30', '2026-12-31', '2000-02-29']) expect(isIsoDate(good)).toBe(true);
+  });
+
+  it("turns to the next Moscow day at Moscow's midnight, however often it is asked within a minute", () => {
+    const midnight = Date.parse('2026-12-03T21:00:00Z'); // 00:00 in Moscow (UTC+3)
+    expect(moscowToday(midnight - 1)).toBe('2026-12-03');
+    expect(moscowToday(midnight)).toBe('2026-12-04');
+    expect(moscowToday(midnight - 30_000)).toBe('2026-12-03');
+    expect(moscowToday(new Date(midnight + 59_999))).toBe('2026-12-04');
   });
 
   it("reads WB's date-times as Moscow days", () => {

@@ -4,7 +4,6 @@ import { TZDate } from '@date-fns/tz';
 import { addDays as addDaysTo } from 'date-fns/addDays';
 import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
 import { format } from 'date-fns/format';
-import { isValid } from 'date-fns/isValid';
 import { parse } from 'date-fns/parse';
 import { z } from 'zod';
 
@@ -18,19 +17,30 @@ function toMoscow(date: string): TZDate {
   return new TZDate(parse(date, PATTERN, TZDate.tz(MOSCOW_TIME_ZONE)), MOSCOW_TIME_ZONE);
 }
 
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * A real calendar date written as YYYY-MM-DD. Plain arithmetic rather than two date-fns parses: it runs for every date
+ * of every task restored (10,000 tasks taken over: 5 % of the takeover's CPU went here).
+ */
 export function isIsoDate(value: string): boolean {
-  return (
-    /^\d{4}-\d{2}-\d{2}$/.test(value) &&
-    isValid(parse(value, PATTERN, new Date())) &&
-    format(parse(value, PATTERN, new Date()), PATTERN) === value
-  );
+  const match = ISO_DATE.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 export const IsoDate = z.string().refine(isIsoDate, { error: 'must be a date written as YYYY-MM-DD' });
 
+/** The latest answer of `moscowToday`, by minute: time zones shift by whole minutes, so the date is the same all minute. */
+let todayMemo: { minute: number; date: string } | undefined;
+
 /** Today's date in Moscow at `now`. */
 export function moscowToday(now: Date | number = Date.now()): string {
-  return format(new TZDate(typeof now === 'number' ? now : now.getTime(), MOSCOW_TIME_ZONE), PATTERN);
+  const at = typeof now === 'number' ? now : now.getTime();
+  const minute = Math.floor(at / 60_000);
+  if (todayMemo?.minute !== minute) todayMemo = { minute, date: format(new TZDate(at, MOSCOW_TIME_ZONE), PATTERN) };
+  return todayMemo.date;
 }
 
 export function addDays(date: string, days: number): string {
