@@ -21,6 +21,13 @@ import type { KindTask } from './task-kind.ts';
 
 /** An actor whose next deadline is nearer than this stays running instead of being parked. */
 const PARK_MIN_AHEAD_MS = 50;
+/**
+ * A task taken over with its deadline already past wakes at a random moment within this window rather than at once:
+ * 10,000 tasks of a dead instance would otherwise all start an actor, probe and write in the same second, on the one
+ * thread that is still claiming the rest of them (a recovery profile: a fifth of the CPU in GC). A poll that is due
+ * waits at most this long more; a match the feed reports wakes the task at once as always.
+ */
+const OVERDUE_WAKE_SPREAD_MS = 3_000;
 
 export interface Hosted {
   row: TaskRow;
@@ -99,7 +106,7 @@ export class ActorRuntime {
       stopping: false,
     };
     this.hosted.set(row.id, hosted);
-    if (!fresh && stored && atRest(stored)) this.park(hosted, stored);
+    if (!fresh && stored && atRest(stored)) this.park(hosted, stored, OVERDUE_WAKE_SPREAD_MS);
     else this.startActor(hosted, fresh ? undefined : (stored ?? undefined), fresh ? 'START' : 'REARM');
     return hosted;
   }
@@ -151,8 +158,11 @@ export class ActorRuntime {
     return actor;
   }
 
-  /** Stop the actor and keep its persisted snapshot, with a timer for its next deadline (none while paused). */
-  private park(hosted: Hosted, snapshot: MonitorSnapshot): void {
+  /**
+   * Stop the actor and keep its persisted snapshot, with a timer for its next deadline (none while paused); a deadline
+   * already past fires within `overdueSpreadMs`, at random (restored tasks), or at once.
+   */
+  private park(hosted: Hosted, snapshot: MonitorSnapshot, overdueSpreadMs = 0): void {
     if (hosted.actor) {
       hosted.unsubscribe?.();
       hosted.actor.stop();
@@ -166,7 +176,7 @@ export class ActorRuntime {
         () => {
           if (this.hosted.get(hosted.row.id) === hosted && hosted.parked) this.running(hosted);
         },
-        Math.max(0, deadline - Date.now()),
+        deadline > Date.now() ? deadline - Date.now() : Math.random() * overdueSpreadMs,
       );
       hosted.wakeTimer.unref();
     }

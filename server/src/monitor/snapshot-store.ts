@@ -129,7 +129,8 @@ export class SnapshotStore {
   async publishChange(hosted: Hosted, description: MonitorDescription): Promise<void> {
     hosted.seq += 1;
     const change: TaskChange = { taskId: hosted.row.id, userId: hosted.row.userId, seq: hosted.seq, description, at: Date.now() };
-    await this.options.shared.bus.publish(CHANNEL_TASK_CHANGED, change).catch(() => undefined);
+    // Only while someone listens (a Mini App's live task list): a listener resyncs from PostgreSQL when it starts.
+    await this.options.shared.bus.publish(CHANNEL_TASK_CHANGED, change, { ifHeard: true }).catch(() => undefined);
   }
 
   /** Write the snapshot if we still hold the lease (fencing). False when another instance owns the task now. */

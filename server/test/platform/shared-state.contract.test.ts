@@ -1,5 +1,6 @@
 // One contract, two implementations: what the memory stand-ins promise, Redis keeps too (against a real redis-server).
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createMemorySharedState } from '../../src/platform/kv/memory.ts';
@@ -106,5 +107,38 @@ describe.each(implementations)('shared state: %s', (_name, create) => {
 
   it('answers ping while healthy', async () => {
     await expect(state.ping()).resolves.toBeUndefined();
+  });
+});
+
+describe('bus on Redis: publishing only while someone listens (ifHeard)', () => {
+  it('skips a channel nobody listens on, and resumes at once when another instance subscribes to it', async () => {
+    const keyPrefix = `test:${randomUUID()}:`;
+    const connect = () => createRedisSharedState({ url: inject('redisUrl'), logger: pino({ level: 'silent' }), keyPrefix });
+    const [publisher, listener] = [await connect(), await connect()];
+    // What reaches Redis, seen by a MONITOR connection (not a subscriber, so it changes no publish's receiver count).
+    const monitor = await new Redis(inject('redisUrl')).monitor();
+    const sent: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === 'publish' && args[1] === `${keyPrefix}changes`) sent.push(String(args[2]));
+    });
+    try {
+      for (const n of [1, 2, 3]) await publisher.bus.publish('changes', n, { ifHeard: true });
+      const got: unknown[] = [];
+      await listener.bus.subscribe('changes', (m) => got.push(m));
+      // Well within the 2 s re-check: only the listener's announcement can have resumed the publisher.
+      await vi.waitFor(
+        async () => {
+          await publisher.bus.publish('changes', 'after', { ifHeard: true });
+          expect(got).toContain('after');
+        },
+        { timeout: 1_000, interval: 20 },
+      );
+      expect(sent[0]).toBe('1');
+      expect(sent).not.toContain('2');
+      expect(sent).not.toContain('3');
+    } finally {
+      monitor.disconnect();
+      await Promise.all([publisher.close(), listener.close()]);
+    }
   });
 });

@@ -64,12 +64,11 @@ export const tasksRouter = router({
     ),
 
   /**
-   * Live changes of the user's tasks (SSE). Resumable: a client reconnecting with the last id it saw first gets the
+   * Live changes of the user's tasks (SSE). Every stream, a reconnect with the last id it saw included, first gets the
    * current state of every task (what it may have missed), then live changes.
    */
   onChange: protectedProcedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(async function* ({
     ctx,
-    input,
     signal,
   }) {
     const userId = ctx.user.id;
@@ -87,7 +86,9 @@ export const tasksRouter = router({
     };
     try {
       await stream.ready;
-      if (input?.lastEventId) yield* resync();
+      // Every stream starts from the current state of each task: changes made before it listened (or while no instance
+      // was listening, when the owners skip publishing: `ifHeard`) are not lost.
+      yield* resync();
       for await (const change of stream) {
         // The bus was away and changes may be lost: send the current state of every task again.
         if (change === BUS_GAP) yield* resync();

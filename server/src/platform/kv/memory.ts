@@ -21,6 +21,7 @@ export class MemoryCache implements KeyValueCache {
 export class MemoryBus implements Bus {
   private readonly handlers = new Map<string, Set<(message: unknown) => void>>();
 
+  // `ifHeard` needs nothing here: a channel without handlers costs nothing.
   async publish(channel: string, message: unknown) {
     // Serialise like Redis would: subscribers get a copy, never the publisher's object.
     const payload = JSON.stringify(message);

@@ -20,8 +20,17 @@ export interface SubscribeOptions {
 }
 
 /** Fire-and-forget pub/sub between instances; messages are JSON values. */
+export interface PublishOptions {
+  /**
+   * Nobody listening, nothing sent: after a publish no instance received, further ones are skipped until an instance
+   * announces a subscription to the channel (or a short re-check time passes). For change feeds a listener resyncs
+   * anyway, never for messages that must arrive.
+   */
+  ifHeard?: boolean;
+}
+
 export interface Bus {
-  publish(channel: string, message: unknown): Promise<void>;
+  publish(channel: string, message: unknown, options?: PublishOptions): Promise<void>;
   /** Resolves once the subscription is active, so a publish after it is received. */
   subscribe(channel: string, handler: (message: unknown) => void, options?: SubscribeOptions): Promise<Unsubscribe>;
 }
