@@ -3,6 +3,7 @@
 // minute with one instance and with all of them (they must not grow: one feed leader), Redis commands per second. Then
 // a rolling restart (SIGTERM one at a time) and a SIGKILL of one instance under load: how long until every task runs
 // again, and whether anything was lost or done twice (tasks, bookings, charges, commands sent meanwhile).
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { moscowToday } from '@slotpilot/shared';
 import { measurePostgres, measureRedis, type PgCosts, type RedisCosts } from './db-costs.ts';
@@ -104,7 +105,17 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
   const reserved = new Set(latencyDays.map((d) => cellKey(507, d, 2)));
   await shapeWorld(stack, ACTIVE_WAREHOUSES, today, 7, reserved);
   const databaseUrl = await stack.database(`bench_scaleout_${newId()}`);
-  const serverEnv = (i: number) => ({ databaseUrl, dataDir: path.join(stack.dir, `scale-out-${i}`), leaseMs: options.leaseMs });
+  const nodeOptions = process.env.BENCH_NODE_OPTIONS ? { extra: { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } } : {};
+  // One deployment: every instance gets the same MASTER_KEY and bot token (the first instance's data dir makes them),
+  // or credentials one instance stored could not be decrypted by the others (the feed's sessions, bookings).
+  const serverEnv = (i: number) => {
+    const dataDir = path.join(stack.dir, `scale-out-${i}`);
+    if (i > 0) {
+      mkdirSync(dataDir, { recursive: true });
+      for (const file of ['master-key', 'dev-bot-token']) copyFileSync(path.join(stack.dir, 'scale-out-0', file), path.join(dataDir, file));
+    }
+    return { databaseUrl, dataDir, leaseMs: options.leaseMs, ...nodeOptions };
+  };
   const servers: Server[] = [];
   const stopAll = async () => Promise.allSettled(servers.map((s) => stopServer(s, 'SIGKILL')));
   try {
@@ -247,7 +258,9 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
     }
     await waitForPolling(databaseUrl, options.tasks + latency.length - paused.length - bookedAt.size, 240_000, true);
     const rollSeconds = (Date.now() - rollStarted) / 1000;
-    const lostAfterRoll = await unowned(databaseUrl);
+    // A task handed over (released by one instance, not yet claimed by another) is in transit, not lost: lost is what
+    // still has no live owner a lease period after the roll.
+    const lostAfterRoll = await settledUnowned(databaseUrl, options.leaseMs);
     const lostCommandsRoll = await notPaused(databaseUrl, paused);
 
     // SIGKILL one instance under load: its tasks must run elsewhere within the lease (+2 s).
@@ -284,7 +297,7 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
        group by booking_id having count(*) > 1) t`,
     )) as [{ twice: string }];
     const lostCommands = lostCommandsRoll + (await notPaused(databaseUrl, paused));
-    const lost = lostAfterRoll + (await unowned(databaseUrl));
+    const lost = lostAfterRoll + (await settledUnowned(databaseUrl, options.leaseMs));
     const result: ScaleOutResult = {
       scenario: 'scale-out',
       instances: options.instances,
@@ -394,6 +407,16 @@ async function heldBy(databaseUrl: string, pid: number): Promise<number> {
     [String(pid)],
   )) as [{ n: string }];
   return Number(n);
+}
+
+/** Active tasks that no live instance holds once that has had `withinMs` to settle (0 as soon as it is 0). */
+async function settledUnowned(databaseUrl: string, withinMs: number): Promise<number> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    const n = await unowned(databaseUrl);
+    if (n === 0 || Date.now() >= until) return n;
+    await sleep(250);
+  }
 }
 
 /** Active tasks that no live instance holds. */

@@ -210,11 +210,12 @@ export class SupplyAct {
       if (resume && operation) await this.settle({ bookingId: operation.id, note }, task.userId, 'the slot closed before WB booked it');
       return { type: 'gone' };
     }
-    if (check.verdict === 'unknown' && check.local) {
+    if (check.verdict === 'unknown' && check.local && !resume) {
       // Our own limiter had no read turn for the seller (their acceptance-costs spacing was spent by the previous act or
-      // the Mini App, or the account was busy): nothing reached WB. The check only spares a plan/add WB would refuse,
-      // and a slot does not wait the 10 s until the next turn (issue 15: that was most of a 10 s p99 from opened to
-      // booked), so book on the feed's fresh picture; plan/add keeps its own spacing, cool-downs and 3-call budget.
+      // the Mini App, or the account was busy): nothing reached WB. On a first try at the cell the check only spares a
+      // plan/add WB would refuse, and a slot does not wait the 10 s until the next turn (issue 15: that was most of a
+      // 10 s p99 from opened to booked), so book on the feed's fresh picture; plan/add keeps its own spacing, cool-downs
+      // and 3-call budget. A retry of a cell already asked for (resume) waits for the check: it may have closed since.
       this.deps.logger.info(
         { event: 'act.unchecked', taskId: task.taskId, ...slot, detail: check.detail },
         'booking without the cell check',
