@@ -1,7 +1,7 @@
 // What a window of running costs PostgreSQL and Redis, read from their own counters (docs/scaling.md's per-task costs):
 // PostgreSQL's per-database, per-table and per-index statistics (the bench's database is its own, so nothing else is
 // counted), pg_stat_statements when the server has it loaded (calls per statement), and Redis: its command count, and
-// every bus message seen by a pattern subscriber (per channel), times the channel's subscribers = messages delivered.
+// every PUBLISH seen by a MONITOR connection (per channel), times the channel's subscribers = messages delivered.
 import { Redis } from 'ioredis';
 import { sql } from './stack.ts';
 
@@ -160,22 +160,26 @@ async function totalCommands(client: Redis): Promise<number> {
 }
 
 /**
- * Start counting; the returned function ends the window. A pattern subscriber sees every message once, whoever
- * publishes it, and is not counted among a channel's subscribers (PUBSUB NUMSUB counts plain subscriptions only).
+ * Start counting; the returned function ends the window. MONITOR sees every PUBLISH once, whoever sends it, and is no
+ * subscriber of anything (PUBSUB NUMSUB counts plain subscriptions only).
  */
 export async function measureRedis(url: string): Promise<() => Promise<RedisCosts>> {
   const client = new Redis(url, { lazyConnect: true });
-  const listener = new Redis(url, { lazyConnect: true });
-  await Promise.all([client.connect(), listener.connect()]);
+  await client.connect();
+  // PUBLISH commands as Redis serves them, seen by MONITOR: a pattern subscriber would count as a listener of every
+  // channel and so change what the servers publish (they skip channels nobody hears).
+  const listener = await new Redis(url).monitor();
   const seen = new Map<string, number>();
-  listener.on('pmessage', (_pattern: string, channel: string) => seen.set(channel, (seen.get(channel) ?? 0) + 1));
-  await listener.psubscribe('*');
+  listener.on('monitor', (_time: string, args: string[]) => {
+    if (args[0]?.toLowerCase() === 'publish' && args[1]) seen.set(args[1], (seen.get(args[1]) ?? 0) + 1);
+  });
   const startedAt = Date.now();
   const commandsBefore = await totalCommands(client);
   return async () => {
     try {
       const seconds = (Date.now() - startedAt) / 1000;
-      // The measuring's own commands (two INFOs, one PUBSUB) are a handful against thousands: not subtracted.
+      // The measuring's own commands (two INFOs, one PUBSUB) are a handful against thousands: not subtracted (MONITOR's
+      // stream is not counted as commands).
       const commands = (await totalCommands(client)) - commandsBefore;
       const names = [...seen.keys()];
       const numsub = names.length ? ((await client.pubsub('NUMSUB', ...names)) as Array<string | number>) : [];
