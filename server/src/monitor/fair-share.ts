@@ -41,15 +41,28 @@ export class FairShare {
     const { leases, runtime } = this.options;
     const { even, slack, starved, unheld } = await leases.fairShare(runtime.hosted.size);
     const share = even + slack;
+    // Pipelined: the next batch is being claimed in PostgreSQL while this one is hosted here (a dead instance's 15,000
+    // tasks arrive in 15 batches; hosting and claiming one after the other took 8 s in the scale-out bench).
     let claimedNow = 0;
-    for (let batch = 0; batch < MAX_CLAIM_BATCHES && !this.options.isStopped(); batch++) {
-      const room = share - runtime.hosted.size;
-      if (room <= 0) break;
+    const next = (held: number, batch: number) => {
+      const room = share - held;
+      if (room <= 0 || batch >= MAX_CLAIM_BATCHES || this.options.isStopped()) return undefined;
       const limit = Math.min(this.options.claimBatch, room);
-      const claimed = await leases.claimBatch(limit);
-      claimedNow += claimed.length;
-      for (const row of claimed) await this.options.host(row);
-      if (claimed.length < limit) break;
+      return leases.claimBatch(limit).then((rows) => ({ rows, limit }));
+    };
+    let pending = next(runtime.hosted.size, 0);
+    for (let batch = 1; pending; batch++) {
+      const { rows, limit } = await pending;
+      claimedNow += rows.length;
+      pending = rows.length < limit ? undefined : next(runtime.hosted.size + rows.length, batch);
+      // One task that cannot be hosted (its quarantine write failed) does not strand the rest of the batch, or the
+      // batch already being claimed.
+      for (const row of rows)
+        await this.options
+          .host(row)
+          .catch((err: unknown) =>
+            this.options.logger.error({ event: 'host.claimed_not_hosted', taskId: row.id, err }, 'could not host a claimed task'),
+          );
     }
     if (this.options.isStopped()) return false;
     const surplus = runtime.hosted.size - (starved ? even : share);

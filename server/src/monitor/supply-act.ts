@@ -210,12 +210,14 @@ export class SupplyAct {
       if (resume && operation) await this.settle({ bookingId: operation.id, note }, task.userId, 'the slot closed before WB booked it');
       return { type: 'gone' };
     }
-    if (check.verdict === 'unknown' && check.local && !resume) {
+    const askedBefore = resume && (operation?.wbCalls ?? 0) > 0;
+    if (check.verdict === 'unknown' && check.local && !askedBefore) {
       // Our own limiter had no read turn for the seller (their acceptance-costs spacing was spent by the previous act or
       // the Mini App, or the account was busy): nothing reached WB. On a first try at the cell the check only spares a
       // plan/add WB would refuse, and a slot does not wait the 10 s until the next turn (issue 15: that was most of a
       // 10 s p99 from opened to booked), so book on the feed's fresh picture; plan/add keeps its own spacing, cool-downs
-      // and 3-call budget. A retry of a cell already asked for (resume) waits for the check: it may have closed since.
+      // and 3-call budget. A retry of a cell whose plan/add already reached WB waits for the check: it may have closed
+      // since (a retry after our own limiter refused the plan/add, nothing sent, does not).
       this.deps.logger.info(
         { event: 'act.unchecked', taskId: task.taskId, ...slot, detail: check.detail },
         'booking without the cell check',
