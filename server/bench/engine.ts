@@ -2,6 +2,7 @@
 // supply tasks, the feed spending the budgets of S sellers (one coefficients call every 10 s / S), WB behind the sandbox.
 import path from 'node:path';
 import { moscowToday } from '@slotpilot/shared';
+import { WbPortalError } from '../src/wb/errors.ts';
 import { createHttpTransport } from '../src/wb/http-transport.ts';
 import { WbPortalClient } from '../src/wb/portal-client.ts';
 import type { SandboxSeller } from '../test/harness/sandbox.ts';
@@ -588,8 +589,12 @@ export async function runRecovery(session: EngineSession): Promise<RecoveryResul
   const hanging = tasks.filter((t) => !bookedBefore.has(t.preorderId));
   const transport = createHttpTransport();
   const portal = new WbPortalClient({ portalUrl: stack.sandbox.url, authUrl: stack.sandbox.url, transport });
-  for (const t of hanging.slice(0, Math.ceil(hanging.length / 2)))
-    await portal.planAdd(t.session, { preorderId: t.preorderId, date: t.cell[2] });
+  for (const t of hanging.slice(0, Math.ceil(hanging.length / 2))) {
+    // The engine's own retry may have booked it meanwhile (the hung call timed out): then there is nothing to fake.
+    await portal.planAdd(t.session, { preorderId: t.preorderId, date: t.cell[2] }).catch((error: unknown) => {
+      if (!(error instanceof WbPortalError && error.kind === 'already_planned')) throw error;
+    });
+  }
   await transport.close();
 
   const [{ polling, active, booking }] = (await sql<{ polling: string; active: string; booking: string }>(
