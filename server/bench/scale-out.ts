@@ -360,7 +360,11 @@ export function flat(oneInstance: number, allInstances: number, sellers: number)
 export function balanceOf(timeline: ScaleOutResult['balance']['timeline'], tasks: number, instances: number): ScaleOutResult['balance'] {
   const even = Math.ceil(tasks / instances);
   const slack = Math.max(2, Math.ceil(even * 0.05));
-  const first = timeline.find((t) => t.owned.every((n) => Math.abs(n - even) <= slack));
+  // Each sample against its own even share: the servers count every live task (the autobook ones too), as here.
+  const first = timeline.find((t) => {
+    const own = Math.ceil(t.owned.reduce((a, b) => a + b, 0) / instances);
+    return t.owned.every((n) => Math.abs(n - own) <= Math.max(2, Math.ceil(own * 0.05)));
+  });
   return { even, slack, balancedAfterSeconds: first?.atSeconds ?? null, timeline };
 }
 
