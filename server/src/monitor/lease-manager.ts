@@ -223,8 +223,8 @@ export class LeaseManager {
    * The lapsed owners' rows are share-locked for the claim's duration (a renewal, which locks its row for update, waits,
    * then finds its lease lapsed); one being renewed right now is skipped: its renewal wins. A share lock, so the
    * survivors of a dead instance claim its tasks side by side (the task rows themselves are taken SKIP LOCKED) instead
-   * of all but one finding its row locked and waiting for their next heartbeat. A new owner gets a new epoch; re-claiming what this instance already
-   * holds keeps its epoch (and its writes).
+   * of all but one finding its row locked and waiting for their next heartbeat. A new owner gets a new epoch;
+   * re-claiming what this instance already holds keeps its epoch (and its writes).
    */
   private async claim(where: string, params: unknown[], lapsedAmong?: readonly string[]): Promise<TaskRow[]> {
     const me = this.options.instanceId;
