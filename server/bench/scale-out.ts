@@ -35,13 +35,19 @@ export interface ScaleOutOptions {
   sellers: number;
   leaseMs: number;
   measureSeconds: number;
+  /** After every task runs, before measuring: the rebalance's restores and first probes settle (as `scale` warms up). */
+  warmupSeconds: number;
   latencySamples: number;
 }
 
 export interface InstanceFigures {
   pid: number;
   owned: number;
+  /** The worst 10 s window's p99 while measuring (after the warm-up). */
   eventLoopLagP99Ms: number;
+  eventLoopLagP99MsByWindow: number[];
+  /** The worst 10 s window's p99 during the warm-up: the tail of the rebalance (restores, first probes). */
+  settlingLagP99Ms: number;
   rssMaxMb: number;
   cpuPercentOfOneCore: number;
 }
@@ -52,6 +58,7 @@ export interface ScaleOutResult {
   tasks: number;
   sellers: number;
   leaseMs: number;
+  warmupSeconds: number;
   perInstance: InstanceFigures[];
   latency: { samples: number; booked: number; p50Ms: number; p99Ms: number };
   wbCallsPerMinute: { oneInstance: number; allInstances: number };
@@ -176,10 +183,20 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
     }
     await waitForPolling(databaseUrl, options.tasks + latency.length, 120_000);
 
+    // Warm-up: the instances that took tasks over in the rebalance restore them and run their first probes; the lag of
+    // that tail is kept apart (the takeover has its own figure below).
+    const settling = new Map<number, number[]>(servers.map((s) => [s.pid, []]));
+    for (const s of servers) await scrape(s.url); // the lag histogram restarts at each scrape
+    for (let waited = 0; waited < options.warmupSeconds; waited += 10) {
+      await sleep(Math.min(10, options.warmupSeconds - waited) * 1000);
+      for (const s of servers) settling.get(s.pid)!.push(metric(await scrape(s.url), 'nodejs_eventloop_lag_p99_seconds') * 1000);
+      await sampleBalance();
+    }
+
     // Measure: per-instance figures while the latency cells open at random moments.
     const redisWindow = await measureRedis(stack.redis.url);
     const pgWindow = await measurePostgres(databaseUrl);
-    for (const s of servers) await scrape(s.url); // the lag histogram restarts at each scrape
+    for (const s of servers) await scrape(s.url);
     const samples = new Map<number, ProcSample[]>(servers.map((s) => [s.pid, [procSample(s.pid)]]));
     const lag = new Map<number, number[]>(servers.map((s) => [s.pid, []]));
     const statsBefore = await stack.control.stats();
@@ -218,6 +235,8 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
         pid: s.pid,
         owned: owned.get(s.pid) ?? 0,
         eventLoopLagP99Ms: Number(Math.max(0, ...windows).toFixed(1)),
+        eventLoopLagP99MsByWindow: windows.map((w) => Number(w.toFixed(1))),
+        settlingLagP99Ms: Number(Math.max(0, ...settling.get(s.pid)!).toFixed(1)),
         rssMaxMb: Math.round(Math.max(...list.map((p) => p.rssBytes)) / 2 ** 20),
         cpuPercentOfOneCore: Number(((100 * (last.cpuSeconds - first.cpuSeconds)) / ((last.at - first.at) / 1000)).toFixed(1)),
       };
@@ -304,6 +323,7 @@ export async function runScaleOut(stack: Stack, options: ScaleOutOptions): Promi
       tasks: options.tasks,
       sellers: options.sellers,
       leaseMs: options.leaseMs,
+      warmupSeconds: options.warmupSeconds,
       perInstance,
       latency: {
         samples: latency.length,

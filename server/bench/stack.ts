@@ -123,25 +123,28 @@ export async function startServer(stack: Stack, env: ServerEnv): Promise<Server>
     await writeFile(path.join(env.dataDir, 'master-key'), `${generateMasterKey()}\n`, { mode: 0o600 });
   }
   const port = await freePort();
-  const child = spawnServer({
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    DATA_DIR: env.dataDir,
-    DATABASE_URL: env.databaseUrl,
-    REDIS_URL: stack.redis.url,
-    WB_SANDBOX: '0',
-    WB_COMMON_API_URL: stack.sandbox.url,
-    WB_SUPPLIES_API_URL: stack.sandbox.url,
-    WB_PORTAL_URL: stack.sandbox.url,
-    WB_PORTAL_AUTH_URL: stack.sandbox.url,
-    MONITOR_LEASE_MS: String(env.leaseMs),
-    LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'warn',
-    // The scrapes below authenticate as Prometheus would; the API load (one user at 200 calls/s) is not an attack.
-    METRICS_TOKEN: BENCH_METRICS_TOKEN,
-    API_RATE_LIMIT: '1000000',
-    ...env.extra,
-  });
+  const child = spawnServer(
+    {
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: env.dataDir,
+      DATABASE_URL: env.databaseUrl,
+      REDIS_URL: stack.redis.url,
+      WB_SANDBOX: '0',
+      WB_COMMON_API_URL: stack.sandbox.url,
+      WB_SUPPLIES_API_URL: stack.sandbox.url,
+      WB_PORTAL_URL: stack.sandbox.url,
+      WB_PORTAL_AUTH_URL: stack.sandbox.url,
+      MONITOR_LEASE_MS: String(env.leaseMs),
+      LOG_LEVEL: process.env.BENCH_SERVER_LOG_LEVEL ?? 'warn',
+      // The scrapes below authenticate as Prometheus would; the API load (one user at 200 calls/s) is not an attack.
+      METRICS_TOKEN: BENCH_METRICS_TOKEN,
+      API_RATE_LIMIT: '1000000',
+      ...env.extra,
+    },
+    (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  );
   running.add(child);
   void child.exited.then(() => running.delete(child));
   // BENCH_SERVER_LOG_DIR: each server's log lines also go to <dir>/server-<pid>.log (at BENCH_SERVER_LOG_LEVEL, default warn).

@@ -14,9 +14,21 @@ import {
 } from './feed-status.ts';
 import { cellsSignature, freshFor, type WarehouseSlots } from './warehouse-slots.ts';
 
-export interface UpdateMessage {
-  slots: WarehouseSlots;
-  changed: boolean;
+/**
+ * On `feed:updated`: a whole picture when its cells changed (or a new leader starts), else a refresh — the same cells
+ * read again — without them. Every instance parses every message, and most readings change nothing: at 30 watched
+ * warehouses a second the whole pictures were most of the bus's bytes and of each instance's young-generation garbage.
+ */
+export type UpdateMessage = { slots: WarehouseSlots; changed: boolean } | { refresh: PictureRefresh };
+
+/** A newer reading of a picture whose cells are those of version `cellsAt`. */
+export interface PictureRefresh {
+  warehouseId: number;
+  userId?: number;
+  fetchedAt: number;
+  freshUntil: number;
+  source: WarehouseSlots['source'];
+  cellsAt: number;
 }
 
 export const CHANNEL_UPDATED = 'feed:updated';
@@ -51,7 +63,7 @@ export class FeedLeader {
   /** Every warehouse any instance watches, until when. */
   private readonly interest = new Map<number, number>();
   /** Signature and name of the last published picture per (audience, warehouse), to tell changes from repeats. */
-  private readonly lastPublished = new Map<string, { signature: string; name: string }>();
+  private readonly lastPublished = new Map<string, { signature: string; name: string; cellsAt: number }>();
   /** The latest reading of each audience, so a newly watched warehouse is answered at once from it. */
   private readonly lastReadings = new Map<string, SourceReading>();
   private current: FeedStatus = { ...INITIAL_STATUS };
@@ -187,21 +199,34 @@ export class FeedLeader {
           const key = slotsKey(warehouseId, userId);
           const previous = this.lastPublished.get(key);
           const signature = cellsSignature(cells);
+          const name = entry?.name ?? previous?.name ?? '';
+          const same = previous !== undefined && previous.signature === signature && previous.name === name;
+          const cellsAt = same ? previous.cellsAt : reading.fetchedAt;
           const slots: WarehouseSlots = {
             warehouseId,
-            warehouseName: entry?.name ?? previous?.name ?? '',
+            warehouseName: name,
             fetchedAt: reading.fetchedAt,
             source: reading.source,
             freshUntil,
             ...(userId === undefined ? {} : { userId }),
+            cellsAt,
             cells,
           };
-          this.lastPublished.set(key, { signature, name: slots.warehouseName });
+          this.lastPublished.set(key, { signature, name, cellsAt });
           await this.options.shared.cache.set(key, JSON.stringify(slots), ttl);
-          await this.options.shared.bus.publish(CHANNEL_UPDATED, {
-            slots,
-            changed: previous?.signature !== signature,
-          } satisfies UpdateMessage);
+          const message: UpdateMessage = same
+            ? {
+                refresh: {
+                  warehouseId,
+                  ...(userId === undefined ? {} : { userId }),
+                  fetchedAt: reading.fetchedAt,
+                  freshUntil,
+                  source: reading.source,
+                  cellsAt,
+                },
+              }
+            : { slots, changed: previous?.signature !== signature };
+          await this.options.shared.bus.publish(CHANNEL_UPDATED, message);
           this.options.counters.updatesPublished++;
         }),
       ),

@@ -12,6 +12,7 @@ import {
   CHANNEL_INTEREST_REQUEST,
   CHANNEL_UPDATED,
   FeedLeader,
+  type PictureRefresh,
   STATUS_KEY,
   slotsKey,
   type UpdateMessage,
@@ -286,9 +287,34 @@ export class SlotFeed {
   }
 
   private onUpdate(message: UpdateMessage): void {
-    if (message.slots.userId === undefined) this.lastUpdate.set(message.slots.warehouseId, message.slots.fetchedAt);
-    this.remember(message.slots);
-    this.events.emit('update', message.slots, message.changed);
+    if ('refresh' in message) this.onRefresh(message.refresh);
+    else this.accept(message.slots, message.changed);
+  }
+
+  private accept(slots: WarehouseSlots, changed: boolean): void {
+    if (slots.userId === undefined) this.lastUpdate.set(slots.warehouseId, slots.fetchedAt);
+    this.remember(slots);
+    this.events.emit('update', slots, changed);
+  }
+
+  /**
+   * The same cells read again: renew the picture of that version. A picture of another version (a whole message was
+   * missed, or this instance just started) is replaced from the shared cache, which the leader writes whole each time.
+   */
+  private onRefresh(refresh: PictureRefresh): void {
+    const current =
+      refresh.userId === undefined ? this.l1.get(refresh.warehouseId) : this.privateL1.get(refresh.warehouseId)?.get(refresh.userId);
+    if (current && current.fetchedAt >= refresh.fetchedAt) return;
+    if (current?.cellsAt === refresh.cellsAt) {
+      const { fetchedAt, freshUntil, source } = refresh;
+      this.accept({ ...current, fetchedAt, freshUntil, source }, false);
+      return;
+    }
+    void this.readShared(refresh.warehouseId, refresh.userId)
+      .then((slots) => {
+        if (slots && slots.fetchedAt >= refresh.fetchedAt) this.accept(slots, true);
+      })
+      .catch(() => undefined);
   }
 
   private async announceInterest(): Promise<void> {

@@ -20,6 +20,11 @@ export interface WarehouseSlots {
   freshUntil: number;
   /** Set when the picture came from a seller's own portal session they did not share: only their tasks see it. */
   userId?: number;
+  /**
+   * The feed leader's version of `cells`: the `fetchedAt` of the reading that last changed them. A refresh on the bus
+   * (same cells, newer reading) applies only to a picture of that version.
+   */
+  cellsAt?: number;
   cells: SlotCell[];
 }
 

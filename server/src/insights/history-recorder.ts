@@ -10,6 +10,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { SourceReading } from '../feed/feed-source.ts';
 import type { FeedSourceKind } from '../feed/feed-status.ts';
+import { boundQuery } from '../platform/db/bound-query.ts';
 import type { HistoryPartitions } from './history-partitions.ts';
 
 export interface HistoryRecorderOptions {
@@ -285,7 +286,6 @@ export class HistoryRecorder {
   private async write(): Promise<void> {
     if (this.rows.length === 0 && this.coverage.size === 0) return;
     const started = performance.now();
-    const conn = this.options.orm.em.fork().getConnection();
     const batch = this.options.batchRows ?? 5_000;
     while (this.rows.length > 0) {
       const chunk = this.rows.slice(0, batch);
@@ -300,9 +300,10 @@ export class HistoryRecorder {
         const ms = e.ms + (this.carry.get(key) ?? 0);
         return { key, w: e.warehouseId, d: e.day, s: Math.floor(ms / 1000), rest: ms % 1000, n: e.readings };
       });
-      await conn.execute(
+      await boundQuery(
+        this.options.orm,
         `insert into slot_observation (warehouse_id, day, observed_s, readings)
-         select r.w, r.d::date, r.s, r.n from jsonb_to_recordset(?::jsonb) as r(w int, d text, s int, n int)
+         select r.w, r.d::date, r.s, r.n from jsonb_to_recordset($1::jsonb) as r(w int, d text, s int, n int)
          on conflict (warehouse_id, day) do update
            set observed_s = slot_observation.observed_s + excluded.observed_s, readings = slot_observation.readings + excluded.readings`,
         [JSON.stringify(entries.map(({ w, d, s, n }) => ({ w, d, s, n })))],
@@ -331,15 +332,13 @@ export class HistoryRecorder {
       })),
     );
     const insert = () =>
-      this.options.orm.em
-        .fork()
-        .getConnection()
-        .execute(
-          `insert into slot_history (observed_at, warehouse_id, date, box_type_id, coefficient, allow_unload, source)
-           select to_timestamp(r.t / 1000.0), r.w, r.d::date, r.b, r.c, r.u, r.s
-           from jsonb_to_recordset(?::jsonb) as r(t float8, w int, d text, b smallint, c smallint, u boolean, s smallint)`,
-          [payload],
-        );
+      boundQuery(
+        this.options.orm,
+        `insert into slot_history (observed_at, warehouse_id, date, box_type_id, coefficient, allow_unload, source)
+         select to_timestamp(r.t / 1000.0), r.w, r.d::date, r.b, r.c, r.u, r.s
+         from jsonb_to_recordset($1::jsonb) as r(t float8, w int, d text, b smallint, c smallint, u boolean, s smallint)`,
+        [payload],
+      );
     try {
       await insert();
     } catch (error) {

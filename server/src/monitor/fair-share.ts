@@ -1,5 +1,6 @@
 // Claims up to this instance's fair share of the tasks, and hands surplus over (issue 19): without it the first instance
 // to look takes everything and a newly started one idles. The share itself is measured in `LeaseManager.fairShare`.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { type ActorRuntime, type Hosted, persistedOf } from './actor-runtime.ts';
 import type { LeaseManager, TaskRow } from './lease-manager.ts';
@@ -11,6 +12,11 @@ const MAX_CLAIM_BATCHES = 20;
  * instead of one burst. At 500 a heartbeat, 30,000 tasks on 3 instances had not balanced after two minutes (issue 19).
  */
 const MAX_SHED_PER_ROUND = 2_000;
+/**
+ * Claimed tasks hosted per turn of the event loop: hosting restores actors synchronously, and a 1,000-task batch in one
+ * turn held the loop (API requests, the feed, renewals) for over 100 ms on every instance taking part in a rebalance.
+ */
+const HOSTED_PER_TURN = 100;
 
 export interface FairShareOptions {
   leases: LeaseManager;
@@ -57,12 +63,14 @@ export class FairShare {
       pending = rows.length < limit ? undefined : next(runtime.hosted.size + rows.length, batch);
       // One task that cannot be hosted (its quarantine write failed) does not strand the rest of the batch, or the
       // batch already being claimed.
-      for (const row of rows)
+      for (const [i, row] of rows.entries()) {
+        if (i > 0 && i % HOSTED_PER_TURN === 0) await nextTurn();
         await this.options
           .host(row)
           .catch((err: unknown) =>
             this.options.logger.error({ event: 'host.claimed_not_hosted', taskId: row.id, err }, 'could not host a claimed task'),
           );
+      }
     }
     if (this.options.isStopped()) return false;
     const surplus = runtime.hosted.size - (starved ? even : share);

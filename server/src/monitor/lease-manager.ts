@@ -3,6 +3,7 @@
 // Claims take rows with SKIP LOCKED and give a task a new lease epoch whenever its owner changes (fencing).
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { RedistributionCriteria, SupplyCriteria, TaskMode } from '@slotpilot/shared';
+import { boundQuery } from '../platform/db/bound-query.ts';
 import { defaultBootDir, endBoot, isDeadPredecessor, newBootId, processAlive, recordBoot } from './instance-leases.ts';
 import type { MonitorSnapshot } from './machine.ts';
 import { toStored } from './snapshot-versions.ts';
@@ -276,10 +277,12 @@ export class LeaseManager {
    */
   async release(tasks: ReadonlyArray<{ id: string; epoch: number; snapshot: MonitorSnapshot }>): Promise<string[]> {
     if (tasks.length === 0) return [];
-    const rows = await this.conn().execute<{ id: string }[]>(
+    // Bound, not inlined: the document is megabytes at a 2,000-task hand-over (platform/db/bound-query.ts).
+    const rows = await boundQuery<{ id: string }>(
+      this.options.orm,
       `update monitoring_tasks t set snapshot = v.snapshot, lease_owner = null
-       from (select * from jsonb_to_recordset(?::jsonb) as x(id uuid, epoch int, snapshot jsonb)) v
-       where t.id = v.id and t.lease_owner = ? and t.lease_epoch = v.epoch and t.state <> 'done'
+       from (select * from jsonb_to_recordset($1::jsonb) as x(id uuid, epoch int, snapshot jsonb)) v
+       where t.id = v.id and t.lease_owner = $2 and t.lease_epoch = v.epoch and t.state <> 'done'
        returning t.id`,
       [
         JSON.stringify(tasks.map((task) => ({ id: task.id, epoch: task.epoch, snapshot: toStored(task.snapshot) }))),

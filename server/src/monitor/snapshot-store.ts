@@ -4,6 +4,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { enqueueNotification } from '../notify/outbox.ts';
+import { boundQuery } from '../platform/db/bound-query.ts';
 import type { SharedState } from '../platform/kv/types.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import { changeKey, type Hosted, persistedOf } from './actor-runtime.ts';
@@ -136,26 +137,15 @@ export class SnapshotStore {
   /** Write the snapshot if we still hold the lease (fencing). False when another instance owns the task now. */
   async persist(row: TaskRow, snapshot: MonitorSnapshot, description: MonitorDescription): Promise<boolean> {
     const done = description.state === 'done';
-    const rows = await this.options.orm.em
-      .fork()
-      .getConnection()
-      .execute<{ id: string }[]>(
-        `update monitoring_tasks
-         set snapshot = ?::jsonb, state = ?, outcome = ?, updated_at = now(),
-             finished_at = case when ? then now() else null end,
-             lease_owner = case when ? then null else lease_owner end
-         where id = ? and lease_owner = ? and lease_epoch = ? returning id`,
-        [
-          JSON.stringify(toStored(snapshot)),
-          description.state,
-          description.outcome,
-          done,
-          done,
-          row.id,
-          this.options.instanceId,
-          row.epoch,
-        ],
-      );
+    const rows = await boundQuery<{ id: string }>(
+      this.options.orm,
+      `update monitoring_tasks
+       set snapshot = $1::jsonb, state = $2, outcome = $3, updated_at = now(),
+           finished_at = case when $4::boolean then now() else null end,
+           lease_owner = case when $4::boolean then null else lease_owner end
+       where id = $5 and lease_owner = $6 and lease_epoch = $7 returning id`,
+      [JSON.stringify(toStored(snapshot)), description.state, description.outcome, done, row.id, this.options.instanceId, row.epoch],
+    );
     return rows.length === 1;
   }
 

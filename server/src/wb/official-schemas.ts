@@ -11,6 +11,11 @@ export const SellerInfoResponse = z.object({
 });
 export type SellerInfo = z.infer<typeof SellerInfoResponse>;
 
+/**
+ * One cell of the coefficients answer. WB also sends its tariffs (storageCoef, deliveryCoef, the per-litre bases,
+ * isSortingCenter); nothing here reads them, and the feed leader parses this answer every second, so they are not
+ * validated (dropped like any unknown field).
+ */
 export const AcceptanceCoefficient = z.object({
   /** ISO date-time of the Moscow calendar day, e.g. 2026-11-23T00:00:00Z. */
   date: z.string(),
@@ -20,13 +25,6 @@ export const AcceptanceCoefficient = z.object({
   allowUnload: z.boolean(),
   /** 2 boxes, 5 monopallets, 6 supersafe; absent for "QR supply with boxes". */
   boxTypeID: z.number().int().optional(),
-  storageCoef: z.string().nullable().optional(),
-  deliveryCoef: z.string().nullable().optional(),
-  deliveryBaseLiter: z.string().nullable().optional(),
-  deliveryAdditionalLiter: z.string().nullable().optional(),
-  storageBaseLiter: z.string().nullable().optional(),
-  storageAdditionalLiter: z.string().nullable().optional(),
-  isSortingCenter: z.boolean().optional(),
 });
 export type AcceptanceCoefficient = z.infer<typeof AcceptanceCoefficient>;
 export const CoefficientsResponse = z.array(AcceptanceCoefficient);

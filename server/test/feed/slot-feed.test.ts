@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CHANNEL_UPDATED, type UpdateMessage } from '../../src/feed/feed-leader.ts';
 import { type FeedCredentialSource, OfficialSource } from '../../src/feed/official-source.ts';
 import { SlotFeed } from '../../src/feed/slot-feed.ts';
 import { createMemorySharedState } from '../../src/platform/kv/memory.ts';
@@ -164,6 +165,47 @@ describe('SlotFeed', () => {
     const answer = await feed.read([507], { waitMs: 10_000 });
     expect(answer.get(507)).toBeDefined();
     expect(rejected).toEqual([expired.sid]);
+  });
+
+  it('sends a repeat as a refresh without the cells: listeners renew their picture, a late one takes it from the cache', async () => {
+    const shared = createMemorySharedState();
+    // Five sellers: a reading every 2 s.
+    const sellers = await Promise.all(Array.from({ length: 5 }, () => sandbox.createSeller()));
+    const messages: UpdateMessage[] = [];
+    const off = await shared.bus.subscribe(CHANNEL_UPDATED, (m) => void messages.push(m as UpdateMessage));
+    const leader = await startFeed({ shared, credentials: sourceOf(sellers) });
+    const early = await startFeed({ shared, credentials: sourceOf([]) });
+    const first = (await leader.read([507], { waitMs: 10_000 })).get(507)!;
+    expect(first.cells).toHaveLength(14 * 3);
+    await vi.waitFor(() => expect(early.peek(507)?.cellsAt).toBe(first.cellsAt), { timeout: 5_000 });
+
+    // Started after the whole picture went out: it only ever hears refreshes.
+    const late = await startFeed({ shared, credentials: sourceOf([]) });
+    const refreshOf = (m: UpdateMessage) => ('refresh' in m && m.refresh.warehouseId === 507 ? m.refresh : undefined);
+    await vi.waitFor(() => expect(messages.filter(refreshOf).length).toBeGreaterThanOrEqual(2), { timeout: 15_000, interval: 100 });
+    const refresh = messages
+      .map(refreshOf)
+      .filter((r) => r !== undefined)
+      .at(-1)!;
+    expect(refresh).not.toHaveProperty('cells');
+    expect(refresh.cellsAt).toBe(first.cellsAt);
+    for (const feed of [early, late]) {
+      await vi.waitFor(() => expect(feed.peek(507)?.fetchedAt).toBeGreaterThanOrEqual(refresh.fetchedAt), { timeout: 5_000 });
+      expect(feed.peek(507)).toMatchObject({ cellsAt: first.cellsAt, cells: first.cells, freshUntil: expect.any(Number) });
+      expect(feed.peek(507)!.freshUntil).toBeGreaterThan(first.freshUntil);
+    }
+
+    // A cell that changes goes out whole again, with a new version.
+    await sandbox.setCell({
+      warehouseId: 507,
+      date: first.cells[0]!.date,
+      boxTypeId: first.cells[0]!.boxTypeId,
+      coefficient: 7,
+      allowUnload: true,
+    });
+    await vi.waitFor(() => expect(late.peek(507)?.cells[0]?.coefficient).toBe(7), { timeout: 10_000, interval: 100 });
+    expect(late.peek(507)!.cellsAt).toBeGreaterThan(first.cellsAt!);
+    await off();
   });
 
   it('hands leadership over when the leader stops', async () => {

@@ -31,12 +31,13 @@ const INHERITED_TO_DROP = [
   'WB_SANDBOX',
 ];
 
-export function spawnServer(env: Record<string, string>): ChildServer {
+/** `nodeArgs`: V8 flags that NODE_OPTIONS refuses (a benchmark's experiment, e.g. --trace-gc). */
+export function spawnServer(env: Record<string, string>, nodeArgs: readonly string[] = []): ChildServer {
   const base = { ...process.env };
   for (const key of INHERITED_TO_DROP) delete base[key];
   // The production heap budget first, so NODE_OPTIONS given by the caller (a benchmark's experiment) can override it.
   const nodeOptions = [...SERVER_HEAP_FLAGS, base.NODE_OPTIONS ?? '', env.NODE_OPTIONS ?? ''].join(' ').trim();
-  const child = spawn(process.execPath, [...SERVER_V8_FLAGS, '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...SERVER_V8_FLAGS, ...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: SERVER_DIR,
     env: { ...base, LOG_LEVEL: 'info', ...env, NODE_OPTIONS: nodeOptions },
     stdio: ['ignore', 'pipe', 'pipe'],
