@@ -22,12 +22,14 @@ import type { KindTask } from './task-kind.ts';
 /** An actor whose next deadline is nearer than this stays running instead of being parked. */
 const PARK_MIN_AHEAD_MS = 50;
 /**
- * A task taken over with its deadline already past wakes at a random moment within this window rather than at once:
- * 10,000 tasks of a dead instance would otherwise all start an actor, probe and write in the same second, on the one
- * thread that is still claiming the rest of them (a recovery profile: a fifth of the CPU in GC). A poll that is due
- * waits at most this long more; a match the feed reports wakes the task at once as always.
+ * A task taken over with its deadline already past wakes at a random moment within its own poll interval (at most
+ * this long) rather than at once: 10,000 tasks of a dead instance would otherwise all start an actor, probe and write
+ * in the same seconds, on the thread that is still claiming the rest of them (a recovery profile: a fifth of the CPU in
+ * GC; with 3 s, the scale-out bench's survivors still claimed a 15,000-task takeover 5–7 s after the lease lapsed).
+ * Nothing is missed meanwhile: detection reads parked tasks in the 1 Hz pass, and a match wakes a task at once; a
+ * supply task's own poll only refreshes the "best so far" the seller sees.
  */
-const OVERDUE_WAKE_SPREAD_MS = 3_000;
+const OVERDUE_WAKE_SPREAD_MAX_MS = 30_000;
 
 export interface Hosted {
   row: TaskRow;
@@ -106,7 +108,7 @@ export class ActorRuntime {
       stopping: false,
     };
     this.hosted.set(row.id, hosted);
-    if (!fresh && stored && atRest(stored)) this.park(hosted, stored, OVERDUE_WAKE_SPREAD_MS);
+    if (!fresh && stored && atRest(stored)) this.park(hosted, stored, Math.min(task.pollIntervalMs, OVERDUE_WAKE_SPREAD_MAX_MS));
     else this.startActor(hosted, fresh ? undefined : (stored ?? undefined), fresh ? 'START' : 'REARM');
     return hosted;
   }
