@@ -57,8 +57,12 @@ export class FairShare {
       return leases.claimBatch(limit).then((rows) => ({ rows, limit }));
     };
     let pending = next(runtime.hosted.size, 0);
+    const started = performance.now();
+    let waitedMs = 0;
     for (let batch = 1; pending; batch++) {
+      const asked = performance.now();
       const { rows, limit } = await pending;
+      waitedMs += performance.now() - asked;
       claimedNow += rows.length;
       pending = rows.length < limit ? undefined : next(runtime.hosted.size + rows.length, batch);
       // One task that cannot be hosted (its quarantine write failed) does not strand the rest of the batch, or the
@@ -72,9 +76,18 @@ export class FairShare {
           );
       }
     }
+    if (claimedNow > 0) {
+      // How a takeover went: time waiting for PostgreSQL's claims vs hosting (restoring) what they returned.
+      const ms = Math.round(performance.now() - started);
+      const claimWaitMs = Math.round(waitedMs);
+      this.options.logger.info({ event: 'host.claimed', tasks: claimedNow, ms, claimWaitMs }, 'claimed tasks');
+    }
     if (this.options.isStopped()) return false;
     const surplus = runtime.hosted.size - (starved ? even : share);
-    const shedding = Math.min(surplus, MAX_SHED_PER_ROUND);
+    // While tasks wait unheld (a dead instance's, or a hand-over in transit), a starved instance takes its share from
+    // there, and the others' counts are as of before their claims: shedding now only put more in transit (a takeover
+    // once ping-ponged 3,550 tasks between its two survivors, each counted as unowned until claimed again).
+    const shedding = unheld > 0 ? 0 : Math.min(surplus, MAX_SHED_PER_ROUND);
     if (shedding > 0) await this.shed(shedding);
     return surplus > shedding || (claimedNow < unheld && runtime.hosted.size < share);
   }
