@@ -1,7 +1,7 @@
 // Statements whose parameters travel to PostgreSQL bound ($1, $2 …), not spelled into the SQL text. MikroORM's
-// `execute(sql, params)` inlines every string parameter by escaping it one character at a time into a new string: a
-// 2,000-task hand-over (one JSON document of snapshots, ~4 MB) held the event loop for a few hundred milliseconds and
-// fed the young-generation GC (issue 19's per-instance lag). Used for the writes that carry JSON documents.
+// `execute(sql, params)` inlines every string parameter by escaping it into a new string one character at a time: a
+// 2,000-task hand-over (one JSON document of snapshots, ~4 MB) was 12 % of a rebalancing instance's allocations and a
+// long synchronous turn (issue 19's per-instance lag). Used for the writes that carry JSON documents.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { CompiledQuery } from 'kysely';
 
