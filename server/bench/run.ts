@@ -6,7 +6,7 @@
 // BENCH_SCENARIOS picks some of: feed, portal, economy, scale (with latency), api, miniapp, recovery, attack, insights.
 // BENCH_INSIGHTS_HOURS (simulated hours of the scenario, default 6; a divisor of 24) and BENCH_INSIGHTS_SECONDS (query load, default 20).
 // BENCH_SCALEOUT_TASKS / BENCH_SCALEOUT_INSTANCES / BENCH_SCALEOUT_SECONDS / BENCH_SCALEOUT_WARMUP_SECONDS size the
-// scale-out run (30,000 tasks, 3, 90 s measured after a 30 s warm-up).
+// scale-out run (30,000 tasks, 3, 90 s measured after a 40 s warm-up, as `scale` has).
 // BENCH_PORTAL_SECONDS sets each portal-feed run's length (default 240 s with 1 seller, 90 s with 10, 60 s with 60).
 // BENCH_CPU_PROF=<dir> runs the server with --cpu-prof (profiles are written when it stops gracefully).
 // BENCH_NODE_OPTIONS / BENCH_NODE_ARGS: extra Node options for the scale-out servers / flags NODE_OPTIONS refuses (--trace-gc).
@@ -343,7 +343,7 @@ try {
         sellers: options.sellers,
         leaseMs: options.leaseMs,
         measureSeconds: env('BENCH_SCALEOUT_SECONDS', 90),
-        warmupSeconds: env('BENCH_SCALEOUT_WARMUP_SECONDS', 30),
+        warmupSeconds: env('BENCH_SCALEOUT_WARMUP_SECONDS', 40),
         latencySamples: 12,
       });
       await save('scale-out', out);
